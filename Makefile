@@ -1,0 +1,39 @@
+# `make run` starts the whole system; `make test` runs the whole suite. Both
+# set everything up on a fresh machine first.
+SHELL := /bin/bash
+PY := .venv/bin/python
+
+.PHONY: setup db run test lint typecheck pytest test-postgres clean
+
+setup:
+	scripts/bootstrap.sh
+	scripts/ensure-package.sh redis-server redis-server
+
+db: setup
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_library
+	$(PY) manage.py seed_demo
+
+run: db
+	scripts/run.sh
+
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+typecheck: setup
+	.venv/bin/mypy
+
+pytest: setup
+	scripts/ensure-package.sh chromium chromium
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest
+
+test: lint typecheck pytest
+
+# The suite against a throwaway PostgreSQL cluster (Debian's postgresql package).
+test-postgres: setup
+	scripts/with-postgres.sh $(PY) -m pytest
+
+clean:
+	rm -rf .venv db.sqlite3 .pytest_cache .mypy_cache .ruff_cache test-artifacts

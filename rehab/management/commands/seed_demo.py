@@ -1,0 +1,22 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from rehab.demo import DEMO_PASSWORDS, demo_seed
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demonstration doctors and patients (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = demo_seed()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data: {len(report.clinicians)} doctors, {len(report.patients)} patients."
+            )
+        )
+        self.stdout.write(
+            f"Logins: admin / {DEMO_PASSWORDS['admin']} (administrator), "
+            f"doctor / {DEMO_PASSWORDS['doctor']} and doctor2 / {DEMO_PASSWORDS['doctor']} "
+            "(rehabilitation doctors)."
+        )

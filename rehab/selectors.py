@@ -1,0 +1,58 @@
+"""Reads of the clinical records, shaped so lists cost a constant number of queries."""
+
+from typing import Any
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+
+from rehab.models import (
+    OswestryAssessment,
+    PainAssessment,
+    Patient,
+    PatientDiagnosis,
+    PatientRedFlag,
+)
+
+
+def patient_list(*, user: Any) -> QuerySet[Patient]:
+    """Patients a user may see: all for a superuser, else the clinician's own, else none.
+
+    Each row carries `latest_pain`, `active_red_flags`, `diagnosis_rows` and
+    `odi_rows` (newest first) without further queries.
+    """
+    latest_pain = PainAssessment.objects.filter(patient=OuterRef("pk")).order_by(
+        "-assessed_on", "-id"
+    )
+    return (
+        patient_visible_to(user=user)
+        .select_related("clinician__user")
+        .annotate(latest_pain=Subquery(latest_pain.values("score")[:1]))
+        .prefetch_related(
+            Prefetch(
+                "red_flags",
+                queryset=PatientRedFlag.objects.filter(status=PatientRedFlag.Status.ACTIVE)
+                .select_related("red_flag")
+                .order_by("-noted_at"),
+                to_attr="active_red_flags",
+            ),
+            Prefetch(
+                "diagnoses",
+                queryset=PatientDiagnosis.objects.select_related("diagnosis").order_by("id"),
+                to_attr="diagnosis_rows",
+            ),
+            Prefetch(
+                "oswestry_scores",
+                queryset=OswestryAssessment.objects.order_by("-assessed_on", "-id"),
+                to_attr="odi_rows",
+            ),
+        )
+    )
+
+
+def patient_visible_to(*, user: Any) -> QuerySet[Patient]:
+    """The same ownership rule as patient_list, without the list's extra columns."""
+    if user.is_superuser:
+        return Patient.objects.all()
+    clinician = getattr(user, "clinician", None)
+    if clinician is None:
+        return Patient.objects.none()
+    return Patient.objects.filter(clinician=clinician)

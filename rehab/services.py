@@ -1,0 +1,185 @@
+"""Writes to the clinical records. Views, admin actions and commands call these."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.db import transaction
+from django.utils import timezone
+
+from rehab.models import (
+    Clinician,
+    Comorbidity,
+    Diagnosis,
+    Patient,
+    PatientComorbidity,
+    PatientDiagnosis,
+    PatientRedFlag,
+    RedFlag,
+)
+
+CLINICIAN_GROUP = "Rehabilitation doctors"
+
+# What a rehabilitation doctor may do in the admin: full care of patient
+# records and the exercise library, reading the coded catalogues. Deleting a
+# patient is kept for administrators: clinical records are not thrown away.
+_CLINICIAN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "rehab": {
+        "patient": ("view", "add", "change"),
+        "patientdiagnosis": ("view", "add", "change", "delete"),
+        "patientcomorbidity": ("view", "add", "change", "delete"),
+        "patientredflag": ("view", "add", "change"),
+        "painassessment": ("view", "add", "change"),
+        "oswestryassessment": ("view", "add", "change"),
+        "startbackassessment": ("view", "add", "change"),
+        "fitnesstest": ("view", "add", "change"),
+        "bodycomposition": ("view", "add", "change"),
+        "diagnosis": ("view",),
+        "comorbidity": ("view",),
+        "redflag": ("view",),
+        "clinician": ("view",),
+    },
+    "exercises": {
+        "exercise": ("view", "add", "change"),
+        "movementtag": ("view",),
+    },
+}
+
+
+def clinician_group_sync() -> Group:
+    """Create the doctors' group and give it exactly the permissions above."""
+    group, _ = Group.objects.get_or_create(name=CLINICIAN_GROUP)
+    wanted: list[Permission] = []
+    for app_label, models in _CLINICIAN_PERMISSIONS.items():
+        if not apps.is_installed(app_label):
+            continue
+        codenames = [f"{action}_{model}" for model, actions in models.items() for action in actions]
+        wanted.extend(
+            Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+        )
+    group.permissions.set(wanted)
+    return group
+
+
+@transaction.atomic
+def clinician_create(
+    *,
+    username: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    title: str = "Rehabilitation doctor",
+) -> Clinician:
+    user_model = get_user_model()
+    user: Any = user_model(
+        username=username, email=email, first_name=first_name, last_name=last_name, is_staff=True
+    )
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    user.groups.add(clinician_group_sync())
+    clinician = Clinician(user=user, title=title)
+    clinician.full_clean()
+    clinician.save()
+    return clinician
+
+
+@transaction.atomic
+def patient_create(
+    *,
+    clinician: Clinician,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date,
+    sex: str,
+    height_cm: int,
+    weight_kg: Decimal,
+    email: str = "",
+    fitness_level: str = "moderate",
+    time_zone: str = "UTC",
+    pregnancy_weeks: int | None = None,
+    pregnancy_due_date: date | None = None,
+) -> Patient:
+    """Validate everything before writing; a ValidationError leaves nothing behind."""
+    patient = Patient(
+        clinician=clinician,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        date_of_birth=date_of_birth,
+        sex=sex,
+        height_cm=height_cm,
+        weight_kg=weight_kg,
+        fitness_level=fitness_level,
+        time_zone=time_zone,
+        pregnancy_weeks=pregnancy_weeks,
+        pregnancy_due_date=pregnancy_due_date,
+    )
+    patient.full_clean()
+    patient.save()
+    return patient
+
+
+def patient_diagnosis_add(
+    *,
+    patient: Patient,
+    code: str,
+    side: str,
+    stage: str,
+    onset_date: date | None = None,
+    notes: str = "",
+) -> PatientDiagnosis:
+    row = PatientDiagnosis(
+        patient=patient,
+        diagnosis=Diagnosis.objects.get(code=code),
+        side=side,
+        stage=stage,
+        onset_date=onset_date,
+        notes=notes,
+    )
+    row.full_clean()
+    row.save()
+    return row
+
+
+def patient_comorbidity_add(*, patient: Patient, code: str, notes: str = "") -> PatientComorbidity:
+    row = PatientComorbidity(
+        patient=patient, comorbidity=Comorbidity.objects.get(code=code), notes=notes
+    )
+    row.full_clean()
+    row.save()
+    return row
+
+
+def red_flag_raise(
+    *, patient: Patient, code: str, noted_by: AbstractBaseUser | None = None, notes: str = ""
+) -> PatientRedFlag:
+    row = PatientRedFlag(
+        patient=patient,
+        red_flag=RedFlag.objects.get(code=code),
+        noted_by=noted_by,
+        notes=notes,
+    )
+    row.full_clean()
+    row.save()
+    return row
+
+
+def red_flag_resolve(
+    *, patient_red_flag: PatientRedFlag, resolved_by: AbstractBaseUser | None, notes: str = ""
+) -> PatientRedFlag:
+    """Resolve an active flag; resolving an already resolved flag changes nothing."""
+    PatientRedFlag.objects.filter(
+        pk=patient_red_flag.pk, status=PatientRedFlag.Status.ACTIVE
+    ).update(
+        status=PatientRedFlag.Status.RESOLVED,
+        resolved_at=timezone.now(),
+        resolved_by=resolved_by,
+        notes="\n".join(part for part in (patient_red_flag.notes, notes) if part),
+    )
+    patient_red_flag.refresh_from_db()
+    return patient_red_flag

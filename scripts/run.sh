@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Starts Redis (unless one already answers), the web server, a Celery worker and
+# Celery beat under honcho. Ctrl-C stops everything this script started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export WEB_PORT=${WEB_PORT:-8000}
+export REDIS_PORT=${REDIS_PORT:-6379}
+export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT/0}
+export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.local}
+export PYTHONUNBUFFERED=1
+
+processes="web worker beat"
+if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    echo "Using the Redis server already answering on port $REDIS_PORT."
+else
+    processes="redis $processes"
+fi
+if (exec 3<>"/dev/tcp/127.0.0.1/$WEB_PORT") 2>/dev/null; then
+    echo "error: port $WEB_PORT is already in use. Stop what runs there or set WEB_PORT." >&2
+    exit 1
+fi
+
+cat <<MSG
+
+  Rehabilitation planner
+  ----------------------
+  Admin:  http://127.0.0.1:$WEB_PORT/admin/
+  Logins: doctor / demo-doctor-2026   (rehabilitation doctor, 7 patients)
+          doctor2 / demo-doctor-2026  (a colleague with 1 patient)
+          admin / demo-admin-2026     (administrator)
+  Press Ctrl-C to stop the web server, worker, beat and Redis.
+
+MSG
+# shellcheck disable=SC2086
+exec .venv/bin/honcho start -f Procfile $processes

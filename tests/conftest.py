@@ -1,0 +1,60 @@
+"""Shared fixtures: an owner clinician, a colleague and an outsider, as in healthchecks' BaseTestCase."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from rehab import services
+from rehab.models import Clinician, Patient
+
+PASSWORD = "correct-horse-battery"
+
+
+def make_clinician(username: str) -> Clinician:
+    return services.clinician_create(
+        username=username,
+        password=PASSWORD,
+        first_name=username.title(),
+        last_name="Doctor",
+        email=f"{username}@clinic.test",
+    )
+
+
+def make_patient(clinician: Clinician, **overrides: Any) -> Patient:
+    values: dict[str, Any] = {
+        "clinician": clinician,
+        "first_name": "Pat",
+        "last_name": "Ient",
+        "date_of_birth": date(1980, 5, 17),
+        "sex": "female",
+        "height_cm": 170,
+        "weight_kg": Decimal("70.0"),
+    }
+    values.update(overrides)
+    return services.patient_create(**values)
+
+
+@pytest.fixture
+def clinician(db: None) -> Clinician:
+    return make_clinician("owner")
+
+
+@pytest.fixture
+def colleague(db: None) -> Clinician:
+    return make_clinician("colleague")
+
+
+@pytest.fixture
+def outsider(db: None) -> Any:
+    """Staff, but neither a clinician nor a superuser: owns no patients."""
+    user_model = get_user_model()
+    user = user_model.objects.create_user("outsider", password=PASSWORD, is_staff=True)
+    return user
+
+
+@pytest.fixture
+def patient(clinician: Clinician) -> Patient:
+    return make_patient(clinician)
