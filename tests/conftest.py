@@ -1,4 +1,4 @@
-"""Shared fixtures: an owner clinician, a colleague and an outsider, as in healthchecks' BaseTestCase."""
+"""Shared fixtures: an owner clinician, a colleague and an outsider (after healthchecks)."""
 
 from datetime import date
 from decimal import Decimal
