@@ -48,10 +48,10 @@ def _check_entry(index: int, entry: Any, known_diagnoses: set[str]) -> list[str]
     for key in _REQUIRED_TEXT:
         if not isinstance(entry.get(key), str) or not entry[key].strip():
             problems.append(f"{where}: {key} is required text.")
-    for key, vocabulary in (("category", CATEGORIES), ("starting_position", STARTING_POSITIONS)):
+    for key, choices in (("category", CATEGORIES), ("starting_position", STARTING_POSITIONS)):
         value = entry.get(key)
-        if isinstance(value, str) and value not in vocabulary:
-            problems.append(f"{where}: unknown {key} {value!r}; valid: {', '.join(vocabulary)}.")
+        if isinstance(value, str) and value not in choices:
+            problems.append(f"{where}: unknown {key} {value!r}; valid: {', '.join(choices)}.")
     for key in ("steps", "safety"):
         value = entry.get(key)
         if (
@@ -66,11 +66,12 @@ def _check_entry(index: int, entry: Any, known_diagnoses: set[str]) -> list[str]
         first = entry["safety"][0]
         if isinstance(first, str) and not first.startswith("Stop if"):
             problems.append(f"{where}: the first safety note must begin with 'Stop if'.")
-    for key, vocabulary in (
-        ("equipment", EQUIPMENT),
-        ("movement_tags", MOVEMENT_TAGS),
+    vocabularies: tuple[tuple[str, set[str]], ...] = (
+        ("equipment", set(EQUIPMENT)),
+        ("movement_tags", set(MOVEMENT_TAGS)),
         ("indications", known_diagnoses),
-    ):
+    )
+    for key, vocabulary in vocabularies:
         value = entry.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             problems.append(f"{where}: {key} must be a list of names.")
@@ -197,7 +198,8 @@ def library_load(*, path: Path = DEFAULT_LIBRARY) -> LibraryLoadReport:
         bucket.append(slug)
         saved[slug] = exercise
 
-    problems.extend(_link_variants(entries, saved, report))
+    if not problems:
+        problems.extend(_link_variants(entries, saved, report))
     if problems:
         transaction.set_rollback(True)
         raise LibraryError(problems)

@@ -30,7 +30,7 @@ from rehab.scoring import ODI_BAND_LABELS
 
 
 class CatalogueAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "is_builtin")
+    list_display: tuple[str, ...] = ("code", "name", "is_builtin")
     search_fields = ("code", "name")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
@@ -91,7 +91,7 @@ class StampedInline(admin.TabularInline):
     extra = 0
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        formset = super().get_formset(request, obj, **kwargs)
+        formset: Any = super().get_formset(request, obj, **kwargs)
         formset.request_user = request.user
         return formset
 

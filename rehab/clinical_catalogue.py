@@ -4,7 +4,7 @@ The codes are a contract shared with the planner engine, the API and
 `plan_preview`: a clinic may add entries in the admin but never rename these.
 """
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class DiagnosisEntry(NamedTuple):
@@ -114,7 +114,7 @@ RED_FLAGS: tuple[RedFlagEntry, ...] = (
 )
 
 
-def seed_catalogues(diagnosis_model: type, comorbidity_model: type, red_flag_model: type) -> None:
+def seed_catalogues(diagnosis_model: Any, comorbidity_model: Any, red_flag_model: Any) -> None:
     """Create or update the contract entries; used by data migrations."""
     for dx in DIAGNOSES:
         diagnosis_model.objects.update_or_create(

@@ -47,7 +47,7 @@ class DemoPatient:
     red_flags: tuple[str, ...] = ()
     pregnancy_weeks: int | None = None
     pain: tuple[int, ...] = ()  # weekly scores, oldest first
-    odi: tuple[int, ...] = ()
+    odi: tuple[int | None, ...] = ()  # ten sections, None where skipped
     start_back: tuple[int, ...] = field(default=())  # indices (1-8) answered "agree"
     bothersome: int = Bothersomeness.MODERATELY
     chair_stands: int | None = None

@@ -565,8 +565,9 @@ class FitnessTest(Assessment):
         if self.kind != self.Kind.CHAIR_STAND_30S:
             return None
         age = scoring.age_on(self.patient.date_of_birth, self.assessed_on)
-        sex = "female" if self.patient.sex == Sex.FEMALE else "male"
-        return scoring.fitness_from_chair_stand(age, sex, int(self.value))
+        return scoring.fitness_from_chair_stand(
+            age, "female" if self.patient.sex == Sex.FEMALE else "male", int(self.value)
+        )
 
 
 class BodyComposition(Assessment):

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -156,7 +156,7 @@ def patient_comorbidity_add(*, patient: Patient, code: str, notes: str = "") -> 
 
 
 def red_flag_raise(
-    *, patient: Patient, code: str, noted_by: AbstractBaseUser | None = None, notes: str = ""
+    *, patient: Patient, code: str, noted_by: Any = None, notes: str = ""
 ) -> PatientRedFlag:
     row = PatientRedFlag(
         patient=patient,
@@ -170,7 +170,7 @@ def red_flag_raise(
 
 
 def red_flag_resolve(
-    *, patient_red_flag: PatientRedFlag, resolved_by: AbstractBaseUser | None, notes: str = ""
+    *, patient_red_flag: PatientRedFlag, resolved_by: Any, notes: str = ""
 ) -> PatientRedFlag:
     """Resolve an active flag; resolving an already resolved flag changes nothing."""
     PatientRedFlag.objects.filter(

@@ -1,0 +1,87 @@
+"""Settings come from the environment; production refuses to start half-configured."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dj_database_url
+import pytest
+
+from config import env
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "SECRET_KEY": "k3y-" + "a1b2c3d4e5f6g7h8i9j0" * 3,
+    "ALLOWED_HOSTS": "rehab.example.org",
+    "DATABASE_URL": "postgres://rehab:secret@db.example.org:5432/rehab",
+}
+
+
+def manage(*args: str, **env_vars: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "REDIS_URL"
+    }
+    environment.update(env_vars)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_passes_deploy_checks_with_no_warnings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_fails_loudly_without_a_required_variable(missing):
+    variables = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = manage("check", **variables)
+    assert result.returncode != 0
+    assert f"Environment variable {missing} is required" in result.stderr
+
+
+def test_production_rejects_a_weak_secret_key():
+    result = manage("check", **(PRODUCTION_ENV | {"SECRET_KEY": "short"}))
+    assert result.returncode != 0
+    assert "SECRET_KEY must be at least 50 characters" in result.stderr
+
+
+def test_database_url_selects_postgresql():
+    config = dj_database_url.parse(PRODUCTION_ENV["DATABASE_URL"])
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["HOST"], config["NAME"]) == ("db.example.org", "rehab")
+
+
+class TestEnvReaders:
+    def test_bool_accepts_common_spellings(self, monkeypatch):
+        monkeypatch.setenv("FLAG", "Yes")
+        assert env.env_bool("FLAG", False) is True
+        monkeypatch.setenv("FLAG", "off")
+        assert env.env_bool("FLAG", True) is False
+
+    def test_bool_rejects_anything_else(self, monkeypatch):
+        monkeypatch.setenv("FLAG", "maybe")
+        with pytest.raises(env.ImproperlyConfiguredEnv, match="FLAG must be one of"):
+            env.env_bool("FLAG", False)
+
+    def test_int_rejects_words(self, monkeypatch):
+        monkeypatch.setenv("COUNT", "ten")
+        with pytest.raises(env.ImproperlyConfiguredEnv, match="COUNT must be a whole number"):
+            env.env_int("COUNT", 1)
+
+    def test_list_splits_and_trims(self, monkeypatch):
+        monkeypatch.setenv("HOSTS", " a.example , b.example,,")
+        assert env.env_list("HOSTS") == ["a.example", "b.example"]
+
+    def test_required_string_missing(self, monkeypatch):
+        monkeypatch.delenv("NOPE", raising=False)
+        with pytest.raises(env.ImproperlyConfiguredEnv, match="NOPE is required"):
+            env.env_str("NOPE")

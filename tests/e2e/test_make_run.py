@@ -1,0 +1,174 @@
+"""`make run` on this machine: the whole system starts, a doctor signs in, Ctrl-C stops it all."""
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.e2e
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@dataclass
+class RunningSystem:
+    process: subprocess.Popen[bytes]
+    log: Path
+    env: dict[str, str]
+    web_port: int
+    redis_port: int
+    database: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def wait_for(condition, what: str, system: RunningSystem, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        if system.process.poll() is not None:
+            pytest.fail(f"make run exited while waiting for {what}:\n{system.output()[-4000:]}")
+        time.sleep(0.5)
+    pytest.fail(f"timed out waiting for {what}:\n{system.output()[-4000:]}")
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory) -> Iterator[RunningSystem]:
+    workdir = tmp_path_factory.mktemp("make-run")
+    database = workdir / "db.sqlite3"
+    web_port, redis_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST", "REDIS"))}
+    env.update(
+        {
+            "DATABASE_URL": f"sqlite:///{database}",
+            "WEB_PORT": str(web_port),
+            "REDIS_PORT": str(redis_port),
+            "MEDIA_ROOT": str(workdir / "media"),
+        }
+    )
+    log = workdir / "make-run.log"
+    with log.open("wb") as out:
+        # A session of its own, like a terminal's foreground job, so Ctrl-C can
+        # be sent to the whole group.
+        process = subprocess.Popen(
+            ["make", "run"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    running = RunningSystem(process, log, env, web_port, redis_port, database)
+    try:
+        yield running
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def admin_login_page_answers(system: RunningSystem) -> bool:
+    try:
+        with urllib.request.urlopen(system.url + "/admin/login/", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def test_web_worker_and_beat_start(system):
+    wait_for(lambda: admin_login_page_answers(system), "the admin login page", system)
+    wait_for(lambda: "celery@" in system.output() and "ready." in system.output(), "worker", system)
+    wait_for(lambda: "beat: Starting" in system.output(), "beat", system)
+    ping = subprocess.run(
+        [str(ROOT / ".venv/bin/celery"), "-A", "config", "inspect", "ping", "--timeout", "10"],
+        cwd=ROOT,
+        env=system.env | {"REDIS_URL": f"redis://127.0.0.1:{system.redis_port}/0"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "pong" in ping.stdout, ping.stdout + ping.stderr
+    output = system.output()
+    assert f"http://127.0.0.1:{system.web_port}/admin/" in output
+    assert "doctor / demo-doctor-2026" in output
+
+
+def test_demo_doctor_signs_in_and_sees_own_patients_and_library(system, browser, artifacts):
+    wait_for(lambda: admin_login_page_answers(system), "the admin login page", system)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(system.url + "/admin/")
+    page.fill("#id_username", "doctor")
+    page.fill("#id_password", "demo-doctor-2026")
+    page.click("input[type=submit]")
+    page.wait_for_selector("#site-name")
+    page.goto(system.url + "/admin/rehab/patient/")
+    body = page.inner_text("#changelist")
+    for name in ("Ivan Sokolov", "Maria Kuznetsova", "Nikolai Ivanov", "Pavel Morozov"):
+        assert name in body
+    assert "Dmitry Popov" not in body  # doctor2's patient
+    assert "Saddle anaesthesia" in body
+    page.screenshot(path=str(artifacts / "admin-patients.png"), full_page=True)
+
+    page.goto(system.url + "/admin/exercises/exercise/")
+    counter = page.inner_text(".paginator")
+    assert int(counter.split()[0]) >= 60, counter
+    page.screenshot(path=str(artifacts / "admin-exercises.png"))
+    page.close()
+
+
+def test_ctrl_c_stops_everything_and_a_second_setup_changes_nothing(system):
+    wait_for(lambda: admin_login_page_answers(system), "the admin login page", system)
+    os.killpg(system.process.pid, signal.SIGINT)
+    system.process.wait(timeout=60)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and (
+        port_open(system.web_port) or port_open(system.redis_port)
+    ):
+        time.sleep(0.5)
+    assert not port_open(system.web_port), "the web server outlived Ctrl-C"
+    assert not port_open(system.redis_port), "Redis outlived Ctrl-C"
+    leftover = subprocess.run(
+        ["pgrep", "-g", str(system.process.pid)], capture_output=True, text=True
+    )
+    assert leftover.stdout.strip() == "", f"processes left behind: {leftover.stdout}"
+
+    def counts() -> tuple[int, ...]:
+        with sqlite3.connect(system.database) as db:
+            return tuple(
+                db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                for table in (
+                    "rehab_patient",
+                    "exercises_exercise",
+                    "auth_user",
+                    "rehab_painassessment",
+                )
+            )
+
+    before = counts()
+    again = subprocess.run(
+        ["make", "db"], cwd=ROOT, env=system.env, capture_output=True, text=True, timeout=300
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert counts() == before
+    assert "0 created" in again.stdout
