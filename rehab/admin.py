@@ -3,13 +3,13 @@
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 
-from rehab import selectors
+from rehab import selectors, services
 from rehab.models import (
     TIME_ZONE_CHOICES,
     BodyComposition,
@@ -67,6 +67,10 @@ class ClinicianAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Clinician]:
         return super().get_queryset(request).annotate(patient_total=Count("patients"))
+
+    def save_model(self, request: HttpRequest, obj: Clinician, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        services.clinician_access_grant(clinician=obj)
 
     @admin.display(description="patients", ordering="patient_total")
     def patient_count(self, obj: Any) -> int:
@@ -268,6 +272,33 @@ class PatientAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Patient]:
         return selectors.patient_list(user=request.user)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        if request.method == "GET":
+            patient = self.get_object(request, object_id)
+            flags = (
+                PatientRedFlag.objects.filter(patient=patient, status=PatientRedFlag.Status.ACTIVE)
+                .select_related("red_flag")
+                .order_by("-red_flag__same_day", "red_flag__name")
+                if patient is not None
+                else []
+            )
+            for flag in flags:
+                urgency = (
+                    "possible cauda equina: the patient must be seen today"
+                    if flag.red_flag.same_day
+                    else "no home program until a doctor has reviewed it"
+                )
+                self.message_user(
+                    request, f"Active red flag: {flag.red_flag.name} ({urgency}).", messages.ERROR
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         # A doctor's new patients are their own; reassigning is an administrator's job.

@@ -81,10 +81,19 @@ def clinician_create(
     user.set_password(password)
     user.full_clean()
     user.save()
-    user.groups.add(clinician_group_sync())
     clinician = Clinician(user=user, title=title)
     clinician.full_clean()
     clinician.save()
+    return clinician_access_grant(clinician=clinician)
+
+
+def clinician_access_grant(*, clinician: Clinician) -> Clinician:
+    """Give a clinician's user what the doctors' admin needs: staff status and the group."""
+    user: Any = clinician.user
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    user.groups.add(clinician_group_sync())
     return clinician
 
 

@@ -240,3 +240,25 @@ def test_pain_score_out_of_range_in_inline_writes_nothing(client, clinician):
     response = client.post(ADD, data)
     assert response.status_code == 200
     assert not Patient.objects.exists() and not PainAssessment.objects.exists()
+
+
+def test_change_page_warns_about_active_red_flags(client, clinician, patient):
+    services.red_flag_raise(patient=patient, code="bladder_bowel_dysfunction")
+    login(client, clinician.user)
+    response = client.get(reverse("admin:rehab_patient_change", args=[patient.pk]))
+    html = response.content.decode()
+    assert "Active red flag: Bladder or bowel dysfunction" in html
+    assert "must be seen today" in html
+
+
+def test_superuser_adding_a_clinician_gives_admin_access(admin_client, outsider):
+    outsider.is_staff = False
+    outsider.save()
+    response = admin_client.post(
+        reverse("admin:rehab_clinician_add"),
+        {"user": outsider.pk, "title": "Physiotherapist", "phone": ""},
+    )
+    assert response.status_code == 302
+    outsider.refresh_from_db()
+    assert outsider.is_staff
+    assert outsider.groups.filter(name=services.CLINICIAN_GROUP).exists()
