@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "rehab",
     "exercises",
+    "planner",
 ]
 
 MIDDLEWARE = [

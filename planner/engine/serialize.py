@@ -1,0 +1,76 @@
+"""Plans as plain data (for JSON) and as text (for people)."""
+
+from typing import Any
+
+from planner.engine.types import Plan
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    return {
+        "status": plan.status,
+        "reasons": [{"rule": r.rule, "text": r.text} for r in plan.reasons],
+        "exercises": [
+            {
+                "slug": e.slug,
+                "name": e.name,
+                "category": e.category,
+                "difficulty": e.difficulty,
+                "movement_tags": list(e.movement_tags),
+                "dose": {
+                    "sets": e.dose.sets,
+                    "reps": e.dose.reps,
+                    "hold_s": e.dose.hold_s,
+                    "duration_s": e.dose.duration_s,
+                },
+                "mode": e.mode,
+                "supervised_only": e.supervised_only,
+                "seconds": e.seconds,
+                "why": [{"rule": r.rule, "text": r.text} for r in e.why],
+            }
+            for e in plan.exercises
+        ],
+        "excluded": [{"slug": x.slug, "rule": x.rule, "reason": x.reason} for x in plan.excluded],
+        "daily_minutes": plan.daily_minutes,
+        "max_rpe": plan.max_rpe,
+        "notes": list(plan.notes),
+    }
+
+
+def dose_text(sets: int, reps: int, hold_s: int, duration_s: int) -> str:
+    if duration_s:
+        minutes, seconds = divmod(duration_s, 60)
+        length = (
+            f"{minutes} min {seconds} s"
+            if minutes and seconds
+            else (f"{minutes} min" if minutes else f"{seconds} s")
+        )
+        return f"{sets} x {length}"
+    hold = f", hold {hold_s} s" if hold_s else ""
+    return f"{sets} x {reps}{hold}"
+
+
+def plan_to_text(plan: Plan) -> str:
+    lines = [f"Status: {plan.status}"]
+    if plan.status != "blocked":
+        lines.append(f"About {plan.daily_minutes} minutes a day, {len(plan.exercises)} exercises.")
+    if plan.reasons:
+        lines.append("")
+        lines.append("Reasons and rules applied:")
+        lines.extend(f"  [{r.rule}] {r.text}" for r in plan.reasons)
+    for number, exercise in enumerate(plan.exercises, start=1):
+        dose = exercise.dose
+        lines.append("")
+        amount = dose_text(dose.sets, dose.reps, dose.hold_s, dose.duration_s)
+        where = exercise.mode + (" only" if exercise.supervised_only else "")
+        category = exercise.category.replace("_", " ")
+        lines.append(
+            f"{number}. {exercise.name} ({category}, difficulty {exercise.difficulty}): "
+            f"{amount} - {where}"
+        )
+        lines.extend(f"     [{r.rule}] {r.text}" for r in exercise.why)
+    if plan.excluded:
+        lines.append("")
+        lines.append("Left out:")
+        lines.extend(f"  {x.slug} [{x.rule}] {x.reason}" for x in plan.excluded)
+    lines.extend(plan.notes)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,171 @@
+"""The engine's inputs and outputs: frozen dataclasses, no Django."""
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Stage = Literal["acute", "subacute", "chronic"]
+Fitness = Literal["low", "moderate", "high"]
+Sex = Literal["female", "male"]
+Status = Literal["ok", "needs_review", "blocked"]
+Mode = Literal["supervised", "home"]
+CautionAction = Literal["easier_variant", "halve_dose", "supervised_only"]
+
+STAGES: tuple[Stage, ...] = ("acute", "subacute", "chronic")
+FITNESS_LEVELS: tuple[Fitness, ...] = ("low", "moderate", "high")
+SIDES: tuple[str, ...] = ("left", "right", "bilateral")
+
+
+@dataclass(frozen=True)
+class DiagnosisInput:
+    code: str
+    side: str
+    stage: Stage
+
+
+@dataclass(frozen=True)
+class PatientProfile:
+    age: int
+    sex: Sex
+    fitness: Fitness
+    diagnoses: tuple[DiagnosisInput, ...]
+    comorbidities: frozenset[str] = frozenset()
+    red_flags: tuple[str, ...] = ()
+    bmi: float | None = None
+    pregnancy_weeks: int | None = None
+    # Exercises the patient has already mastered under supervision: they may go home.
+    mastered: frozenset[str] = frozenset()
+
+    @property
+    def conditions(self) -> frozenset[str]:
+        """Comorbidities as recorded plus those derived from measurements (CLINICAL.md)."""
+        derived = set(self.comorbidities)
+        if self.bmi is not None and self.bmi >= 30:
+            derived.add("obesity")
+        if self.pregnancy_weeks is not None:
+            derived.add("pregnancy")
+        return frozenset(derived)
+
+    @property
+    def diagnosis_codes(self) -> frozenset[str]:
+        return frozenset(d.code for d in self.diagnoses)
+
+    @property
+    def is_acute(self) -> bool:
+        return any(d.stage == "acute" for d in self.diagnoses)
+
+
+@dataclass(frozen=True)
+class Dose:
+    sets: int
+    reps: int
+    hold_s: int
+    duration_s: int
+
+    @property
+    def is_timed(self) -> bool:
+        return self.duration_s > 0
+
+
+@dataclass(frozen=True)
+class CatalogueExercise:
+    slug: str
+    name: str
+    category: str
+    difficulty: int
+    tags: frozenset[str]
+    indications: frozenset[str]
+    dose: Dose
+    dose_min: Dose
+    dose_max: Dose
+    seconds_per_rep: int
+    easier: str | None = None
+    harder: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A contraindication or add-work rule, as stored in the rule table.
+
+    It applies when any of its triggers matches the patient. Its effects are
+    blocks (the exercise is removed), cautions (the exercise is kept only in
+    the way `caution_action` says), caps, and exercises it adds.
+    """
+
+    id: str
+    explanation: str
+    comorbidities: frozenset[str] = frozenset()
+    diagnoses: frozenset[str] = frozenset()
+    diagnosis_stages: frozenset[str] = frozenset()  # limits `diagnoses`; empty: any stage
+    any_diagnosis_in_stages: frozenset[str] = frozenset()
+    pregnancy_min_weeks: int | None = None
+    min_age: int | None = None
+    block_tags: frozenset[str] = frozenset()
+    max_difficulty: int | None = None
+    caution_tags: frozenset[str] = frozenset()
+    low_fitness_caution_tags: frozenset[str] = frozenset()
+    caution_action: CautionAction = "easier_variant"
+    max_hold_s: int | None = None
+    max_rpe: int | None = None
+    adds_exercise: str | None = None
+    adds_category: str | None = None
+    adds_without_tags: frozenset[str] = frozenset()
+
+    def applies_to(self, profile: PatientProfile) -> bool:
+        if self.comorbidities & profile.conditions:
+            return True
+        for diagnosis in profile.diagnoses:
+            if diagnosis.code in self.diagnoses and (
+                not self.diagnosis_stages or diagnosis.stage in self.diagnosis_stages
+            ):
+                return True
+            if diagnosis.stage in self.any_diagnosis_in_stages:
+                return True
+        if (
+            self.pregnancy_min_weeks is not None
+            and profile.pregnancy_weeks is not None
+            and profile.pregnancy_weeks >= self.pregnancy_min_weeks
+        ):
+            return True
+        return self.min_age is not None and profile.age >= self.min_age
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PlannedExercise:
+    slug: str
+    name: str
+    category: str
+    difficulty: int
+    movement_tags: tuple[str, ...]
+    dose: Dose
+    mode: Mode
+    supervised_only: bool
+    seconds: int
+    why: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    slug: str
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    status: Status
+    reasons: tuple[Reason, ...]
+    exercises: tuple[PlannedExercise, ...] = ()
+    excluded: tuple[Exclusion, ...] = ()
+    daily_seconds: int = 0
+    max_rpe: int | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def daily_minutes(self) -> int:
+        return round(self.daily_seconds / 60)
