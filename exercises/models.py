@@ -147,6 +147,13 @@ class Exercise(models.Model):
     def is_timed(self) -> bool:
         return self.default_duration_s > 0
 
+    def easier_variant_or_none(self) -> "Exercise | None":
+        """The exercise whose harder variant this is, if any (the reverse one-to-one)."""
+        try:
+            return self.easier_variant
+        except Exercise.DoesNotExist:
+            return None
+
     def estimated_seconds(self) -> int:
         """Time for the default dose, used to fit a day into its minutes."""
         if self.is_timed:

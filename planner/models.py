@@ -1,7 +1,9 @@
 """Planner data: the rule table the engine applies."""
 
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -112,3 +114,400 @@ class ContraindicationRule(models.Model):
             errors["comorbidities"] = "A rule needs at least one trigger."
         if errors:
             raise ValidationError(errors)
+
+
+# -- Programs ---------------------------------------------------------------------------------
+
+
+class ProgramStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    COMPLETED = "completed", "Completed"
+
+
+OPEN_STATUSES = (ProgramStatus.DRAFT, ProgramStatus.ACTIVE, ProgramStatus.PAUSED)
+
+
+class Program(models.Model):
+    """A patient's exercise program. Changes make new versions; the program row stays."""
+
+    patient = models.ForeignKey("rehab.Patient", on_delete=models.CASCADE, related_name="programs")
+    status = models.CharField(
+        max_length=10, choices=ProgramStatus.choices, default=ProgramStatus.DRAFT
+    )
+    start_date = models.DateField()
+    weeks = models.PositiveSmallIntegerField(
+        default=6, validators=[MinValueValidator(1), MaxValueValidator(26)]
+    )
+    supervised_per_week = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(2), MaxValueValidator(3)],
+        help_text="Supervised sessions a week at the clinic until mastery (2 or 3).",
+    )
+    supervised_course_length = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MinValueValidator(8), MaxValueValidator(15)],
+        help_text="Supervised sessions in the course (8 to 15).",
+    )
+    home_started_on = models.DateField(
+        null=True, blank=True, help_text="First day of home training, once mastery unlocked it."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    paused_reason = models.TextField(blank=True)
+    progression_paused_reason = models.TextField(
+        blank=True,
+        help_text="Set when a red flag or a pain of 6 or more was reported: the clinician "
+        "must look before the program progresses again.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ProgramStatus.values), name="program_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weeks__gte=1, weeks__lte=26), name="program_weeks_1_26"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(supervised_per_week__gte=2, supervised_per_week__lte=3),
+                name="program_supervised_per_week_2_3",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    supervised_course_length__gte=8, supervised_course_length__lte=15
+                ),
+                name="program_course_length_8_15",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=ProgramStatus.DRAFT)
+                | models.Q(approved_at__isnull=False),
+                name="program_approved_unless_draft",
+            ),
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="program_one_open_per_patient",
+                violation_error_message="The patient already has an open program.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Program #{self.pk} for {self.patient} from {self.start_date}"
+
+    @property
+    def end_date(self) -> date:
+        return self.start_date + timedelta(days=7 * self.weeks - 1)
+
+    def covers(self, day: date) -> bool:
+        return self.start_date <= day <= self.end_date
+
+
+class ProgramVersion(models.Model):
+    """One version of a program's contents, with a readable diff against the one before."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    note = models.CharField(max_length=300, help_text="Why this version was made.")
+    diff = models.TextField(blank=True, help_text="What changed against the previous version.")
+    plan_status = models.CharField(max_length=16, default="ok")
+    plan_reasons = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["program", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "number"], name="version_number_unique"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="version_number_gte_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.number}"
+
+
+class ExerciseState(models.TextChoices):
+    SUPERVISED = "supervised", "Supervised (clinic only)"
+    MASTERED = "mastered", "Mastered (home)"
+    PAUSED = "paused", "Paused"
+    RETIRED = "retired", "Retired"
+
+
+class ProgramExercise(models.Model):
+    version = models.ForeignKey(ProgramVersion, on_delete=models.CASCADE, related_name="exercises")
+    exercise = models.ForeignKey("exercises.Exercise", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    sets = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    reps = models.PositiveSmallIntegerField(default=0)
+    hold_s = models.PositiveSmallIntegerField(default=0)
+    duration_s = models.PositiveIntegerField(default=0)
+    state = models.CharField(
+        max_length=12, choices=ExerciseState.choices, default=ExerciseState.SUPERVISED
+    )
+    supervised_only = models.BooleanField(
+        default=False, help_text="A rule keeps this exercise at the clinic even when mastered."
+    )
+    explanation = models.JSONField(default=list, blank=True, help_text="[{rule, text}, ...]")
+    mastered_on = models.DateField(null=True, blank=True)
+    mastered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "exercise"], name="program_exercise_once"),
+            models.UniqueConstraint(fields=["version", "position"], name="program_position_once"),
+            models.CheckConstraint(
+                condition=models.Q(state__in=ExerciseState.values), name="program_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sets__gte=1)
+                & (
+                    models.Q(reps__gt=0, duration_s=0)
+                    | models.Q(reps=0, hold_s=0, duration_s__gt=0)
+                ),
+                name="program_dose_reps_or_duration",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state=ExerciseState.MASTERED)
+                | models.Q(mastered_on__isnull=False),
+                name="program_mastered_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise} ({self.get_state_display()})"
+
+    @property
+    def dose_text(self) -> str:
+        from planner.engine.serialize import dose_text
+
+        return dose_text(self.sets, self.reps, self.hold_s, self.duration_s)
+
+
+# -- Schedule -----------------------------------------------------------------------------------
+
+
+class HomeSession(models.Model):
+    """One day of the program. What it holds is read from the mastered exercises."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="home_sessions")
+    day = models.DateField()
+
+    class Meta:
+        ordering = ["program", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "day"], name="home_session_day_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}"
+
+
+class SupervisedStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    DONE = "done", "Done"
+    MISSED = "missed", "Missed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class SupervisedSession(models.Model):
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="supervised_sessions"
+    )
+    number = models.PositiveSmallIntegerField()
+    scheduled_for = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=SupervisedStatus.choices, default=SupervisedStatus.PLANNED
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["program", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "number"], name="supervised_number_once"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=SupervisedStatus.values),
+                name="supervised_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Supervised session {self.number} on {self.scheduled_for:%Y-%m-%d %H:%M}"
+
+
+class SupervisedExerciseRecord(models.Model):
+    """What the specialist saw of one exercise in one supervised session."""
+
+    session = models.ForeignKey(SupervisedSession, on_delete=models.CASCADE, related_name="records")
+    program_exercise = models.ForeignKey(
+        ProgramExercise, on_delete=models.PROTECT, related_name="supervised_records"
+    )
+    technique = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="Technique from 1 (unsafe) to 5 (correct and independent).",
+    )
+    sets = models.PositiveSmallIntegerField(null=True, blank=True)
+    reps = models.PositiveSmallIntegerField(null=True, blank=True)
+    hold_s = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_s = models.PositiveIntegerField(null=True, blank=True)
+    swapped_to_easier = models.BooleanField(default=False)
+    mastered = models.BooleanField(default=False)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "program_exercise"], name="supervised_record_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(technique__gte=1, technique__lte=5),
+                name="supervised_technique_1_5",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(mastered=True, swapped_to_easier=True),
+                name="supervised_not_mastered_and_swapped",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_exercise.exercise}: technique {self.technique}/5"
+
+
+# -- Logs and reviews ---------------------------------------------------------------------------
+
+
+class Feeling(models.TextChoices):
+    EASY = "easy", "Easy"
+    RIGHT = "right", "About right"
+    HARD = "hard", "Hard"
+
+
+class SessionLog(models.Model):
+    """One submission from the patient's phone; the client's key makes resending harmless."""
+
+    home_session = models.ForeignKey(HomeSession, on_delete=models.CASCADE, related_name="logs")
+    client_key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["home_session", "created_at"]
+
+    def __str__(self) -> str:
+        return f"Log {self.client_key} for {self.home_session.day}"
+
+
+class ExerciseLog(models.Model):
+    session_log = models.ForeignKey(SessionLog, on_delete=models.CASCADE, related_name="entries")
+    home_session = models.ForeignKey(HomeSession, on_delete=models.CASCADE, related_name="+")
+    program_exercise = models.ForeignKey(
+        ProgramExercise, on_delete=models.PROTECT, related_name="logs"
+    )
+    exercise = models.ForeignKey("exercises.Exercise", on_delete=models.PROTECT, related_name="+")
+    done = models.BooleanField()
+    sets_done = models.PositiveSmallIntegerField(default=0)
+    reps_done = models.PositiveSmallIntegerField(default=0)
+    pain_during = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    pain_after = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    difficulty = models.CharField(max_length=8, choices=Feeling.choices, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["home_session", "exercise"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["home_session", "exercise"], name="exercise_log_once_a_day"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pain_during__lte=10) & models.Q(pain_after__lte=10),
+                name="exercise_log_pain_0_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(difficulty__in=["", *Feeling.values]),
+                name="exercise_log_difficulty_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise} on {self.home_session.day}: {'done' if self.done else 'not done'}"
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class ReviewProposal(models.Model):
+    """The weekly review of a program: what to change, proposed from the patient's logs."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="reviews")
+    week_start = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
+    pause_progression = models.BooleanField(default=False)
+    reasons = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    resulting_version = models.ForeignKey(
+        ProgramVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-week_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "week_start"], name="review_week_once"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ReviewStatus.values), name="review_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of the week from {self.week_start}"
+
+
+class ReviewItem(models.Model):
+    proposal = models.ForeignKey(ReviewProposal, on_delete=models.CASCADE, related_name="items")
+    program_exercise = models.ForeignKey(
+        ProgramExercise, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=16)
+    variable = models.CharField(max_length=12, blank=True)
+    sets = models.PositiveSmallIntegerField()
+    reps = models.PositiveSmallIntegerField()
+    hold_s = models.PositiveSmallIntegerField()
+    duration_s = models.PositiveIntegerField()
+    new_exercise = models.ForeignKey(
+        "exercises.Exercise", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reasons = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["proposal", "program_exercise__position"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.program_exercise.exercise}"

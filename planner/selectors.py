@@ -1,10 +1,35 @@
 """Reads that turn database rows into the engine's plain inputs."""
 
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import cast
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from exercises.models import Exercise
-from planner.engine.types import CatalogueExercise, CautionAction, Dose, Rule
-from planner.models import ContraindicationRule
+from planner.engine.types import (
+    CatalogueExercise,
+    CautionAction,
+    DiagnosisInput,
+    Dose,
+    Fitness,
+    PatientProfile,
+    Rule,
+    Sex,
+    Stage,
+)
+from planner.models import (
+    ContraindicationRule,
+    ExerciseState,
+    Program,
+    ProgramExercise,
+    ProgramStatus,
+    ProgramVersion,
+    SupervisedSession,
+    SupervisedStatus,
+)
+from rehab.models import Patient, PatientComorbidity, PatientDiagnosis, PatientRedFlag
 
 
 def engine_catalogue() -> tuple[CatalogueExercise, ...]:
@@ -63,3 +88,117 @@ def rule_from_row(row: ContraindicationRule) -> Rule:
         adds_category=row.adds_category or None,
         adds_without_tags=frozenset(row.adds_without_tags),
     )
+
+
+# -- Patients as engine profiles, and what a day holds ------------------------------------------
+
+
+def patient_profile(*, patient: Patient, on: date | None = None) -> PatientProfile:
+    """The engine's view of a patient's records on a day (three queries)."""
+    today = on or timezone.localdate()
+    diagnoses = tuple(
+        DiagnosisInput(row.diagnosis.code, row.side, cast(Stage, row.stage))
+        for row in PatientDiagnosis.objects.filter(patient=patient)
+        .select_related("diagnosis")
+        .order_by("diagnosis__code")
+    )
+    comorbidities = frozenset(
+        PatientComorbidity.objects.filter(patient=patient).values_list(
+            "comorbidity__code", flat=True
+        )
+    )
+    red_flags = tuple(
+        sorted(
+            PatientRedFlag.objects.filter(
+                patient=patient, status=PatientRedFlag.Status.ACTIVE
+            ).values_list("red_flag__code", flat=True)
+        )
+    )
+    return PatientProfile(
+        age=patient.age(today),
+        sex=cast(Sex, patient.sex),
+        fitness=cast(Fitness, patient.fitness_level),
+        diagnoses=diagnoses,
+        comorbidities=comorbidities,
+        red_flags=red_flags,
+        bmi=float(patient.bmi),
+        pregnancy_weeks=patient.gestational_weeks(today),
+    )
+
+
+def program_current_version(*, program: Program) -> ProgramVersion:
+    version = program.versions.order_by("-number").first()
+    if version is None:
+        raise ProgramVersion.DoesNotExist(f"Program {program.pk} has no version.")
+    return version
+
+
+def program_exercises(*, version: ProgramVersion) -> list[ProgramExercise]:
+    return list(version.exercises.select_related("exercise").order_by("position"))
+
+
+def home_unlocked(*, program: Program, day: date) -> bool:
+    """Has home training begun by this day? (CLINICAL.md, HOME_UNLOCK)"""
+    return program.home_started_on is not None and day >= program.home_started_on
+
+
+def home_session_exercises(
+    *, program: Program, day: date, version: ProgramVersion | None = None
+) -> list[ProgramExercise]:
+    """The exercises of a day's home session: only mastered ones, only once home is unlocked.
+
+    An empty list before unlock means the patient's day shows the next supervised
+    session instead.
+    """
+    if program.status != ProgramStatus.ACTIVE or not program.covers(day):
+        return []
+    if not home_unlocked(program=program, day=day):
+        return []
+    version = version or program_current_version(program=program)
+    return [item for item in program_exercises(version=version) if _goes_home(item, day)]
+
+
+def _goes_home(item: ProgramExercise, day: date) -> bool:
+    """Mastered by that day, and no rule keeps it at the clinic."""
+    return (
+        item.state == ExerciseState.MASTERED
+        and not item.supervised_only
+        and item.mastered_on is not None
+        and item.mastered_on <= day
+    )
+
+
+def next_supervised_session(*, program: Program, after: datetime) -> SupervisedSession | None:
+    return (
+        program.supervised_sessions.filter(
+            status=SupervisedStatus.PLANNED, scheduled_for__gte=after
+        )
+        .order_by("scheduled_for")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ScheduleDay:
+    day: date
+    home: list[ProgramExercise]
+    supervised: list[SupervisedSession]
+
+
+def program_schedule(*, program: Program) -> list[ScheduleDay]:
+    """Every day of the program: its home exercises and supervised sessions (four queries)."""
+    version = program_current_version(program=program)
+    items = program_exercises(version=version)
+    sessions: dict[date, list[SupervisedSession]] = {}
+    zone = ZoneInfo(program.patient.time_zone)
+    for session in program.supervised_sessions.order_by("scheduled_for"):
+        sessions.setdefault(session.scheduled_for.astimezone(zone).date(), []).append(session)
+    days = []
+    for offset in range(program.weeks * 7):
+        day = program.start_date + timedelta(days=offset)
+        unlocked = program.status == ProgramStatus.ACTIVE and home_unlocked(
+            program=program, day=day
+        )
+        home = [item for item in items if _goes_home(item, day)] if unlocked else []
+        days.append(ScheduleDay(day, home, sessions.get(day, [])))
+    return days
