@@ -7,7 +7,7 @@ messages before it writes anything; each runs in one transaction.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from exercises.models import Exercise
 from planner.engine.generate import generate_plan
+from planner.engine.review import ExerciseLog as ReviewLog
+from planner.engine.review import ExerciseUnderReview, review_week
 from planner.engine.serialize import dose_text
 from planner.engine.types import Dose, Plan
 from planner.models import (
@@ -29,6 +31,9 @@ from planner.models import (
     ProgramExercise,
     ProgramStatus,
     ProgramVersion,
+    ReviewItem,
+    ReviewProposal,
+    ReviewStatus,
     SessionLog,
     SupervisedExerciseRecord,
     SupervisedSession,
@@ -42,7 +47,7 @@ from planner.selectors import (
     program_current_version,
     program_exercises,
 )
-from rehab.models import Patient
+from rehab.models import PainAssessment, Patient, PatientRedFlag
 
 HOME_UNLOCK_POLICIES = ("all", "each")
 # Supervised sessions fall on these weekdays (Monday is 0), at this local time.
@@ -658,3 +663,204 @@ def session_log_record(
         for entry in entries
     )
     return log, True
+
+
+# -- Weekly review ------------------------------------------------------------------------------
+
+
+def _baseline_pain(program: Program) -> int:
+    """Pain at the start: the last clinic score before the program, else the first logged."""
+    clinic = (
+        PainAssessment.objects.filter(patient=program.patient, assessed_on__lte=program.start_date)
+        .order_by("-assessed_on", "-id")
+        .values_list("score", flat=True)
+        .first()
+    )
+    if clinic is not None:
+        return int(clinic)
+    logged = (
+        ExerciseLog.objects.filter(home_session__program=program, pain_during__isnull=False)
+        .order_by("home_session__day", "id")
+        .values_list("pain_during", flat=True)
+        .first()
+    )
+    return int(logged) if logged is not None else 0
+
+
+def review_inputs(
+    *, program: Program, week_start: date
+) -> tuple[list[ExerciseUnderReview], dict[str, ProgramExercise]]:
+    """The engine's view of a week of home training, in a fixed number of queries."""
+    week = [week_start + timedelta(days=n) for n in range(7)]
+    version = program_current_version(program=program)
+    items = [
+        item
+        for item in program_exercises(version=version)
+        if item.state == ExerciseState.MASTERED and not item.supervised_only
+    ]
+    logs: dict[int, list[ExerciseLog]] = {}
+    for row in ExerciseLog.objects.filter(
+        home_session__program=program,
+        home_session__day__range=(week[0], week[-1]),
+        exercise__in=[item.exercise_id for item in items],
+    ).select_related("home_session"):
+        logs.setdefault(row.exercise_id, []).append(row)
+    harder_of = {
+        ex.pk: ex.slug
+        for ex in Exercise.objects.filter(
+            pk__in=[i.exercise.harder_variant_id for i in items if i.exercise.harder_variant_id]
+        )
+    }
+    easier_of = {
+        ex.harder_variant_id: ex.slug
+        for ex in Exercise.objects.filter(harder_variant__in=[i.exercise_id for i in items])
+    }
+    baseline = _baseline_pain(program)
+    under_review = []
+    for item in items:
+        exercise = item.exercise
+        home_days = [
+            day
+            for day in week
+            if program.covers(day)
+            and program.home_started_on is not None
+            and day >= program.home_started_on
+            and item.mastered_on is not None
+            and day >= item.mastered_on
+        ]
+        under_review.append(
+            ExerciseUnderReview(
+                slug=exercise.slug,
+                name=exercise.name,
+                dose=Dose(item.sets, item.reps, item.hold_s, item.duration_s),
+                dose_min=Dose(
+                    exercise.min_sets,
+                    exercise.min_reps,
+                    exercise.min_hold_s,
+                    exercise.min_duration_s,
+                ),
+                dose_max=Dose(
+                    exercise.max_sets,
+                    exercise.max_reps,
+                    exercise.max_hold_s,
+                    exercise.max_duration_s,
+                ),
+                harder=harder_of.get(exercise.harder_variant_id or 0),
+                easier=easier_of.get(exercise.pk),
+                scheduled_days=len(home_days),
+                logs=tuple(
+                    ReviewLog(
+                        day=row.home_session.day,
+                        done=row.done,
+                        pain_during=row.pain_during,
+                        pain_after=row.pain_after,
+                        difficulty=cast(Any, row.difficulty or None),
+                    )
+                    for row in sorted(logs.get(exercise.pk, []), key=lambda r: r.home_session.day)
+                ),
+                baseline_pain=baseline,
+            )
+        )
+    return under_review, {item.exercise.slug: item for item in items}
+
+
+@transaction.atomic
+def review_propose(*, program: Program, week_start: date) -> ReviewProposal:
+    """Propose next week's changes from last week's logs (idempotent per program and week)."""
+    program = Program.objects.select_for_update().select_related("patient").get(pk=program.pk)
+    existing = ReviewProposal.objects.filter(program=program, week_start=week_start).first()
+    if existing is not None:
+        return existing
+    week_end = week_start + timedelta(days=6)
+    if program.status != ProgramStatus.ACTIVE:
+        raise ValidationError({"program": "Only an active program is reviewed."})
+    if not (program.covers(week_start) and program.covers(week_end)):
+        raise ValidationError({"week_start": "The week must lie inside the program."})
+    if week_end >= timezone.localdate(timezone=ZoneInfo(program.patient.time_zone)):
+        raise ValidationError({"week_start": "The week is not over yet."})
+    exercises, by_slug = review_inputs(program=program, week_start=week_start)
+    red_flag = PatientRedFlag.objects.filter(
+        patient=program.patient, status=PatientRedFlag.Status.ACTIVE
+    ).exists()
+    review = review_week(exercises, red_flag_reported=red_flag)
+    proposal = ReviewProposal.objects.create(
+        program=program,
+        week_start=week_start,
+        pause_progression=review.pause_progression,
+        reasons=_reasons(review.reasons),
+    )
+    new_exercises = {
+        ex.slug: ex
+        for ex in Exercise.objects.filter(
+            slug__in=[p.new_exercise for p in review.proposals if p.new_exercise]
+        )
+    }
+    ReviewItem.objects.bulk_create(
+        ReviewItem(
+            proposal=proposal,
+            program_exercise=by_slug[p.slug],
+            action=p.action,
+            variable=p.variable or "",
+            sets=p.dose.sets,
+            reps=p.dose.reps,
+            hold_s=p.dose.hold_s,
+            duration_s=p.dose.duration_s,
+            new_exercise=new_exercises.get(p.new_exercise) if p.new_exercise else None,
+            reasons=_reasons(p.reasons),
+        )
+        for p in review.proposals
+    )
+    if review.flag_patient:
+        program.progression_paused_reason = " ".join(r.text for r in review.reasons)
+        program.save(update_fields=["progression_paused_reason", "updated_at"])
+    if getattr(settings, "REVIEW_AUTO_APPLY", False) and not review.pause_progression:
+        review_approve(proposal=proposal, by=program.approved_by or program.created_by)
+        proposal.refresh_from_db()
+    return proposal
+
+
+@transaction.atomic
+def review_approve(*, proposal: ReviewProposal, by: Any) -> ProgramVersion | None:
+    """Apply an approved review as the program's next version (None when nothing changes)."""
+    proposal = ReviewProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != ReviewStatus.PENDING:
+        raise ValidationError({"status": f"This review is already {proposal.status}."})
+    current = program_current_version(program=proposal.program)
+    items = list(proposal.items.select_related("program_exercise", "new_exercise"))
+    if any(item.program_exercise.version_id != current.pk for item in items):
+        raise ValidationError(
+            {"status": "The program changed after this review; propose the week again."}
+        )
+    changes = []
+    for item in items:
+        if item.action in ("progress", "step_back"):
+            dose = Dose(item.sets, item.reps, item.hold_s, item.duration_s)
+            changes.append(ExerciseChange(item.program_exercise_id, dose=dose))
+        elif item.action in ("harder_variant", "easier_variant") and item.new_exercise:
+            changes.append(ExerciseChange(item.program_exercise_id, replace_with=item.new_exercise))
+    version = None
+    if changes:
+        version = program_revise(
+            program=proposal.program,
+            by=by,
+            note=f"Weekly review of the week from {proposal.week_start}.",
+            changes=changes,
+        )
+    proposal.status = ReviewStatus.APPROVED
+    proposal.decided_by = by
+    proposal.decided_at = timezone.now()
+    proposal.resulting_version = version
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "resulting_version"])
+    return version
+
+
+@transaction.atomic
+def review_reject(*, proposal: ReviewProposal, by: Any) -> ReviewProposal:
+    proposal = ReviewProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != ReviewStatus.PENDING:
+        raise ValidationError({"status": f"This review is already {proposal.status}."})
+    proposal.status = ReviewStatus.REJECTED
+    proposal.decided_by = by
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["status", "decided_by", "decided_at"])
+    return proposal

@@ -4,8 +4,9 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_int, env_str
+from config.env import env_bool, env_int, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -102,6 +103,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Clinic policy for moving exercises from supervised sessions into the home
 # program (CLINICAL.md, "Supervised-first progression"): "all" or "each".
 HOME_UNLOCK = env_str("HOME_UNLOCK", "all")
+if HOME_UNLOCK not in ("all", "each"):
+    raise ImproperlyConfigured(f"HOME_UNLOCK must be 'all' or 'each', not {HOME_UNLOCK!r}.")
+# Clinic policy: apply weekly review proposals without waiting for the clinician
+# (never when the review paused progression for a red flag or pain of 6 or more).
+REVIEW_AUTO_APPLY = env_bool("REVIEW_AUTO_APPLY", False)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,164 @@
+"""The weekly review: proposals from a week of logs, approval into the next version."""
+
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.utils import timezone
+
+from planner import selectors, services
+from planner.models import Program, ReviewProposal
+from rehab import services as rehab_services
+from tests.conftest import make_patient
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+START = TODAY - timedelta(days=10)
+WEEK = START  # the program's first week, which is over
+
+
+@pytest.fixture(autouse=True)
+def library(db: None) -> None:
+    call_command("load_library", verbosity=0)
+
+
+@pytest.fixture
+def at_home(clinician) -> Program:
+    patient = make_patient(clinician)
+    rehab_services.patient_diagnosis_add(
+        patient=patient, code="osteochondrosis", side="bilateral", stage="chronic"
+    )
+    program = services.program_generate(patient=patient, by=clinician.user, start_date=START)
+    services.program_approve(program=program, by=clinician.user)
+    for item in current_items(program):
+        services.mastery_sign_off(program_exercise=item, by=clinician.user, on=START)
+    program.refresh_from_db()
+    return program
+
+
+def current_items(program: Program):
+    return selectors.program_exercises(version=selectors.program_current_version(program=program))
+
+
+def log_week(program: Program, *, pain: int = 1, difficulty: str = "easy", days: int = 7) -> None:
+    for offset in range(days):
+        day = WEEK + timedelta(days=offset)
+        entries = [
+            services.LogEntry(
+                item.exercise.slug,
+                done=True,
+                sets_done=item.sets,
+                reps_done=item.reps,
+                pain_during=pain,
+                pain_after=pain,
+                difficulty=difficulty,
+            )
+            for item in selectors.home_session_exercises(program=program, day=day)
+        ]
+        services.session_log_record(
+            patient=program.patient, day=day, client_key=f"{program.pk}-{day}", entries=entries
+        )
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def test_an_easy_painless_week_proposes_progress_and_approval_makes_the_next_version(
+    at_home, clinician
+):
+    log_week(at_home)
+    proposal = services.review_propose(program=at_home, week_start=WEEK)
+    items = list(proposal.items.select_related("program_exercise"))
+    assert len(items) == len(current_items(at_home))
+    assert {i.action for i in items} <= {"progress", "harder_variant", "hold"}
+    assert "progress" in {i.action for i in items}
+    for item in items:
+        if item.action == "progress":
+            old = getattr(item.program_exercise, item.variable)
+            new = getattr(item, item.variable)
+            assert old < new <= old * 1.1  # one variable, at most 10 %
+    assert services.review_propose(program=at_home, week_start=WEEK).pk == proposal.pk
+
+    version = services.review_approve(proposal=proposal, by=clinician.user)
+    assert version is not None and version.number == 2
+    assert "Weekly review" in version.note and version.diff
+    proposal.refresh_from_db()
+    assert proposal.status == "approved" and proposal.resulting_version == version
+    for item in items:
+        if item.action == "harder_variant":
+            new_row = next(r for r in current_items(at_home) if r.exercise == item.new_exercise)
+            assert new_row.state == "supervised"  # a harder variant starts supervised
+
+
+def test_pain_of_six_steps_back_pauses_progression_and_flags_the_patient(at_home):
+    log_week(at_home, pain=7, difficulty="hard")
+    proposal = services.review_propose(program=at_home, week_start=WEEK)
+    assert proposal.pause_progression
+    actions = {i.action for i in proposal.items.all()}
+    assert "progress" not in actions and "harder_variant" not in actions
+    assert actions <= {"step_back", "easier_variant", "hold"}
+    at_home.refresh_from_db()
+    assert at_home.progression_paused_reason
+
+
+def test_an_active_red_flag_stops_any_progress(at_home, clinician):
+    log_week(at_home)
+    rehab_services.red_flag_raise(patient=at_home.patient, code="fever", noted_by=clinician.user)
+    proposal = services.review_propose(program=at_home, week_start=WEEK)
+    assert proposal.pause_progression
+    assert {i.action for i in proposal.items.all()} <= {"hold", "step_back", "easier_variant"}
+
+
+def test_low_adherence_holds(at_home):
+    log_week(at_home, days=4)  # 4 of 7 days: 57 %
+    proposal = services.review_propose(program=at_home, week_start=WEEK)
+    assert {i.action for i in proposal.items.all()} == {"hold"}
+
+
+def test_rejecting_changes_nothing_in_the_program(at_home, clinician):
+    log_week(at_home)
+    proposal = services.review_propose(program=at_home, week_start=WEEK)
+    services.review_reject(proposal=proposal, by=clinician.user)
+    assert selectors.program_current_version(program=at_home).number == 1
+    with pytest.raises(ValidationError, match="already rejected"):
+        services.review_approve(proposal=proposal, by=clinician.user)
+
+
+def test_auto_apply_policy_approves_at_once(at_home, settings):
+    settings.REVIEW_AUTO_APPLY = True
+    log_week(at_home)
+    proposal = services.review_propose(program=at_home, week_start=WEEK)
+    assert proposal.status == "approved"
+    assert selectors.program_current_version(program=at_home).number == 2
+
+
+@pytest.mark.parametrize(
+    ("week_start", "message"),
+    [
+        (TODAY - timedelta(days=3), "not over yet"),
+        (START - timedelta(days=7), "inside the program"),
+    ],
+)
+def test_bad_weeks_are_refused_and_write_nothing(at_home, week_start, message):
+    before = row_counts()
+    with pytest.raises(ValidationError, match=message):
+        services.review_propose(program=at_home, week_start=week_start)
+    assert row_counts() == before
+    assert not ReviewProposal.objects.exists()
+
+
+def test_approving_a_stale_review_is_refused(at_home, clinician):
+    log_week(at_home)
+    proposal = services.review_propose(program=at_home, week_start=WEEK)
+    item = current_items(at_home)[0]
+    services.program_revise(
+        program=at_home,
+        by=clinician.user,
+        note="Paused by the doctor.",
+        changes=[services.ExerciseChange(item.pk, state="paused")],
+    )
+    with pytest.raises(ValidationError, match="changed after this review"):
+        services.review_approve(proposal=proposal, by=clinician.user)
