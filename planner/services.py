@@ -264,7 +264,8 @@ class ExerciseChange:
     state: str | None = None
 
 
-def _check_dose(exercise: Exercise, dose: Dose, field: str) -> dict[str, str]:
+def dose_problems(exercise: Exercise, dose: Dose, field: str) -> dict[str, str]:
+    """What is wrong with a dose for this exercise, by field; empty when it is fine."""
     errors: dict[str, str] = {}
     if dose.sets < 1:
         errors[field] = "At least one set."
@@ -324,7 +325,7 @@ def program_revise(
             elif not change.replace_with.is_active:
                 errors[field] = f"{change.replace_with.name} is not an active exercise."
         if change.dose is not None:
-            errors.update(_check_dose(target, change.dose, field))
+            errors.update(dose_problems(target, change.dose, field))
         if change.state is not None and change.state not in (
             ExerciseState.PAUSED,
             ExerciseState.RETIRED,
@@ -495,7 +496,7 @@ def supervised_session_record(
         elif entry.mastered and item.state != ExerciseState.SUPERVISED:
             errors[field] = f"{item.exercise.name} is not waiting for mastery."
         elif entry.dose is not None:
-            errors.update(_check_dose(item.exercise, entry.dose, field))
+            errors.update(dose_problems(item.exercise, entry.dose, field))
         seen.add(entry.program_exercise_id)
     if errors:
         raise ValidationError(errors)

@@ -46,6 +46,15 @@ _CLINICIAN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "exercise": ("view", "add", "change"),
         "movementtag": ("view",),
     },
+    "planner": {
+        "contraindicationrule": ("view", "change"),
+        "program": ("view", "add", "change"),
+        "programversion": ("view", "change"),
+        "programexercise": ("view", "add", "change", "delete"),
+        "supervisedsession": ("view", "change"),
+        "reviewproposal": ("view", "change"),
+        "reviewitem": ("view",),
+    },
 }
 
 

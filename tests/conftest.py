@@ -58,3 +58,14 @@ def outsider(db: None) -> Any:
 @pytest.fixture
 def patient(clinician: Clinician) -> Patient:
     return make_patient(clinician)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run whole-system and browser tests last.
+
+    Playwright's sync API keeps an event loop running in the main thread for the
+    session-wide browser, and Django refuses database calls from a thread with a
+    running loop; the database tests must come first. A stable sort keeps the
+    order within each group.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
