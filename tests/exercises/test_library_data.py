@@ -9,6 +9,9 @@ from exercises.models import Exercise
 from exercises.vocabulary import CATEGORIES, MOVEMENT_TAGS
 from rehab.clinical_catalogue import DIAGNOSES
 
+# The module fixture below needs the test database, which pytest-django sets up only
+# for modules that ask for it; without the mark it would reach the development file.
+pytestmark = pytest.mark.django_db
 DIAGNOSIS_CODES = [dx.code for dx in DIAGNOSES]
 RADICULAR = {
     "sciatica",
