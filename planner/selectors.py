@@ -1,5 +1,7 @@
 """Reads that turn database rows into the engine's plain inputs."""
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import cast
@@ -94,36 +96,46 @@ def rule_from_row(row: ContraindicationRule) -> Rule:
 
 
 def patient_profile(*, patient: Patient, on: date | None = None) -> PatientProfile:
-    """The engine's view of a patient's records on a day (three queries)."""
+    """The engine's view of a patient's records on a day."""
+    return patient_profiles(patients=[patient], on=on)[patient.pk]
+
+
+def patient_profiles(
+    *, patients: Sequence[Patient], on: date | None = None
+) -> dict[int, PatientProfile]:
+    """Engine profiles for many patients in three queries, by patient id."""
     today = on or timezone.localdate()
-    diagnoses = tuple(
-        DiagnosisInput(row.diagnosis.code, row.side, cast(Stage, row.stage))
-        for row in PatientDiagnosis.objects.filter(patient=patient)
-        .select_related("diagnosis")
-        .order_by("diagnosis__code")
-    )
-    comorbidities = frozenset(
-        PatientComorbidity.objects.filter(patient=patient).values_list(
-            "comorbidity__code", flat=True
+    ids = [patient.pk for patient in patients]
+    diagnoses: dict[int, list[DiagnosisInput]] = defaultdict(list)
+    for patient_id, code, side, stage in (
+        PatientDiagnosis.objects.filter(patient__in=ids)
+        .order_by("patient", "diagnosis__code")
+        .values_list("patient", "diagnosis__code", "side", "stage")
+    ):
+        diagnoses[patient_id].append(DiagnosisInput(code, side, cast(Stage, stage)))
+    comorbidities: dict[int, set[str]] = defaultdict(set)
+    for patient_id, code in PatientComorbidity.objects.filter(patient__in=ids).values_list(
+        "patient", "comorbidity__code"
+    ):
+        comorbidities[patient_id].add(code)
+    red_flags: dict[int, set[str]] = defaultdict(set)
+    for patient_id, code in PatientRedFlag.objects.filter(
+        patient__in=ids, status=PatientRedFlag.Status.ACTIVE
+    ).values_list("patient", "red_flag__code"):
+        red_flags[patient_id].add(code)
+    return {
+        patient.pk: PatientProfile(
+            age=patient.age(today),
+            sex=cast(Sex, patient.sex),
+            fitness=cast(Fitness, patient.fitness_level),
+            diagnoses=tuple(diagnoses[patient.pk]),
+            comorbidities=frozenset(comorbidities[patient.pk]),
+            red_flags=tuple(sorted(red_flags[patient.pk])),
+            bmi=float(patient.bmi),
+            pregnancy_weeks=patient.gestational_weeks(today),
         )
-    )
-    red_flags = tuple(
-        sorted(
-            PatientRedFlag.objects.filter(
-                patient=patient, status=PatientRedFlag.Status.ACTIVE
-            ).values_list("red_flag__code", flat=True)
-        )
-    )
-    return PatientProfile(
-        age=patient.age(today),
-        sex=cast(Sex, patient.sex),
-        fitness=cast(Fitness, patient.fitness_level),
-        diagnoses=diagnoses,
-        comorbidities=comorbidities,
-        red_flags=red_flags,
-        bmi=float(patient.bmi),
-        pregnancy_weeks=patient.gestational_weeks(today),
-    )
+        for patient in patients
+    }
 
 
 def program_current_version(*, program: Program) -> ProgramVersion:

@@ -138,6 +138,9 @@ class _Planner:
             * (ACUTE_FACTOR if profile.is_acute else 1.0)
         )
         self.target_difficulty = 1 if profile.is_acute else 2
+        self.diagnosis_codes = profile.diagnosis_codes
+        # Doses are worked out when first needed: most candidates are never chosen.
+        self.doses: dict[str, tuple[Dose, list[Reason]]] = {}
 
     # -- admission: blocks, caps and cautions ---------------------------------------------
 
@@ -181,7 +184,7 @@ class _Planner:
                 why.append(
                     Reason(rule.id, f"Done only with the specialist because it involves {what}.")
                 )
-        matched = len(exercise.indications & self.profile.diagnosis_codes)
+        matched = len(exercise.indications & self.diagnosis_codes)
         return _Candidate(exercise, tuple(why), factor, supervised_only, matched, ())
 
     def _cap(self, exercise: CatalogueExercise) -> Exclusion | None:
@@ -322,7 +325,7 @@ class _Planner:
         excluded: dict[str, Exclusion] = {}
         for exercise in self.catalogue.values():
             result = self.admit(exercise)
-            indicated = bool(exercise.indications & self.profile.diagnosis_codes)
+            indicated = bool(exercise.indications & self.diagnosis_codes)
             if isinstance(result, Exclusion):
                 if indicated:
                     excluded.setdefault(exercise.slug, result)
@@ -355,7 +358,6 @@ class _Planner:
                 continue
             chosen.append((pick, need.reason))
 
-        self.doses = {c.exercise.slug: self.dose(c) for c in pool}
         self._fill(chosen, pool)
         self._fit_time(chosen)
 
@@ -401,10 +403,14 @@ class _Planner:
             notes=notes,
         )
 
+    def dose_of(self, candidate: _Candidate) -> tuple[Dose, list[Reason]]:
+        slug = candidate.exercise.slug
+        if slug not in self.doses:
+            self.doses[slug] = self.dose(candidate)
+        return self.doses[slug]
+
     def seconds_of(self, candidate: _Candidate) -> int:
-        return exercise_seconds(
-            self.doses[candidate.exercise.slug][0], candidate.exercise.seconds_per_rep
-        )
+        return exercise_seconds(self.dose_of(candidate)[0], candidate.exercise.seconds_per_rep)
 
     def _fill(self, chosen: list[tuple[_Candidate, Reason]], pool: list[_Candidate]) -> None:
         """Round the day off with indicated exercises of categories not yet covered."""
@@ -456,7 +462,7 @@ class _Planner:
         for candidate in timed:
             if excess <= 0:
                 return
-            dose, reasons = self.doses[candidate.exercise.slug]
+            dose, reasons = self.dose_of(candidate)
             floor = candidate.exercise.dose_min.duration_s
             cut = min(dose.duration_s - floor, -(-excess // dose.sets))
             if cut <= 0:
@@ -468,9 +474,9 @@ class _Planner:
 
     def _planned(self, candidate: _Candidate, reason: Reason) -> PlannedExercise:
         exercise = candidate.exercise
-        dose, dose_reasons = self.doses[exercise.slug]
+        dose, dose_reasons = self.dose_of(candidate)
         why: list[Reason] = []
-        matched = sorted(exercise.indications & self.profile.diagnosis_codes)
+        matched = sorted(exercise.indications & self.diagnosis_codes)
         if matched:
             why.append(Reason("INDICATION", f"Suits {', '.join(map(_label, matched))}."))
         why.append(reason)

@@ -7,6 +7,8 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from exercises.models import Exercise
@@ -413,3 +415,82 @@ def test_exercise_with_is_timed_exists():
     # The library holds both kinds of dosing the services handle.
     kinds = {ex.is_timed for ex in Exercise.objects.all()}
     assert kinds == {True, False}
+
+
+# -- many at once -------------------------------------------------------------------------------
+
+
+def make_patients(clinician, count: int, prefix: str) -> list:
+    patients = []
+    for n in range(count):
+        patient = make_patient(clinician, first_name=f"{prefix}{n}")
+        rehab_services.patient_diagnosis_add(
+            patient=patient, code="spinal_stenosis", side="bilateral", stage="chronic"
+        )
+        rehab_services.patient_comorbidity_add(patient=patient, code="hypertension")
+        patients.append(patient)
+    return patients
+
+
+def test_bulk_generation_costs_the_same_queries_for_five_or_forty_patients(clinician):
+    options = services.ProgramSettings(START)
+    few = make_patients(clinician, 5, "few")
+    many = make_patients(clinician, 40, "many")
+    with CaptureQueriesContext(connection) as small:
+        services.programs_generate_bulk(
+            patients=few, by=clinician.user, options=options, approve=True
+        )
+    with CaptureQueriesContext(connection) as large:
+        report = services.programs_generate_bulk(
+            patients=many, by=clinician.user, options=options, approve=True
+        )
+
+    def kinds(ctx: CaptureQueriesContext) -> tuple[int, int]:
+        sql = [q["sql"] for q in ctx.captured_queries]
+        return sum(s.startswith("SELECT") for s in sql), sum(s.startswith("INSERT") for s in sql)
+
+    (few_reads, _), (many_reads, many_writes) = kinds(small), kinds(large)
+    assert many_reads == few_reads  # no read per patient
+    assert many_writes <= len(many) // 3  # about 2,300 rows go in batches, not row by row
+    assert len(report.created) == 40 and report.skipped == {}
+    program = report.created[0]
+    assert HomeSession.objects.filter(program=program).count() == 42
+    assert SupervisedSession.objects.filter(program=program).count() == 10
+    items = items_of(program)
+    assert 3 <= len(items) <= 6
+    assert all(
+        not {"spinal_extension"} & set(i.exercise.movement_tags.values_list("code", flat=True))
+        for i in items
+    )
+
+
+def test_bulk_generation_skips_whom_it_must_and_says_why(clinician, sciatica_patient):
+    flagged, busy, fine = make_patients(clinician, 3, "p")
+    rehab_services.red_flag_raise(patient=flagged, code="fever")
+    services.program_generate(patient=busy, by=clinician.user)
+    report = services.programs_generate_bulk(
+        patients=[flagged, busy, fine],
+        by=clinician.user,
+        options=services.ProgramSettings(START),
+    )
+    assert [p.patient_id for p in report.created] == [fine.pk]
+    assert "red flag" in report.skipped[flagged.pk]
+    assert "already has an open program" in report.skipped[busy.pk]
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        (services.ProgramSettings(START, weeks=0), "weeks"),
+        (services.ProgramSettings(START, supervised_per_week=5), "supervised_per_week"),
+        (services.ProgramSettings(START, supervised_course_length=20), "supervised_course_length"),
+    ],
+)
+def test_program_settings_out_of_range_are_refused(clinician, sciatica_patient, options, field):
+    before = row_counts()
+    with pytest.raises(ValidationError) as error:
+        services.programs_generate_bulk(
+            patients=[sciatica_patient], by=clinician.user, options=options
+        )
+    assert field in error.value.message_dict
+    assert row_counts() == before
