@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: setup db run test lint typecheck pytest test-postgres clean
+.PHONY: setup db run test lint typecheck pytest test-postgres bench clean
 
 setup:
 	scripts/bootstrap.sh
@@ -34,6 +34,11 @@ test: lint typecheck pytest
 # The suite against a throwaway PostgreSQL cluster (Debian's postgresql package).
 test-postgres: setup
 	scripts/with-postgres.sh $(PY) -m pytest
+
+# Benchmarks at full size; each prints its ratio against a floor from the same run.
+bench: setup
+	$(PY) bench/engine.py
+	$(PY) bench/bulk_programs.py
 
 clean:
 	rm -rf .venv db.sqlite3 .pytest_cache .mypy_cache .ruff_cache test-artifacts

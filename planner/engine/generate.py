@@ -132,12 +132,13 @@ class _Planner:
             (r for r in self.rules if r.max_rpe is not None), key=lambda r: (r.max_rpe, r.id)
         )
         self.rpe_rule = rating[0] if rating else None
+        self.is_acute = profile.is_acute
         self.volume_factor = (
             FITNESS_FACTOR[profile.fitness]
             * age_factor(profile.age)
-            * (ACUTE_FACTOR if profile.is_acute else 1.0)
+            * (ACUTE_FACTOR if self.is_acute else 1.0)
         )
-        self.target_difficulty = 1 if profile.is_acute else 2
+        self.target_difficulty = 1 if self.is_acute else 2
         self.diagnosis_codes = profile.diagnosis_codes
         # Doses are worked out when first needed: most candidates are never chosen.
         self.doses: dict[str, tuple[Dose, list[Reason]]] = {}
@@ -148,12 +149,12 @@ class _Planner:
         self, exercise: CatalogueExercise, trail: tuple[Reason, ...] = (), depth: int = 0
     ) -> _Candidate | Exclusion:
         for rule in self.rules:
-            hit = sorted(rule.block_tags & exercise.tags)
-            if hit:
+            blocked = rule.block_tags & exercise.tags
+            if blocked:
                 return Exclusion(
                     exercise.slug,
                     rule.id,
-                    f"{rule.explanation} (it involves {', '.join(map(_label, hit))}).",
+                    f"{rule.explanation} (it involves {', '.join(map(_label, sorted(blocked)))}).",
                 )
         capped = self._cap(exercise)
         if capped is not None:
@@ -165,10 +166,10 @@ class _Planner:
             tags = rule.caution_tags
             if self.profile.fitness == "low":
                 tags = tags | rule.low_fitness_caution_tags
-            hit = sorted(tags & exercise.tags)
+            hit = tags & exercise.tags
             if not hit:
                 continue
-            what = ", ".join(map(_label, hit))
+            what = ", ".join(map(_label, sorted(hit)))
             if rule.caution_action == "easier_variant":
                 exclusion = Exclusion(
                     exercise.slug,
@@ -287,7 +288,7 @@ class _Planner:
         factor = self.volume_factor * candidate.dose_factor
         parts = [f"{FITNESS_FACTOR[self.profile.fitness]:g} for {self.profile.fitness} fitness"]
         parts.append(f"{age_factor(self.profile.age):g} for {_age_band(self.profile.age)}")
-        if self.profile.is_acute:
+        if self.is_acute:
             parts.append(f"{ACUTE_FACTOR:g} in the acute stage")
         if candidate.dose_factor < 1.0:
             parts.append(f"{candidate.dose_factor:g} for the caution above")
@@ -438,12 +439,13 @@ class _Planner:
                 chosen.append((pick, reason(category)))
         # Still too short a day: add more, from the least represented categories first.
         while seconds() < MIN_SECONDS and len(chosen) < MAX_EXERCISES:
-            options = [c for c in indicated if fits(c)]
-            if not options:
-                break
             counts = {cat: sum(c.exercise.category == cat for c, _ in chosen) for cat in FILL_ORDER}
-            pick = min(options, key=lambda c: self._fill_preference(c, counts))
-            chosen.append((pick, reason(pick.exercise.category)))
+            # Preference first, then the first that fits: doses are worked out only as needed.
+            by_preference = sorted(indicated, key=lambda c: self._fill_preference(c, counts))
+            extra = next((c for c in by_preference if fits(c)), None)
+            if extra is None:
+                break
+            chosen.append((extra, reason(extra.exercise.category)))
 
     def _fill_preference(
         self, candidate: _Candidate, counts: dict[str, int]

@@ -22,6 +22,8 @@ class Command(BaseCommand):
                 "The library was not loaded; nothing was changed:\n"
                 + "\n".join(f"  - {p}" for p in error.problems)
             ) from None
+        if options["verbosity"] < 1:
+            return
         self.stdout.write(
             self.style.SUCCESS(
                 f"Exercise library: {report.total} exercises ({len(report.created)} created, "
