@@ -13,6 +13,7 @@ db: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_library
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_programs
 
 run: db
 	scripts/run.sh

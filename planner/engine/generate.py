@@ -138,7 +138,8 @@ class _Planner:
             * age_factor(profile.age)
             * (ACUTE_FACTOR if self.is_acute else 1.0)
         )
-        self.target_difficulty = 1 if self.is_acute else 2
+        # Start gently: the easiest form in the acute stage or with low fitness.
+        self.target_difficulty = 1 if self.is_acute or profile.fitness == "low" else 2
         self.diagnosis_codes = profile.diagnosis_codes
         # Doses are worked out when first needed: most candidates are never chosen.
         self.doses: dict[str, tuple[Dose, list[Reason]]] = {}

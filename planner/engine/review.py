@@ -374,7 +374,17 @@ def _progress(exercise: ExerciseUnderReview, week: _Week) -> Proposal:
                 None,
                 (ready, change),
             )
-    # Nothing can grow by 10 % or less within its maximum: the exercise is at its maximum dose.
+    # Nothing can grow by 10 % or less within its maximum. Either the dose is at its maximum,
+    # or it is so small that one whole step is more than 10 % (7 to 8 repetitions is 14 %).
+    at_maximum = all(
+        _value(exercise.dose, v) >= _value(exercise.dose_max, v)
+        for v in _progress_order(exercise.dose)
+    )
+    why = (
+        "This exercise is at its maximum dose"
+        if at_maximum
+        else "No part of this dose can grow by a whole step without going over 10 % in a week"
+    )
     if exercise.harder is not None:
         return Proposal(
             exercise.slug,
@@ -386,9 +396,8 @@ def _progress(exercise: ExerciseUnderReview, week: _Week) -> Proposal:
                 ready,
                 Reason(
                     "V-HARDER",
-                    "This exercise is at its maximum dose: next comes the harder variant "
-                    f"({exercise.harder}), which starts supervised at the clinic until it is "
-                    "mastered.",
+                    f"{why}: next comes the harder variant ({exercise.harder}), which starts "
+                    "supervised at the clinic until it is mastered.",
                 ),
             ),
         )
@@ -397,8 +406,7 @@ def _progress(exercise: ExerciseUnderReview, week: _Week) -> Proposal:
         ready,
         Reason(
             "V-HARDER",
-            "This exercise is at its maximum dose and has no harder variant: the maximum is "
-            "reached, so the dose stays the same.",
+            f"{why}, and there is no harder variant: the dose stays the same for now.",
         ),
     )
 

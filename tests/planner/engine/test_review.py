@@ -158,7 +158,15 @@ def test_at_the_maximum_without_a_harder_variant_the_dose_holds():
     proposal = review_one(exercise)
     assert (proposal.action, proposal.new_exercise, proposal.dose) == ("hold", None, exercise.dose)
     assert "V-HARDER" in rules(proposal)
-    assert "maximum is reached" in text(proposal)
+    assert "at its maximum dose, and there is no harder variant" in text(proposal)
+
+
+def test_a_dose_too_small_for_a_ten_percent_step_says_so_rather_than_maximum():
+    exercise = reps_exercise(reps=7, sets=2, harder="next-one")
+    proposal = review_one(exercise)
+    assert (proposal.action, proposal.new_exercise) == ("harder_variant", "next-one")
+    assert "without going over 10 %" in text(proposal)
+    assert "maximum" not in text(proposal)
 
 
 # -- step back -----------------------------------------------------------------------------------

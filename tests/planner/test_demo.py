@@ -1,0 +1,30 @@
+"""`seed_demo_programs`: the demo shows every stage of a program, and reruns change nothing."""
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from planner.models import Program, ReviewProposal
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def test_demo_programs_cover_each_stage_and_a_rerun_changes_nothing():
+    call_command("load_library", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo_programs", verbosity=0)
+    statuses = set(Program.objects.values_list("status", flat=True))
+    assert statuses == {"draft", "active"}
+    assert Program.objects.filter(home_started_on__isnull=False).exists()
+    assert Program.objects.filter(status="active", home_started_on__isnull=True).exists()
+    assert ReviewProposal.objects.filter(status="pending").exists()
+    # The patient with an active red flag gets no program.
+    assert not Program.objects.filter(patient__red_flags__status="active").exists()
+    before = row_counts()
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo_programs", verbosity=0)
+    assert row_counts() == before
