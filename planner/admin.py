@@ -81,7 +81,7 @@ class ProgramAdmin(OwnProgramsMixin, admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("patient__first_name", "patient__last_name")
     list_select_related = ("patient",)
-    actions = ("approve", "resume", "complete")
+    actions = ("approve", "resume", "complete", "resume_progression")
     fields = (
         "patient",
         "status",
@@ -212,6 +212,10 @@ class ProgramAdmin(OwnProgramsMixin, admin.ModelAdmin):
     @admin.action(description="Complete the selected programs")
     def complete(self, request: HttpRequest, queryset: QuerySet[Program]) -> None:
         self._each(request, queryset, services.program_complete, "completed")
+
+    @admin.action(description="Resume progression (after a red flag or pain of 6+)")
+    def resume_progression(self, request: HttpRequest, queryset: QuerySet[Program]) -> None:
+        self._each(request, queryset, services.progression_resume, "progression resumed")
 
     def get_urls(self) -> list[URLPattern]:
         urls = super().get_urls()

@@ -868,7 +868,10 @@ def review_propose(*, program: Program, week_start: date) -> ReviewProposal:
     red_flag = PatientRedFlag.objects.filter(
         patient=program.patient, status=PatientRedFlag.Status.ACTIVE
     ).exists()
-    review = review_week(exercises, red_flag_reported=red_flag)
+    # Once paused, progression stays paused until the clinician has looked (progression_resume).
+    review = review_week(
+        exercises, red_flag_reported=red_flag or bool(program.progression_paused_reason)
+    )
     proposal = ReviewProposal.objects.create(
         program=program,
         week_start=week_start,
@@ -896,7 +899,7 @@ def review_propose(*, program: Program, week_start: date) -> ReviewProposal:
         )
         for p in review.proposals
     )
-    if review.flag_patient:
+    if review.flag_patient and not program.progression_paused_reason:
         program.progression_paused_reason = " ".join(r.text for r in review.reasons)
         program.save(update_fields=["progression_paused_reason", "updated_at"])
     if getattr(settings, "REVIEW_AUTO_APPLY", False) and not review.pause_progression:
@@ -950,3 +953,38 @@ def review_reject(*, proposal: ReviewProposal, by: Any) -> ReviewProposal:
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["status", "decided_by", "decided_at"])
     return proposal
+
+
+@transaction.atomic
+def progression_resume(*, program: Program, by: Any) -> Program:
+    """The clinician has seen why progression paused and lets the reviews progress again."""
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if not program.progression_paused_reason:
+        raise ValidationError({"program": "Progression is not paused."})
+    program.progression_paused_reason = ""
+    program.save(update_fields=["progression_paused_reason", "updated_at"])
+    return program
+
+
+def reviews_propose_due(*, today: date | None = None) -> list[ReviewProposal]:
+    """Propose the review of every active program whose home week ended yesterday.
+
+    Weeks run from the program's start date. Safe to run more than once a day:
+    a week already reviewed is returned, not proposed again.
+    """
+    day = today or timezone.localdate()
+    proposals = []
+    programs = Program.objects.filter(
+        status=ProgramStatus.ACTIVE, home_started_on__isnull=False, start_date__lte=day
+    ).select_related("patient")
+    for program in programs:
+        elapsed = (day - program.start_date).days
+        week_start = day - timedelta(days=7)
+        if elapsed < 7 or elapsed % 7 or not program.covers(week_start + timedelta(days=6)):
+            continue
+        if program.home_started_on is None or program.home_started_on > week_start + timedelta(
+            days=6
+        ):
+            continue  # no home day in that week: nothing to review
+        proposals.append(review_propose(program=program, week_start=week_start))
+    return proposals

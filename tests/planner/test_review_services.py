@@ -1,11 +1,12 @@
 """The weekly review: proposals from a week of logs, approval into the next version."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from planner import selectors, services
@@ -24,27 +25,34 @@ def library(db: None) -> None:
     call_command("load_library", verbosity=0)
 
 
-@pytest.fixture
-def at_home(clinician) -> Program:
+def home_program(clinician, start) -> Program:
+    """A program whose exercises were all mastered on its first day."""
     patient = make_patient(clinician)
     rehab_services.patient_diagnosis_add(
         patient=patient, code="osteochondrosis", side="bilateral", stage="chronic"
     )
-    program = services.program_generate(patient=patient, by=clinician.user, start_date=START)
+    program = services.program_generate(patient=patient, by=clinician.user, start_date=start)
     services.program_approve(program=program, by=clinician.user)
     for item in current_items(program):
-        services.mastery_sign_off(program_exercise=item, by=clinician.user, on=START)
+        services.mastery_sign_off(program_exercise=item, by=clinician.user, on=start)
     program.refresh_from_db()
     return program
+
+
+@pytest.fixture
+def at_home(clinician) -> Program:
+    return home_program(clinician, START)
 
 
 def current_items(program: Program):
     return selectors.program_exercises(version=selectors.program_current_version(program=program))
 
 
-def log_week(program: Program, *, pain: int = 1, difficulty: str = "easy", days: int = 7) -> None:
+def log_week(
+    program: Program, *, pain: int = 1, difficulty: str = "easy", days: int = 7, week=WEEK
+) -> None:
     for offset in range(days):
-        day = WEEK + timedelta(days=offset)
+        day = week + timedelta(days=offset)
         entries = [
             services.LogEntry(
                 item.exercise.slug,
@@ -162,3 +170,43 @@ def test_approving_a_stale_review_is_refused(at_home, clinician):
     )
     with pytest.raises(ValidationError, match="changed after this review"):
         services.review_approve(proposal=proposal, by=clinician.user)
+
+
+def test_progression_stays_paused_until_the_clinician_resumes_it(clinician):
+    first = TODAY - timedelta(days=17)
+    second = first + timedelta(days=7)
+    program = home_program(clinician, first)
+    log_week(program, pain=7, difficulty="hard", week=first)
+    services.review_propose(program=program, week_start=first)
+    program.refresh_from_db()
+    assert program.progression_paused_reason
+    # A calm second week does not progress on its own...
+    log_week(program, week=second)
+    paused = services.review_propose(program=program, week_start=second)
+    assert "progress" not in {i.action for i in paused.items.all()}
+    # ...until the clinician has looked and resumes progression.
+    services.progression_resume(program=program, by=clinician.user)
+    paused.delete()
+    resumed = services.review_propose(program=program, week_start=second)
+    assert "progress" in {i.action for i in resumed.items.all()}
+    with pytest.raises(ValidationError, match="not paused"):
+        services.progression_resume(program=program, by=clinician.user)
+
+
+def test_due_reviews_are_proposed_the_day_after_each_home_week(at_home):
+    log_week(at_home)
+    assert services.reviews_propose_due(today=START + timedelta(days=6)) == []  # not over yet
+    proposals = services.reviews_propose_due(today=START + timedelta(days=7))
+    assert [(p.program_id, p.week_start) for p in proposals] == [(at_home.pk, WEEK)]
+    again = services.reviews_propose_due(today=START + timedelta(days=7))
+    assert [p.pk for p in again] == [p.pk for p in proposals]  # idempotent
+    assert ReviewProposal.objects.count() == 1
+
+
+def test_propose_reviews_command(at_home):
+    log_week(at_home)
+    out = StringIO()
+    call_command("propose_reviews", "--today", str(START + timedelta(days=7)), stdout=out)
+    assert out.getvalue().strip() == "Weekly reviews: 1 due, 1 waiting for approval."
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("propose_reviews", "--today", "next tuesday")
