@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: setup db run test lint typecheck pytest test-postgres bench clean
+.PHONY: setup db run test lint typecheck pytest pytest-postgres test-postgres bench clean
 
 setup:
 	scripts/bootstrap.sh
@@ -30,7 +30,12 @@ pytest: setup
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
-test: lint typecheck pytest
+test: lint typecheck pytest pytest-postgres
+
+# The database tests once more on PostgreSQL, the production database. The browser
+# tests and benchmark smoke runs need not repeat: they start their own databases.
+pytest-postgres: setup
+	scripts/with-postgres.sh $(PY) -m pytest -q -m "not e2e" --ignore=tests/bench
 
 # The suite against a throwaway PostgreSQL cluster (Debian's postgresql package).
 test-postgres: setup
