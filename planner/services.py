@@ -268,14 +268,25 @@ def schedule_rows(program: Program) -> tuple[list[HomeSession], list[SupervisedS
     return home, supervised
 
 
+def _program_in(program: Program, allowed: Sequence[str], verb: str) -> Program:
+    """The program locked for update, if its status allows the change."""
+    program = Program.objects.select_for_update().select_related("patient").get(pk=program.pk)
+    if program.status not in allowed:
+        names = " or ".join(allowed)
+        article = "an" if names[0] in "aeiou" else "a"
+        raise ValidationError(
+            {
+                "status": f"Only {article} {names} program can be {verb}; "
+                f"this one is {program.status}."
+            }
+        )
+    return program
+
+
 @transaction.atomic
 def program_approve(*, program: Program, by: Any) -> Program:
     """Draft to active: the clinician signs the program and its schedule is laid out."""
-    program = Program.objects.select_for_update().select_related("patient").get(pk=program.pk)
-    if program.status != ProgramStatus.DRAFT:
-        raise ValidationError(
-            {"status": f"Only a draft can be approved; this one is {program.status}."}
-        )
+    program = _program_in(program, [ProgramStatus.DRAFT], "approved")
     version = program_current_version(program=program)
     if not version.exercises.exists():
         raise ValidationError({"exercises": "A program needs at least one exercise."})
@@ -293,11 +304,7 @@ def program_approve(*, program: Program, by: Any) -> Program:
 def program_pause(*, program: Program, by: Any, reason: str) -> Program:
     if not reason.strip():
         raise ValidationError({"reason": "Say why the program is paused; the patient sees it."})
-    program = Program.objects.select_for_update().get(pk=program.pk)
-    if program.status != ProgramStatus.ACTIVE:
-        raise ValidationError(
-            {"status": f"Only an active program can be paused; this one is {program.status}."}
-        )
+    program = _program_in(program, [ProgramStatus.ACTIVE], "paused")
     program.status = ProgramStatus.PAUSED
     program.paused_reason = reason.strip()
     program.save(update_fields=["status", "paused_reason", "updated_at"])
@@ -306,11 +313,7 @@ def program_pause(*, program: Program, by: Any, reason: str) -> Program:
 
 @transaction.atomic
 def program_resume(*, program: Program, by: Any) -> Program:
-    program = Program.objects.select_for_update().get(pk=program.pk)
-    if program.status != ProgramStatus.PAUSED:
-        raise ValidationError(
-            {"status": f"Only a paused program can be resumed; this one is {program.status}."}
-        )
+    program = _program_in(program, [ProgramStatus.PAUSED], "resumed")
     program.status = ProgramStatus.ACTIVE
     program.paused_reason = ""
     program.save(update_fields=["status", "paused_reason", "updated_at"])
@@ -319,14 +322,7 @@ def program_resume(*, program: Program, by: Any) -> Program:
 
 @transaction.atomic
 def program_complete(*, program: Program, by: Any) -> Program:
-    program = Program.objects.select_for_update().get(pk=program.pk)
-    if program.status not in (ProgramStatus.ACTIVE, ProgramStatus.PAUSED):
-        raise ValidationError(
-            {
-                "status": "Only an active or paused program can be completed; "
-                f"this one is {program.status}."
-            }
-        )
+    program = _program_in(program, [ProgramStatus.ACTIVE, ProgramStatus.PAUSED], "completed")
     program.status = ProgramStatus.COMPLETED
     program.save(update_fields=["status", "updated_at"])
     return program
@@ -911,9 +907,7 @@ def review_propose(*, program: Program, week_start: date) -> ReviewProposal:
 @transaction.atomic
 def review_approve(*, proposal: ReviewProposal, by: Any) -> ProgramVersion | None:
     """Apply an approved review as the program's next version (None when nothing changes)."""
-    proposal = ReviewProposal.objects.select_for_update().get(pk=proposal.pk)
-    if proposal.status != ReviewStatus.PENDING:
-        raise ValidationError({"status": f"This review is already {proposal.status}."})
+    proposal = _pending(proposal)
     current = program_current_version(program=proposal.program)
     items = list(proposal.items.select_related("program_exercise", "new_exercise"))
     if any(item.program_exercise.version_id != current.pk for item in items):
@@ -935,24 +929,30 @@ def review_approve(*, proposal: ReviewProposal, by: Any) -> ProgramVersion | Non
             note=f"Weekly review of the week from {proposal.week_start}.",
             changes=changes,
         )
-    proposal.status = ReviewStatus.APPROVED
-    proposal.decided_by = by
-    proposal.decided_at = timezone.now()
     proposal.resulting_version = version
-    proposal.save(update_fields=["status", "decided_by", "decided_at", "resulting_version"])
+    _decide(proposal, ReviewStatus.APPROVED, by)
     return version
 
 
 @transaction.atomic
 def review_reject(*, proposal: ReviewProposal, by: Any) -> ReviewProposal:
+    proposal = _pending(proposal)
+    _decide(proposal, ReviewStatus.REJECTED, by)
+    return proposal
+
+
+def _pending(proposal: ReviewProposal) -> ReviewProposal:
     proposal = ReviewProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != ReviewStatus.PENDING:
         raise ValidationError({"status": f"This review is already {proposal.status}."})
-    proposal.status = ReviewStatus.REJECTED
+    return proposal
+
+
+def _decide(proposal: ReviewProposal, status: str, by: Any) -> None:
+    proposal.status = status
     proposal.decided_by = by
     proposal.decided_at = timezone.now()
-    proposal.save(update_fields=["status", "decided_by", "decided_at"])
-    return proposal
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "resulting_version"])
 
 
 @transaction.atomic
