@@ -20,7 +20,7 @@ from planner.engine.generate import generate_plan
 from planner.engine.review import ExerciseLog as ReviewLog
 from planner.engine.review import ExerciseUnderReview, review_week
 from planner.engine.serialize import dose_text
-from planner.engine.types import Dose, Plan
+from planner.engine.types import Dose, Plan, Reason
 from planner.models import (
     OPEN_STATUSES,
     ExerciseLog,
@@ -63,7 +63,7 @@ def home_unlock_policy() -> str:
     return str(policy)
 
 
-def _reasons(plan_reasons: Sequence[Any]) -> list[dict[str, str]]:
+def _reasons(plan_reasons: Sequence[Reason]) -> list[dict[str, str]]:
     return [{"rule": r.rule, "text": r.text} for r in plan_reasons]
 
 
@@ -728,22 +728,27 @@ def session_log_record(
     except IntegrityError:
         # The same key arrived twice at once; the other request stored it.
         return SessionLog.objects.get(client_key=client_key), False
-    ExerciseLog.objects.bulk_create(
-        ExerciseLog(
-            session_log=log,
-            home_session=session,
-            program_exercise=allowed[entry.exercise_slug],
-            exercise=allowed[entry.exercise_slug].exercise,
-            done=entry.done,
-            sets_done=entry.sets_done,
-            reps_done=entry.reps_done,
-            pain_during=entry.pain_during,
-            pain_after=entry.pain_after,
-            difficulty=entry.difficulty,
-            note=entry.note,
-        )
-        for entry in entries
-    )
+    try:
+        with transaction.atomic():
+            ExerciseLog.objects.bulk_create(
+                ExerciseLog(
+                    session_log=log,
+                    home_session=session,
+                    program_exercise=allowed[entry.exercise_slug],
+                    exercise=allowed[entry.exercise_slug].exercise,
+                    done=entry.done,
+                    sets_done=entry.sets_done,
+                    reps_done=entry.reps_done,
+                    pain_during=entry.pain_during,
+                    pain_after=entry.pain_after,
+                    difficulty=entry.difficulty,
+                    note=entry.note,
+                )
+                for entry in entries
+            )
+    except IntegrityError:
+        # Another key logged the same exercise for the same day a moment ago.
+        raise ValidationError({"entries": f"Already logged for {day}."}) from None
     return log, True
 
 
