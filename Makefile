@@ -8,6 +8,8 @@ PY := .venv/bin/python
 setup:
 	scripts/bootstrap.sh
 	scripts/ensure-package.sh redis-server redis-server
+	scripts/ensure-package.sh msgfmt gettext
+	$(PY) manage.py compilemessages --ignore=.venv -v0
 
 db: setup
 	$(PY) manage.py migrate --no-input

@@ -5,6 +5,7 @@ surface later as a half-configured server.
 """
 
 import os
+from datetime import time
 
 
 class ImproperlyConfiguredEnv(RuntimeError):
@@ -61,3 +62,17 @@ def env_list(name: str, default: list[str] | object = _MISSING) -> list[str]:
         assert isinstance(default, list)
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_time(name: str, default: str) -> time | None:
+    """A local time of day written HH:MM; 'off' (or 'none') turns the setting off."""
+    value = os.environ.get(name)
+    raw = default if value is None or value == "" else value.strip()
+    if raw.lower() in {"off", "none"}:
+        return None
+    try:
+        return time.fromisoformat(raw)
+    except ValueError:
+        raise ImproperlyConfiguredEnv(
+            f"Environment variable {name} must be a time like 19:30, or 'off'; got {raw!r}."
+        ) from None

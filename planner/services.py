@@ -31,6 +31,7 @@ from planner.models import (
     ProgramExercise,
     ProgramStatus,
     ProgramVersion,
+    ReminderKind,
     ReviewItem,
     ReviewProposal,
     ReviewStatus,
@@ -39,6 +40,7 @@ from planner.models import (
     SupervisedSession,
     SupervisedStatus,
 )
+from planner.reminders import clinician_alert
 from planner.selectors import (
     engine_catalogue,
     engine_rules,
@@ -48,9 +50,12 @@ from planner.selectors import (
     program_current_version,
     program_exercises,
 )
-from rehab.models import PainAssessment, Patient, PatientRedFlag
+from rehab.models import PainAssessment, Patient, PatientRedFlag, RedFlag
+from rehab.services import red_flag_raise
 
 HOME_UNLOCK_POLICIES = ("all", "each")
+# A logged pain of this or more alerts the clinician at once (CLINICAL.md, progression).
+ALERT_PAIN_FROM = 6
 # Supervised sessions fall on these weekdays (Monday is 0), at this local time.
 SUPERVISED_WEEKDAYS = {2: (1, 3), 3: (0, 2, 4)}
 SUPERVISED_TIME = time(10, 0)
@@ -749,7 +754,51 @@ def session_log_record(
     except IntegrityError:
         # Another key logged the same exercise for the same day a moment ago.
         raise ValidationError({"entries": f"Already logged for {day}."}) from None
+    pains = [p for e in entries for p in (e.pain_during, e.pain_after) if p is not None]
+    if pains and max(pains) >= ALERT_PAIN_FROM:
+        # CLINICAL.md: pain of 6 or more pauses progression until the clinician has looked.
+        Program.objects.filter(pk=program.pk, progression_paused_reason="").update(
+            progression_paused_reason=f"Pain of {max(pains)} out of 10 logged on {day}."
+        )
+        clinician_alert(
+            patient=patient,
+            kind=ReminderKind.ALERT_PAIN,
+            context={"pain": max(pains), "day": day.isoformat()},
+        )
     return log, True
+
+
+@transaction.atomic
+def symptom_red_flag_report(*, patient: Patient, codes: Sequence[str], note: str = "") -> list[str]:
+    """A patient reports red-flag symptoms: record them, pause the program, alert the doctor.
+
+    Returns the codes newly raised (one already active is not raised twice).
+    """
+    known = {flag.code: flag for flag in RedFlag.objects.filter(code__in=codes)}
+    unknown = sorted(set(codes) - set(known))
+    if not codes or unknown:
+        valid = ", ".join(sorted(RedFlag.objects.values_list("code", flat=True)))
+        raise ValidationError(
+            {"codes": f"Unknown red flag {', '.join(unknown) or '(none given)'}; valid: {valid}."}
+        )
+    active = set(
+        PatientRedFlag.objects.filter(
+            patient=patient, status=PatientRedFlag.Status.ACTIVE
+        ).values_list("red_flag__code", flat=True)
+    )
+    raised = [code for code in sorted(known) if code not in active]
+    for code in raised:
+        red_flag_raise(patient=patient, code=code, notes=f"Reported by the patient. {note}".strip())
+    names = ", ".join(known[code].name for code in sorted(known))
+    for program in Program.objects.filter(patient=patient, status=ProgramStatus.ACTIVE):
+        program_pause(
+            program=program,
+            by=None,
+            reason=f"Paused because you reported: {names}. Your clinic will contact you; "
+            "do not restart the exercises until they have.",
+        )
+    clinician_alert(patient=patient, kind=ReminderKind.ALERT_RED_FLAG, context={"reason": names})
+    return raised
 
 
 # -- Weekly review ------------------------------------------------------------------------------

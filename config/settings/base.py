@@ -6,7 +6,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_str
+from config.env import env_bool, env_int, env_str, env_time
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -108,6 +108,14 @@ if HOME_UNLOCK not in ("all", "each"):
 # Clinic policy: apply weekly review proposals without waiting for the clinician
 # (never when the review paused progression for a red flag or pain of 6 or more).
 REVIEW_AUTO_APPLY = env_bool("REVIEW_AUTO_APPLY", False)
+
+# Web Push (VAPID): without keys the push channel is off and reminders go by email and in-app.
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:clinic@example.org")
+# Clinic setting: a nudge at this local time when the day's exercises are not logged;
+# empty turns it off.
+EVENING_NUDGE_TIME = env_time("EVENING_NUDGE_TIME", "19:30")
 
 LOGGING = {
     "version": 1,

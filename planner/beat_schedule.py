@@ -1,0 +1,40 @@
+"""The periodic tasks beat runs, kept as data rows of django-celery-beat's scheduler.
+
+Created by a migration and brought back to this shape by `manage.py sync_beat`
+(idempotent), never by hand, so every machine runs the same schedule.
+"""
+
+from typing import Any
+
+# name -> (task, schedule); a schedule is ("every", seconds) or ("crontab", minute, hour).
+PERIODIC_TASKS: dict[str, tuple[str, tuple[Any, ...]]] = {
+    "reminders: plan and send due": ("planner.tasks.reminders_tick", ("every", 60)),
+    "reviews: propose the weeks that ended": (
+        "planner.tasks.reviews_propose_due_task",
+        ("crontab", "15", "1"),
+    ),
+}
+
+
+def sync_periodic_tasks(apps: Any) -> int:
+    """Create or update the rows above; `apps` is a migration's or the live app registry."""
+    interval_model = apps.get_model("django_celery_beat", "IntervalSchedule")
+    crontab_model = apps.get_model("django_celery_beat", "CrontabSchedule")
+    task_model = apps.get_model("django_celery_beat", "PeriodicTask")
+    for name, (task, schedule) in PERIODIC_TASKS.items():
+        values: dict[str, Any] = {"task": task, "enabled": True, "interval": None, "crontab": None}
+        if schedule[0] == "every":
+            values["interval"], _ = interval_model.objects.get_or_create(
+                every=schedule[1], period="seconds"
+            )
+        else:
+            values["crontab"], _ = crontab_model.objects.get_or_create(
+                minute=schedule[1],
+                hour=schedule[2],
+                day_of_week="*",
+                day_of_month="*",
+                month_of_year="*",
+                timezone="UTC",
+            )
+        task_model.objects.update_or_create(name=name, defaults=values)
+    return len(PERIODIC_TASKS)

@@ -1,0 +1,56 @@
+"""Web Push delivery (VAPID), the one place that talks to browsers' push services."""
+
+import json
+from typing import Any, Literal
+
+from django.conf import settings
+from pywebpush import WebPushException, webpush
+
+from planner.models import PushSubscription
+
+PushOutcome = Literal["sent", "gone"]
+
+
+class TransientDeliveryError(Exception):
+    """The channel may work if tried again later (network trouble, a 5xx, a 429)."""
+
+
+class PermanentDeliveryError(Exception):
+    """Trying again will not help (a 4xx other than gone); the reminder is marked failed."""
+
+
+def push_configured() -> bool:
+    return bool(
+        getattr(settings, "VAPID_PRIVATE_KEY", "") and getattr(settings, "VAPID_SUBJECT", "")
+    )
+
+
+def push_send(
+    subscription: PushSubscription, payload: dict[str, Any], *, topic: str
+) -> PushOutcome:
+    """Send one encrypted message; 'gone' when the push service says the subscription ended."""
+    try:
+        webpush(
+            subscription_info={
+                "endpoint": subscription.endpoint,
+                "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
+            },
+            data=json.dumps(payload),
+            vapid_private_key=settings.VAPID_PRIVATE_KEY,
+            vapid_claims={"sub": settings.VAPID_SUBJECT},
+            ttl=12 * 3600,
+            # The same topic replaces an undelivered copy at the push service: a message
+            # retried after a crash is shown once.
+            headers={"Topic": topic, "Urgency": "normal"},
+            timeout=10,
+        )
+    except WebPushException as error:
+        status = error.response.status_code if error.response is not None else None
+        if status in (404, 410):
+            return "gone"
+        if status is None or status == 429 or status >= 500:
+            raise TransientDeliveryError(f"push service: {error}") from None
+        raise PermanentDeliveryError(f"push service refused the message ({status}).") from None
+    except OSError as error:  # connection refused, reset, timeouts from requests
+        raise TransientDeliveryError(f"push service unreachable: {error}") from None
+    return "sent"
