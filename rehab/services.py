@@ -1,6 +1,6 @@
 """Writes to the clinical records. Views, admin actions and commands call these."""
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
@@ -119,12 +119,16 @@ def patient_create(
     email: str = "",
     fitness_level: str = "moderate",
     time_zone: str = "UTC",
+    reminder_time: time = time(9, 0),
     pregnancy_weeks: int | None = None,
     pregnancy_due_date: date | None = None,
+    user: Any = None,
 ) -> Patient:
     """Validate everything before writing; a ValidationError leaves nothing behind."""
     patient = Patient(
         clinician=clinician,
+        user=user,
+        reminder_time=reminder_time,
         first_name=first_name,
         last_name=last_name,
         email=email,

@@ -1,0 +1,435 @@
+"""Reminders and alerts: what is planned, when, and that each goes out exactly once."""
+
+import base64
+import json
+import os
+import threading
+from datetime import time, timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import http_ece
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+from py_vapid import Vapid01
+
+from planner import reminders, selectors, services
+from planner.engine.reminders import due_at, local_date
+from planner.models import (
+    Notification,
+    Program,
+    PushSubscription,
+    Reminder,
+    ReminderPreferences,
+    SupervisedSession,
+)
+from planner.push import TransientDeliveryError
+from rehab import services as rehab_services
+from tests.conftest import make_patient
+
+pytestmark = pytest.mark.django_db
+ZONE = "Europe/Moscow"
+NOW = timezone.now()
+TODAY = local_date(NOW, ZONE)
+START = TODAY - timedelta(days=10)
+NINE = due_at(TODAY, time(9, 0), ZONE)
+
+
+@pytest.fixture(autouse=True)
+def library(db: None) -> None:
+    call_command("load_library", verbosity=0)
+
+
+def make_program(clinician, *, name: str = "Vera", mastered: bool = True, start=START) -> Program:
+    user = get_user_model().objects.create_user(f"{name.lower()}-app", email=f"{name}@mail.test")
+    patient = make_patient(
+        clinician, first_name=name, user=user, time_zone=ZONE, reminder_time=time(9, 0)
+    )
+    rehab_services.patient_diagnosis_add(
+        patient=patient, code="osteochondrosis", side="bilateral", stage="chronic"
+    )
+    program = services.program_generate(patient=patient, by=clinician.user, start_date=start)
+    services.program_approve(program=program, by=clinician.user)
+    if mastered:
+        version = selectors.program_current_version(program=program)
+        for item in selectors.program_exercises(version=version):
+            services.mastery_sign_off(program_exercise=item, by=clinician.user, on=start)
+    program.refresh_from_db()
+    return program
+
+
+@pytest.fixture
+def program(clinician) -> Program:
+    return make_program(clinician)
+
+
+def log_day(program: Program, day, pain: int = 1) -> None:
+    entries = [
+        services.LogEntry(item.exercise.slug, True, pain_during=pain, pain_after=pain)
+        for item in selectors.home_session_exercises(program=program, day=day)
+    ]
+    services.session_log_record(
+        patient=program.patient, day=day, client_key=f"{program.pk}-{day}", entries=entries
+    )
+
+
+def log_all_but(program: Program, missed: int) -> None:
+    """Log every day from the start until `missed` days before today."""
+    day = program.start_date
+    while day < TODAY - timedelta(days=missed):
+        log_day(program, day)
+        day += timedelta(days=1)
+
+
+CLINIC_KINDS = ("supervised_24h", "supervised_2h")
+
+
+def kinds(**filters) -> list[str]:
+    """Kinds of the rows planned, leaving out the clinic-session ones (tested on their own)."""
+    rows = Reminder.objects.filter(**filters).exclude(kind__in=CLINIC_KINDS)
+    return sorted(rows.values_list("kind", flat=True))
+
+
+# -- planning -----------------------------------------------------------------------------------
+
+
+def test_the_daily_reminder_is_planned_at_the_patients_local_time_once(program, settings):
+    settings.EVENING_NUDGE_TIME = None
+    log_all_but(program, missed=0)
+    reminders.reminders_plan(now=NOW)
+    reminders.reminders_plan(now=NOW)  # a second beat, the same minute
+    assert kinds(patient=program.patient) == ["daily_home"]
+    daily = Reminder.objects.get(kind="daily_home")
+    assert daily.for_date == TODAY and daily.due_at == NINE
+    assert daily.context["exercises"] == len(
+        selectors.home_session_exercises(program=program, day=TODAY)
+    )
+    assert daily.context["minutes"] > 0
+
+
+def test_quiet_hours_move_the_reminder_to_their_end(program):
+    log_all_but(program, missed=0)
+    ReminderPreferences.objects.create(
+        patient=program.patient, quiet_start=time(8, 0), quiet_end=time(10, 30)
+    )
+    reminders.reminders_plan(now=NOW)
+    daily = Reminder.objects.get(kind="daily_home")
+    assert daily.due_at == due_at(TODAY, time(10, 30), ZONE)
+
+
+def test_no_daily_reminder_before_home_unlock_when_paused_or_once_logged(clinician, settings):
+    settings.EVENING_NUDGE_TIME = None
+    supervised = make_program(clinician, name="Early", mastered=False)
+    paused = make_program(clinician, name="Paused")
+    services.program_pause(program=paused, by=clinician.user, reason="Flare-up.")
+    logged = make_program(clinician, name="Done")
+    log_all_but(logged, missed=-1)  # today included
+    reminders.reminders_plan(now=NOW)
+    for program in (supervised, paused, logged):
+        assert "daily_home" not in kinds(patient=program.patient)
+
+
+def test_evening_nudge_follows_the_clinic_setting(program, settings):
+    log_all_but(program, missed=0)
+    settings.EVENING_NUDGE_TIME = time(19, 30)
+    reminders.reminders_plan(now=NOW)
+    nudge = Reminder.objects.get(kind="evening_nudge")
+    assert nudge.due_at == due_at(TODAY, time(19, 30), ZONE)
+    Reminder.objects.all().delete()
+    settings.EVENING_NUDGE_TIME = None
+    reminders.reminders_plan(now=NOW)
+    assert kinds() == ["daily_home"]
+
+
+def test_two_missed_days_bring_an_encouraging_nudge_three_alert_the_clinician(clinician, settings):
+    settings.EVENING_NUDGE_TIME = None
+    two = make_program(clinician, name="Two")
+    log_all_but(two, missed=2)
+    three = make_program(clinician, name="Three")
+    log_all_but(three, missed=3)
+    reminders.reminders_plan(now=NOW)
+    assert kinds(patient=two.patient) == ["daily_home", "missed_two_days"]
+    assert kinds(patient=three.patient) == ["alert_missed_three_days", "daily_home"]
+
+
+def test_clinic_sessions_are_reminded_a_day_and_two_hours_before(clinician):
+    program = make_program(clinician, name="Clinic", mastered=False, start=TODAY)
+    session = SupervisedSession.objects.filter(program=program).order_by("scheduled_for")[0]
+    before = session.scheduled_for - timedelta(hours=25)
+    reminders.reminders_plan(now=before)
+    rows = {r.kind: r for r in Reminder.objects.filter(patient=program.patient)}
+    assert set(rows) == {"supervised_24h", "supervised_2h"}
+    assert rows["supervised_24h"].due_at == session.scheduled_for - timedelta(hours=24)
+    assert rows["supervised_2h"].due_at == session.scheduled_for - timedelta(hours=2)
+    assert rows["supervised_2h"].context["time"] == "10:00"
+
+
+def test_planning_costs_the_same_queries_for_one_or_many_programs(clinician):
+    make_program(clinician, name="A")
+    with CaptureQueriesContext(connection) as one:
+        reminders.reminders_plan(now=NOW)
+    for n in range(4):
+        make_program(clinician, name=f"B{n}")
+    with CaptureQueriesContext(connection) as many:
+        reminders.reminders_plan(now=NOW)
+    assert len(many.captured_queries) == len(one.captured_queries)
+
+
+# -- sending ------------------------------------------------------------------------------------
+
+
+def due_daily(program: Program) -> Reminder:
+    log_all_but(program, missed=0)
+    reminders.reminders_plan(now=NOW)
+    return Reminder.objects.get(patient=program.patient, kind="daily_home")
+
+
+def test_a_reminder_goes_out_once_by_email_and_in_app(program):
+    reminder = due_daily(program)
+    assert reminders.reminder_send(reminder_id=reminder.pk, now=NINE) == "sent"
+    assert reminders.reminder_send(reminder_id=reminder.pk, now=NINE) == "not-claimed"
+    reminder.refresh_from_db()
+    assert reminder.status == "sent" and reminder.channels == ["email", "in_app"]
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["Vera@mail.test"]
+    assert message.subject == "Time for today's exercises"
+    assert message.extra_headers["Message-ID"] == f"<reminder-{reminder.pk}@rehab-planner>"
+    notification = Notification.objects.get()
+    assert notification.user == program.patient.user and notification.link == "/app/today/"
+
+
+def test_not_before_it_is_due(program):
+    reminder = due_daily(program)
+    assert reminders.reminder_send(reminder_id=reminder.pk, now=NINE - timedelta(minutes=1)) == (
+        "not-claimed"
+    )
+    assert mail.outbox == []
+
+
+def test_russian_speakers_get_russian(program):
+    ReminderPreferences.objects.create(patient=program.patient, language="ru")
+    reminder = due_daily(program)
+    reminders.reminder_send(reminder_id=reminder.pk, now=NINE)
+    assert mail.outbox[0].subject == "Пора сделать упражнения"
+    assert "Здравствуйте, Vera!" in mail.outbox[0].body
+
+
+def test_a_day_logged_after_planning_is_not_reminded(program):
+    reminder = due_daily(program)
+    log_day(program, TODAY)
+    assert reminders.reminder_send(reminder_id=reminder.pk, now=NINE) == "skipped"
+    reminder.refresh_from_db()
+    assert reminder.status == "skipped" and "already logged" in reminder.last_error
+    assert mail.outbox == [] and not Notification.objects.exists()
+
+
+def test_email_can_be_switched_off_in_app_always_keeps_a_copy(program):
+    ReminderPreferences.objects.create(patient=program.patient, email=False)
+    reminder = due_daily(program)
+    reminders.reminder_send(reminder_id=reminder.pk, now=NINE)
+    assert mail.outbox == []
+    assert Notification.objects.filter(reminder=reminder).count() == 1
+
+
+def test_due_rows_are_handed_out_once_every_few_minutes(program):
+    reminder = due_daily(program)
+    assert reminder.pk in reminders.reminders_queue_due(now=NINE)
+    assert reminder.pk not in reminders.reminders_queue_due(now=NINE + timedelta(minutes=1))
+    assert reminder.pk in reminders.reminders_queue_due(now=NINE + timedelta(minutes=6))
+
+
+# -- alerts -------------------------------------------------------------------------------------
+
+
+def test_pain_of_six_alerts_the_clinician_and_pauses_progression(program, clinician):
+    log_day(program, TODAY - timedelta(days=1), pain=7)
+    alert = Reminder.objects.get(kind="alert_pain")
+    assert alert.patient == program.patient and alert.context["pain"] == 7
+    program.refresh_from_db()
+    assert "Pain of 7" in program.progression_paused_reason
+    assert reminders.reminder_send(reminder_id=alert.pk) == "sent"
+    assert mail.outbox[0].to == [clinician.user.email]
+    assert "7/10" in mail.outbox[0].subject
+    assert Notification.objects.get().user == clinician.user
+
+
+def test_a_reported_red_flag_pauses_the_program_and_alerts_at_once(program, clinician):
+    raised = services.symptom_red_flag_report(
+        patient=program.patient, codes=["saddle_anesthesia"], note="numb since morning"
+    )
+    assert raised == ["saddle_anesthesia"]
+    program.refresh_from_db()
+    assert program.status == "paused" and "contact you" in program.paused_reason
+    alert = Reminder.objects.get(kind="alert_red_flag")
+    reminders.reminder_send(reminder_id=alert.pk)
+    assert "please contact the patient today" in mail.outbox[0].body
+
+
+def test_an_unknown_red_flag_is_refused_and_nothing_changes(program):
+    before = {m._meta.label: m.objects.count() for m in apps.get_models()}
+    with pytest.raises(ValidationError, match="Unknown red flag headache; valid: "):
+        services.symptom_red_flag_report(patient=program.patient, codes=["headache"])
+    assert {m._meta.label: m.objects.count() for m in apps.get_models()} == before
+
+
+# -- Web Push, against a local stand-in of a push service ---------------------------------------
+
+
+class PushService:
+    """Records what a browser's push service would receive; answers with `status`."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict] = []
+        self.status = 201
+        service = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers["Content-Length"])
+                service.requests.append(
+                    {
+                        "path": self.path,
+                        "headers": dict(self.headers),
+                        "body": self.rfile.read(length),
+                    }
+                )
+                self.send_response(service.status)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+@pytest.fixture
+def push_service(settings):
+    vapid = Vapid01()
+    vapid.generate_keys()
+    raw = vapid.private_key.private_numbers().private_value.to_bytes(32, "big")
+    settings.VAPID_PRIVATE_KEY = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    settings.VAPID_SUBJECT = "mailto:clinic@example.org"
+    service = PushService()
+    yield service
+    service.close()
+
+
+def browser_subscription(user, service: PushService, name: str = "phone"):
+    """A subscription as a browser makes it: its own key pair and auth secret."""
+    private = ec.generate_private_key(ec.SECP256R1())
+    public = private.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    auth = os.urandom(16)
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+    subscription = PushSubscription.objects.create(
+        user=user, endpoint=f"{service.url}/push/{name}", p256dh=b64(public), auth=b64(auth)
+    )
+    return subscription, private, auth
+
+
+def test_push_is_encrypted_for_the_browser_and_signed_with_vapid(program, push_service):
+    _, private, auth = browser_subscription(program.patient.user, push_service)
+    reminder = due_daily(program)
+    assert reminders.reminder_send(reminder_id=reminder.pk, now=NINE) == "sent"
+    reminder.refresh_from_db()
+    assert reminder.channels == ["push", "email", "in_app"]
+    [request] = push_service.requests
+    headers = request["headers"]
+    assert headers["content-encoding"] == "aes128gcm"
+    assert headers["authorization"].startswith("vapid t=")
+    assert headers["topic"] == f"reminder{reminder.pk}"
+    payload = json.loads(
+        http_ece.decrypt(
+            request["body"], private_key=private, auth_secret=auth, version="aes128gcm"
+        )
+    )
+    assert payload == {
+        "title": "Time for today's exercises",
+        "body": mail.outbox[0].body,
+        "url": "/app/today/",
+    }
+
+
+def test_a_subscription_the_push_service_says_is_gone_is_disabled_not_retried(
+    program, push_service
+):
+    subscription, _, _ = browser_subscription(program.patient.user, push_service)
+    push_service.status = 410
+    reminder = due_daily(program)
+    assert reminders.reminder_send(reminder_id=reminder.pk, now=NINE) == "sent"
+    subscription.refresh_from_db()
+    assert not subscription.is_active and "gone" in subscription.disabled_reason
+    reminder.refresh_from_db()
+    assert reminder.channels == ["email", "in_app"]
+
+
+def test_a_push_service_error_rolls_the_claim_back_for_a_retry(program, push_service):
+    browser_subscription(program.patient.user, push_service)
+    push_service.status = 503
+    reminder = due_daily(program)
+    with pytest.raises(TransientDeliveryError):
+        reminders.reminder_send(reminder_id=reminder.pk, now=NINE)
+    reminder.refresh_from_db()
+    assert reminder.status == "pending" and reminder.sent_at is None
+    assert reminder.attempts == 1 and "503" in reminder.last_error
+    assert mail.outbox == [] and not Notification.objects.exists()
+    push_service.status = 201
+    assert reminders.reminder_send(reminder_id=reminder.pk, now=NINE) == "sent"
+    assert len(mail.outbox) == 1
+
+
+def test_register_a_subscription_checks_its_fields(program):
+    user = program.patient.user
+    with pytest.raises(ValidationError) as error:
+        reminders.push_subscription_register(
+            user=user, endpoint="http://insecure.test/x", p256dh="", auth=""
+        )
+    assert set(error.value.message_dict) == {"endpoint", "keys"}
+    assert not PushSubscription.objects.exists()
+    first = reminders.push_subscription_register(
+        user=user, endpoint="https://push.test/abc", p256dh="key", auth="secret"
+    )
+    first.is_active = False
+    first.save()
+    again = reminders.push_subscription_register(
+        user=user, endpoint="https://push.test/abc", p256dh="key2", auth="secret"
+    )
+    assert again.pk == first.pk and again.is_active and again.p256dh == "key2"
+
+
+# -- the beat schedule --------------------------------------------------------------------------
+
+
+def test_periodic_tasks_are_created_by_the_migration_and_kept_by_sync_beat():
+    expected = {
+        "reminders: plan and send due": "planner.tasks.reminders_tick",
+        "reviews: propose the weeks that ended": "planner.tasks.reviews_propose_due_task",
+    }
+    assert dict(PeriodicTask.objects.values_list("name", "task")) == expected
+    tick = PeriodicTask.objects.get(task="planner.tasks.reminders_tick")
+    assert (tick.interval.every, tick.interval.period) == (60, "seconds")
+    tick.enabled = False
+    tick.save()
+    call_command("sync_beat", verbosity=0)
+    call_command("sync_beat", verbosity=0)
+    assert PeriodicTask.objects.filter(enabled=True).count() == 2
+    assert dict(PeriodicTask.objects.values_list("name", "task")) == expected
