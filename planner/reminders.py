@@ -32,7 +32,7 @@ from planner.engine.reminders import (
     missed_streak,
 )
 from planner.engine.types import Dose
-from planner.messages import render_message
+from planner.messages import Message, render_message
 from planner.models import (
     ALERT_KINDS,
     ExerciseLog,
@@ -316,7 +316,7 @@ def reminders_queue_due(*, now: datetime, limit: int = 5000) -> list[int]:
     Handing a row out twice is harmless (the send claims it), but a backlog should not
     grow the queue with copies each minute.
     """
-    stale = now - timedelta(minutes=5)
+    stale = now - timedelta(seconds=settings.REMINDER_REQUEUE_AFTER)
     candidates = list(
         Reminder.objects.filter(status=ReminderStatus.PENDING, due_at__lte=now)
         .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=stale))
@@ -359,14 +359,12 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None) -> str:
                 reminder.save(update_fields=["status", "last_error"])
                 return "skipped"
             try:
-                reminder.channels = _deliver(reminder)
+                _deliver(reminder)
             except PermanentDeliveryError as error:
                 reminder.status = ReminderStatus.FAILED
                 reminder.last_error = str(error)
                 reminder.save(update_fields=["status", "last_error"])
                 return "failed"
-            reminder.status = ReminderStatus.SENT
-            reminder.save(update_fields=["status", "channels"])
             return "sent"
     except TransientDeliveryError as error:
         # The claim is rolled back with the transaction; keep the trace for the clinic.
@@ -405,8 +403,13 @@ def _no_longer_needed(reminder: Reminder, now: datetime) -> str:
     return ""
 
 
-def _deliver(reminder: Reminder) -> list[str]:
-    """Send on each channel the reader has; returns the channels used."""
+def _deliver(reminder: Reminder) -> None:
+    """Send on each channel the reader has and mark the row sent, in the caller's transaction.
+
+    The email goes last, right before the commit: it is the one channel that cannot be
+    taken back, so a crash before it leaves nothing sent, and a crash after it can only
+    fall in the moment the commit takes.
+    """
     if reminder.patient is not None and reminder.kind not in ALERT_KINDS:
         patient = reminder.patient
         preferences = preferences_of(patient)
@@ -432,40 +435,51 @@ def _deliver(reminder: Reminder) -> list[str]:
         wanted = ("in_app", "email") if email else ("in_app",)
     message = render_message(reminder, language)
     used: list[str] = []
-    # Push first: it is the channel most likely to fail for a while, and a retry should
-    # not repeat an email already sent.
-    if "push" in wanted:
-        payload = {"title": message.title, "body": message.body, "url": message.link}
-        delivered = False
-        for subscription in subscriptions:
-            if push_send(subscription, payload, topic=f"reminder{reminder.pk}") == "gone":
-                subscription.is_active = False
-                subscription.disabled_at = timezone.now()
-                subscription.disabled_reason = "The push service reports the subscription gone."
-                subscription.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
-            else:
-                delivered = True
-        if delivered:
-            used.append("push")
-    if "email" in wanted:
-        try:
-            EmailMessage(
-                subject=message.title,
-                body=message.body,
-                to=[email],
-                headers={"Message-ID": f"<reminder-{reminder.pk}@rehab-planner>"},
-            ).send()
-        except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as error:
-            raise TransientDeliveryError(f"email: {error}") from None
-        except smtplib.SMTPException as error:
-            raise PermanentDeliveryError(f"email refused: {error}") from None
-        used.append("email")
+    # Push first: it is the channel most likely to fail for a while, and its Topic lets
+    # the push service replace a copy a retry sends again.
+    if "push" in wanted and _push(reminder, subscriptions, message):
+        used.append("push")
     if user is not None:
         Notification.objects.create(
             user=user, reminder=reminder, title=message.title, body=message.body, link=message.link
         )
         used.append("in_app")
-    return used
+    if "email" in wanted:
+        used.append("email")
+    reminder.status = ReminderStatus.SENT
+    reminder.channels = used
+    reminder.save(update_fields=["status", "channels"])
+    if "email" in wanted:
+        _email(reminder, message, email)
+
+
+def _push(reminder: Reminder, subscriptions: list[PushSubscription], message: Message) -> bool:
+    payload = {"title": message.title, "body": message.body, "url": message.link}
+    delivered = False
+    for subscription in subscriptions:
+        if push_send(subscription, payload, topic=f"reminder{reminder.pk}") == "gone":
+            subscription.is_active = False
+            subscription.disabled_at = timezone.now()
+            subscription.disabled_reason = "The push service reports the subscription gone."
+            subscription.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
+        else:
+            delivered = True
+    return delivered
+
+
+def _email(reminder: Reminder, message: Message, address: str) -> None:
+    try:
+        EmailMessage(
+            subject=message.title,
+            body=message.body,
+            to=[address],
+            # One id per reminder: a mail client shows a copy re-sent after a crash once.
+            headers={"Message-ID": f"<reminder-{reminder.pk}@rehab-planner>"},
+        ).send()
+    except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as error:
+        raise TransientDeliveryError(f"email: {error}") from None
+    except smtplib.SMTPException as error:
+        raise PermanentDeliveryError(f"email refused: {error}") from None
 
 
 def _alerted_clinician(reminder: Reminder) -> Clinician:

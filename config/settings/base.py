@@ -60,6 +60,15 @@ DATABASES: dict[str, Any] = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server, the worker processes and beat write to one file: wait for a lock
+    # instead of failing, take the write lock at BEGIN (no upgrade deadlocks), and let
+    # readers go on while one writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -99,6 +108,12 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message a worker took and never acknowledged (it was killed) is handed out again
+# after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# A due reminder handed to the workers but still unsent after this many seconds (a lost
+# broker message, a worker killed) is handed out again by the next tick.
+REMINDER_REQUEUE_AFTER = env_int("REMINDER_REQUEUE_AFTER", 300)
 
 # Clinic policy for moving exercises from supervised sessions into the home
 # program (CLINICAL.md, "Supervised-first progression"): "all" or "each".

@@ -198,7 +198,7 @@ def test_a_reminder_goes_out_once_by_email_and_in_app(program):
     assert reminders.reminder_send(reminder_id=reminder.pk, now=NINE) == "sent"
     assert reminders.reminder_send(reminder_id=reminder.pk, now=NINE) == "not-claimed"
     reminder.refresh_from_db()
-    assert reminder.status == "sent" and reminder.channels == ["email", "in_app"]
+    assert reminder.status == "sent" and reminder.channels == ["in_app", "email"]
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["Vera@mail.test"]
@@ -351,7 +351,7 @@ def test_push_is_encrypted_for_the_browser_and_signed_with_vapid(program, push_s
     reminder = due_daily(program)
     assert reminders.reminder_send(reminder_id=reminder.pk, now=NINE) == "sent"
     reminder.refresh_from_db()
-    assert reminder.channels == ["push", "email", "in_app"]
+    assert reminder.channels == ["push", "in_app", "email"]
     [request] = push_service.requests
     headers = request["headers"]
     assert headers["content-encoding"] == "aes128gcm"
@@ -379,7 +379,7 @@ def test_a_subscription_the_push_service_says_is_gone_is_disabled_not_retried(
     subscription.refresh_from_db()
     assert not subscription.is_active and "gone" in subscription.disabled_reason
     reminder.refresh_from_db()
-    assert reminder.channels == ["email", "in_app"]
+    assert reminder.channels == ["in_app", "email"]
 
 
 def test_a_push_service_error_rolls_the_claim_back_for_a_retry(program, push_service):
