@@ -47,6 +47,7 @@ test-postgres: setup
 bench: setup
 	$(PY) bench/engine.py
 	$(PY) bench/bulk_programs.py
+	$(PY) bench/reminders_fanout.py
 
 clean:
 	rm -rf .venv db.sqlite3 .pytest_cache .mypy_cache .ruff_cache test-artifacts

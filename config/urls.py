@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import path
 from django.views.generic import RedirectView
 
+from planner.views import calendar_view
+
 admin.site.site_header = "Rehabilitation planner"
 admin.site.site_title = "Rehabilitation planner"
 admin.site.index_title = "Clinic records and exercise library"
@@ -11,6 +13,7 @@ admin.site.index_title = "Clinic records and exercise library"
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
+    path("calendar/<str:token>.ics", calendar_view, name="calendar-feed"),
 ]
 
 if settings.DEBUG:

@@ -543,7 +543,7 @@ ALERT_KINDS = (
 )
 
 
-def _new_calendar_token() -> str:
+def new_calendar_token() -> str:
     return secrets.token_urlsafe(32)
 
 
@@ -558,7 +558,7 @@ class ReminderPreferences(models.Model):
     quiet_start = models.TimeField(null=True, blank=True)
     quiet_end = models.TimeField(null=True, blank=True)
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
-    calendar_token = models.CharField(max_length=64, unique=True, default=_new_calendar_token)
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
 
     class Meta:
         verbose_name_plural = "reminder preferences"

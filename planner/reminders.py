@@ -29,9 +29,11 @@ from planner.engine.reminders import (
     channels_for,
     due_at,
     local_date,
+    local_moment,
     missed_streak,
 )
 from planner.engine.types import Dose
+from planner.ical import CalendarEvent, calendar_text
 from planner.messages import Message, render_message
 from planner.models import (
     ALERT_KINDS,
@@ -51,6 +53,7 @@ from planner.models import (
     ReviewStatus,
     SupervisedSession,
     SupervisedStatus,
+    new_calendar_token,
 )
 from planner.push import (
     PermanentDeliveryError,
@@ -58,6 +61,7 @@ from planner.push import (
     push_configured,
     push_send,
 )
+from planner.selectors import program_schedule
 from rehab.models import Clinician, Patient
 
 # How far ahead clinic-session reminders are planned (a little over the 24 h one).
@@ -310,7 +314,7 @@ def clinician_alert(
 # -- claiming and sending -----------------------------------------------------------------------
 
 
-def reminders_queue_due(*, now: datetime, limit: int = 5000) -> list[int]:
+def reminders_queue_due(*, now: datetime, limit: int = 100_000) -> list[int]:
     """Ids of due rows to hand to the workers, each handed out once every few minutes.
 
     Handing a row out twice is harmless (the send claims it), but a backlog should not
@@ -346,12 +350,22 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None) -> str:
             ).update(sent_at=moment, attempts=F("attempts") + 1)
             if not claimed:
                 return "not-claimed"
-            reminder = Reminder.objects.select_related(
-                "patient__reminder_preferences",
-                "patient__user",
-                "patient__clinician__user",
-                "clinician__user",
-            ).get(pk=reminder_id)
+            # Only the joins this kind needs: the big four-way join cost more to build than
+            # the two small queries it saves.
+            reminder = Reminder.objects.get(pk=reminder_id)
+            if reminder.patient_id is not None:
+                related = (
+                    ("clinician__user",)
+                    if reminder.kind in ALERT_KINDS
+                    else ("user", "reminder_preferences")
+                )
+                reminder.patient = Patient.objects.select_related(*related).get(
+                    pk=reminder.patient_id
+                )
+            elif reminder.clinician_id is not None:
+                reminder.clinician = Clinician.objects.select_related("user").get(
+                    pk=reminder.clinician_id
+                )
             reason = _no_longer_needed(reminder, moment)
             if reason:
                 reminder.status = ReminderStatus.SKIPPED
@@ -446,9 +460,7 @@ def _deliver(reminder: Reminder) -> None:
         used.append("in_app")
     if "email" in wanted:
         used.append("email")
-    reminder.status = ReminderStatus.SENT
-    reminder.channels = used
-    reminder.save(update_fields=["status", "channels"])
+    Reminder.objects.filter(pk=reminder.pk).update(status=ReminderStatus.SENT, channels=used)
     if "email" in wanted:
         _email(reminder, message, email)
 
@@ -516,3 +528,55 @@ def push_subscription_register(
         },
     )
     return subscription
+
+
+def calendar_token_reset(*, patient: Patient) -> str:
+    """A new secret address for the patient's calendar; the old one stops working at once."""
+    preferences = preferences_of(patient)
+    preferences.calendar_token = new_calendar_token()
+    preferences.save()
+    return preferences.calendar_token
+
+
+def calendar_feed(*, token: str, now: datetime | None = None) -> str | None:
+    """The patient's sessions as iCalendar text, or None for an unknown token."""
+    preferences = (
+        ReminderPreferences.objects.filter(calendar_token=token).select_related("patient").first()
+    )
+    if preferences is None or not token:
+        return None
+    patient = preferences.patient
+    events: list[CalendarEvent] = []
+    for program in Program.objects.filter(
+        patient=patient, status__in=[ProgramStatus.ACTIVE, ProgramStatus.PAUSED]
+    ):
+        for day in program_schedule(program=program):
+            if day.home and program.status == ProgramStatus.ACTIVE:
+                seconds = sum(
+                    exercise_seconds(
+                        Dose(i.sets, i.reps, i.hold_s, i.duration_s), i.exercise.seconds_per_rep
+                    )
+                    for i in day.home
+                )
+                events.append(
+                    CalendarEvent(
+                        uid=f"home-{program.pk}-{day.day.isoformat()}@rehab-planner",
+                        start=local_moment(day.day, patient.reminder_time, patient.time_zone),
+                        duration=timedelta(seconds=max(seconds, 600)),
+                        summary=f"Home exercises ({len(day.home)})",
+                        description="\n".join(
+                            f"{i.exercise.name}: {i.dose_text}" for i in day.home
+                        ),
+                    )
+                )
+            for session in day.supervised:
+                events.append(
+                    CalendarEvent(
+                        uid=f"clinic-{session.pk}@rehab-planner",
+                        start=session.scheduled_for,
+                        duration=timedelta(hours=1),
+                        summary=f"Session at the clinic (#{session.number})",
+                        cancelled=session.status == SupervisedStatus.CANCELLED,
+                    )
+                )
+    return calendar_text(f"Exercises: {patient.first_name}", events, now=now or timezone.now())

@@ -3,6 +3,7 @@
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,8 +25,22 @@ def reminders_tick() -> int:
 
 
 def _enqueue(reminder_ids: list[int]) -> None:
+    # In batches: one broker round trip for many reminders; each is still claimed alone.
+    size = settings.REMINDER_BATCH
+    for first in range(0, len(reminder_ids), size):
+        reminder_send_batch_task.delay(reminder_ids[first : first + size])
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def reminder_send_batch_task(reminder_ids: list[int]) -> int:
+    """Send a batch; a reminder that hits a transient error is retried on its own."""
+    sent = 0
     for reminder_id in reminder_ids:
-        reminder_send_task.delay(reminder_id)
+        try:
+            sent += reminders.reminder_send(reminder_id=reminder_id) == "sent"
+        except TransientDeliveryError:
+            reminder_send_task.apply_async((reminder_id,), countdown=5)
+    return sent
 
 
 @shared_task(
@@ -52,3 +67,9 @@ def reminder_send_task(self: Any, reminder_id: int) -> str:
 def reviews_propose_due_task() -> int:
     """Daily (beat): propose the weekly review of every program whose week just ended."""
     return len(services.reviews_propose_due())
+
+
+@shared_task
+def ping() -> str:
+    """Does nothing: a round trip through the broker and a worker (health checks, benchmarks)."""
+    return "pong"

@@ -114,6 +114,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 # A due reminder handed to the workers but still unsent after this many seconds (a lost
 # broker message, a worker killed) is handed out again by the next tick.
 REMINDER_REQUEUE_AFTER = env_int("REMINDER_REQUEUE_AFTER", 300)
+# Due reminders go to the workers in batches of this many (one task each batch).
+REMINDER_BATCH = env_int("REMINDER_BATCH", 50)
 
 # Clinic policy for moving exercises from supervised sessions into the home
 # program (CLINICAL.md, "Supervised-first progression"): "all" or "each".

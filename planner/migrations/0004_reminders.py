@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
                 ('quiet_start', models.TimeField(blank=True, null=True)),
                 ('quiet_end', models.TimeField(blank=True, null=True)),
                 ('language', models.CharField(choices=[('en', 'English'), ('ru', 'Русский')], default='en', max_length=8)),
-                ('calendar_token', models.CharField(default=planner.models._new_calendar_token, max_length=64, unique=True)),
+                ('calendar_token', models.CharField(default=planner.models.new_calendar_token, max_length=64, unique=True)),
                 ('patient', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='reminder_preferences', to='rehab.patient')),
             ],
             options={

@@ -32,6 +32,7 @@ def run(script: str, *args: str) -> str:
     [
         ("engine.py", ("--profiles", "40")),
         ("bulk_programs.py", ("--patients", "30", "--chunk", "7")),
+        ("reminders_fanout.py", ("--reminders", "100")),
     ],
 )
 def test_benchmark_prints_its_ratio_against_the_floor(script, args):

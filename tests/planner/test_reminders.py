@@ -433,3 +433,43 @@ def test_periodic_tasks_are_created_by_the_migration_and_kept_by_sync_beat():
     call_command("sync_beat", verbosity=0)
     assert PeriodicTask.objects.filter(enabled=True).count() == 2
     assert dict(PeriodicTask.objects.values_list("name", "task")) == expected
+
+
+# -- the calendar feed --------------------------------------------------------------------------
+
+
+def feed_url(patient) -> str:
+    preferences, _ = ReminderPreferences.objects.get_or_create(patient=patient)
+    return f"/calendar/{preferences.calendar_token}.ics"
+
+
+def test_the_calendar_feed_lists_home_and_clinic_sessions(client, program):
+    response = client.get(feed_url(program.patient))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    text = response.content.decode()
+    assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
+    assert text.endswith("END:VCALENDAR\r\n")
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    # Mastered on the first day: each of the 42 days has its home session.
+    assert text.count("SUMMARY:Home exercises") == 42
+    assert text.count("SUMMARY:Session at the clinic") == 10
+    nine_local = due_at(START, time(9, 0), ZONE).strftime("%Y%m%dT%H%M%SZ")
+    assert f"DTSTART:{nine_local}" in text
+
+
+def test_an_unknown_or_reset_address_shows_nothing(client, program):
+    old = feed_url(program.patient)
+    assert client.get("/calendar/not-a-token.ics").status_code == 404
+    new_token = reminders.calendar_token_reset(patient=program.patient)
+    assert client.get(old).status_code == 404
+    assert client.get(f"/calendar/{new_token}.ics").status_code == 200
+
+
+def test_the_feed_is_read_only_and_costs_few_queries(
+    client, program, django_assert_max_num_queries
+):
+    url = feed_url(program.patient)
+    assert client.post(url).status_code == 405
+    with django_assert_max_num_queries(8):
+        assert client.get(url).status_code == 200
