@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -26,6 +27,7 @@ from planner.models import (
     ProgramExercise,
     ProgramStatus,
     ProgramVersion,
+    Reminder,
     ReviewItem,
     ReviewProposal,
     SupervisedSession,
@@ -579,3 +581,33 @@ def generate_draft_program(
 # The patients' admin lives in rehab, which must not import the planner; the
 # planner adds its action to it instead.
 PatientAdmin.actions = (*(PatientAdmin.actions or ()), generate_draft_program)  # type: ignore[misc]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """What went out, what is waiting and what failed: read-only, for the clinic's checks."""
+
+    list_display = ("due_at", "kind", "patient", "clinician", "status", "channels", "attempts")
+    list_filter = ("status", "kind")
+    list_select_related = ("patient", "clinician__user")
+    date_hierarchy = "due_at"
+    search_fields = ("patient__first_name", "patient__last_name")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return tuple(field.name for field in Reminder._meta.fields)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Reminder]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        clinician = getattr(request.user, "clinician", None)
+        return queryset.filter(
+            models.Q(patient__in=patient_visible_to(user=request.user))
+            | models.Q(clinician=clinician)
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

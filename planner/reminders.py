@@ -580,3 +580,25 @@ def calendar_feed(*, token: str, now: datetime | None = None) -> str | None:
                     )
                 )
     return calendar_text(f"Exercises: {patient.first_name}", events, now=now or timezone.now())
+
+
+def reminder_preferences_update(*, patient: Patient, **changes: Any) -> ReminderPreferences:
+    """Change how and when the patient hears from the clinic; field errors write nothing."""
+    allowed = {"email", "push", "quiet_start", "quiet_end", "language"}
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise ValidationError({name: "Not a reminder preference." for name in unknown})
+    preferences = preferences_of(patient)
+    for name, value in changes.items():
+        setattr(preferences, name, value)
+    errors: dict[str, str] = {}
+    if (preferences.quiet_start is None) != (preferences.quiet_end is None):
+        errors["quiet_end"] = "Give both the start and the end of the quiet hours, or neither."
+    try:
+        preferences.full_clean(exclude=["patient", "calendar_token"])
+    except ValidationError as error:
+        errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    preferences.save()
+    return preferences

@@ -54,6 +54,7 @@ _CLINICIAN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "supervisedsession": ("view", "change"),
         "reviewproposal": ("view", "change"),
         "reviewitem": ("view",),
+        "reminder": ("view",),
     },
 }
 

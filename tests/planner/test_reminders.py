@@ -34,7 +34,7 @@ from planner.models import (
 )
 from planner.push import TransientDeliveryError
 from rehab import services as rehab_services
-from tests.conftest import make_patient
+from tests.conftest import PASSWORD, make_patient
 
 pytestmark = pytest.mark.django_db
 ZONE = "Europe/Moscow"
@@ -473,3 +473,34 @@ def test_the_feed_is_read_only_and_costs_few_queries(
     assert client.post(url).status_code == 405
     with django_assert_max_num_queries(8):
         assert client.get(url).status_code == 200
+
+
+# -- preferences and the clinic's view ----------------------------------------------------------
+
+
+def test_preferences_are_validated_before_anything_is_saved(program):
+    patient = program.patient
+    with pytest.raises(ValidationError) as error:
+        reminders.reminder_preferences_update(patient=patient, language="fr", colour="blue")
+    assert set(error.value.message_dict) == {"colour"}
+    with pytest.raises(ValidationError) as error:
+        reminders.reminder_preferences_update(patient=patient, language="fr")
+    assert "language" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        reminders.reminder_preferences_update(patient=patient, quiet_start=time(22, 0))
+    assert "quiet_end" in error.value.message_dict
+    assert not ReminderPreferences.objects.exists()
+    saved = reminders.reminder_preferences_update(
+        patient=patient, language="ru", quiet_start=time(22, 0), quiet_end=time(7, 0)
+    )
+    assert (saved.language, saved.quiet_end) == ("ru", time(7, 0))
+
+
+def test_the_clinic_sees_its_own_patients_reminders_only(client, program, colleague):
+    due_daily(program)
+    url = "/admin/planner/reminder/"
+    assert client.login(username=program.patient.clinician.user.username, password=PASSWORD)
+    assert "Vera" in client.get(url).content.decode()
+    client.logout()
+    assert client.login(username=colleague.user.username, password=PASSWORD)
+    assert "Vera" not in client.get(url).content.decode()
