@@ -6,6 +6,7 @@ shows results, so the rules are the same here as in the API.
 
 from collections.abc import Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import admin, messages
@@ -16,7 +17,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from planner import selectors, services
@@ -28,6 +28,7 @@ from planner.models import (
     ProgramStatus,
     ProgramVersion,
     Reminder,
+    ReminderPreferences,
     ReviewItem,
     ReviewProposal,
     SupervisedSession,
@@ -160,6 +161,7 @@ class ProgramAdmin(OwnProgramsMixin, admin.ModelAdmin):
         if obj.status == ProgramStatus.DRAFT:
             return "Laid out when the program is approved."
         days = selectors.program_schedule(program=obj)
+        zone = ZoneInfo(obj.patient.time_zone)  # clinic times as the patient's clock shows them
         return format_html(
             "<table><tr><th>Day</th><th>At home</th><th>At the clinic</th></tr>{}</table>",
             format_html_join(
@@ -171,7 +173,7 @@ class ProgramAdmin(OwnProgramsMixin, admin.ModelAdmin):
                         ", ".join(i.exercise.name for i in day.home)
                         or "- (next: supervised session)",
                         ", ".join(
-                            f"#{s.number} {timezone.localtime(s.scheduled_for):%H:%M} "
+                            f"#{s.number} {s.scheduled_for.astimezone(zone):%H:%M} "
                             f"({s.get_status_display()})"
                             for s in day.supervised
                         ),
@@ -578,9 +580,25 @@ def generate_draft_program(
         )
 
 
+class ReminderPreferencesInline(admin.StackedInline):
+    """Set for patients without the app; patients change them in the app themselves."""
+
+    model = ReminderPreferences
+    can_delete = False
+    fields = ("language", "email", "push", "quiet_start", "quiet_end", "calendar_address")
+    readonly_fields = ("calendar_address",)
+
+    @admin.display(description="calendar address")
+    def calendar_address(self, obj: ReminderPreferences) -> str:
+        if obj.pk is None:
+            return "Given once the preferences are saved."
+        return reverse("calendar-feed", args=[obj.calendar_token])
+
+
 # The patients' admin lives in rehab, which must not import the planner; the
-# planner adds its action to it instead.
+# planner adds its action and inline to it instead.
 PatientAdmin.actions = (*(PatientAdmin.actions or ()), generate_draft_program)  # type: ignore[misc]
+PatientAdmin.inlines = (*PatientAdmin.inlines, ReminderPreferencesInline)  # type: ignore[assignment]
 
 
 @admin.register(Reminder)

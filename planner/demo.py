@@ -7,14 +7,14 @@ weekly review waiting for the doctor.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from planner import selectors, services
-from planner.models import Program, SupervisedSession
+from planner import reminders, selectors, services
+from planner.models import Program, ReminderPreferences, SupervisedSession
 from rehab.models import Patient
 
 # Days before today that the demo programs started: long enough for one full week at home.
@@ -38,6 +38,14 @@ def demo_programs_seed() -> DemoProgramsReport:
         .order_by("last_name", "first_name")
     )
     for index, patient in enumerate(patients):
+        if not ReminderPreferences.objects.filter(patient=patient).exists():
+            # Quiet nights for everyone; the demo's Russian speaker reads her reminders in Russian.
+            reminders.reminder_preferences_update(
+                patient=patient,
+                language="ru" if patient.last_name == "Kuznetsova" else "en",
+                quiet_start=time(22, 0),
+                quiet_end=time(7, 30),
+            )
         if Program.objects.filter(patient=patient).exists():
             report.skipped.append(f"{patient}: has a program")
             continue

@@ -55,6 +55,7 @@ _CLINICIAN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "reviewproposal": ("view", "change"),
         "reviewitem": ("view",),
         "reminder": ("view",),
+        "reminderpreferences": ("view", "add", "change"),
     },
 }
 

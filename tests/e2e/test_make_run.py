@@ -134,6 +134,25 @@ def test_demo_doctor_signs_in_and_sees_own_patients_and_library(system, browser,
     counter = page.inner_text(".paginator")
     assert int(counter.split()[0]) >= 60, counter
     page.screenshot(path=str(artifacts / "admin-exercises.png"))
+
+    # The planner's pages: a program at home with its schedule, and the review waiting.
+    page.goto(system.url + "/admin/planner/program/")
+    programs = page.inner_text("#changelist")
+    assert "Elena Smirnova" in programs and "Dmitry Popov" not in programs
+    page.goto(system.url + "/admin/planner/program/?q=Smirnova")
+    page.click("#result_list tbody tr th a")
+    program_page = page.inner_text("#content")
+    assert "Version 1" in program_page and "Suits" in program_page
+    assert "Mastered (home)" in program_page
+    page.screenshot(path=str(artifacts / "admin-program.png"), full_page=True)
+
+    page.goto(system.url + "/admin/planner/reviewproposal/")
+    page.check("#result_list tbody input.action-select")
+    page.select_option("select[name=action]", "approve")
+    page.click("button[name=index]")
+    page.wait_for_selector(".messagelist")
+    assert "approved" in page.inner_text(".messagelist")
+    page.screenshot(path=str(artifacts / "admin-review-approved.png"))
     page.close()
 
 

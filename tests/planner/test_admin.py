@@ -92,6 +92,7 @@ def test_approve_action_lays_out_the_schedule_shown_on_the_program(client, clini
     assert draft.status == "active"
     page = client.get(reverse("admin:planner_program_change", args=[draft.pk])).content.decode()
     assert "next: supervised session" in page  # nothing mastered yet
+    assert "#1 10:00 (Planned)" in page  # clinic times as the patient's clock shows them
     assert "Pause the program" in page
 
 
@@ -311,3 +312,11 @@ def test_program_list_costs_the_same_queries_for_many_programs(client, clinician
             patient=patient_with_sciatica(clinician, f"B{n}"), by=clinician.user
         )
     assert count() == few
+
+
+def test_the_clinic_can_set_reminder_preferences_on_the_patient_page(client, clinician):
+    patient = patient_with_sciatica(clinician, "Lena")
+    login(client, clinician.user)
+    page = client.get(reverse("admin:rehab_patient_change", args=[patient.pk]))
+    assert page.status_code == 200
+    assert "reminder_preferences-0-language" in page.content.decode()

@@ -175,6 +175,7 @@ def add_form(clinician, **overrides):
         "start_back_scores",
         "fitness_tests",
         "body_compositions",
+        "reminder_preferences",  # the planner's inline on the same page
     ):
         data |= {
             f"{prefix}-TOTAL_FORMS": "0",
