@@ -7,6 +7,7 @@ a crash or a transient error rolls the claim back and the row is tried again,
 a second worker finds it claimed and does nothing.
 """
 
+import logging
 import smtplib
 from collections import defaultdict
 from dataclasses import dataclass
@@ -64,6 +65,7 @@ from planner.push import (
 from planner.selectors import program_schedule
 from rehab.models import Clinician, Patient
 
+logger = logging.getLogger(__name__)
 # How far ahead clinic-session reminders are planned (a little over the 24 h one).
 SUPERVISED_LOOKAHEAD = timedelta(hours=26)
 DIGEST_WEEKDAY, DIGEST_TIME = 0, time(8, 0)  # Monday morning, clinic time
@@ -305,10 +307,19 @@ def clinician_alert(
     )
     if not created:
         return None
+    transaction.on_commit(lambda: _send_soon(reminder.pk))
+    return reminder
+
+
+def _send_soon(reminder_id: int) -> None:
+    """Hand an alert to the workers now; if the broker is down, the next tick sends it."""
+    # Imported here: the tasks module imports this one.
     from planner.tasks import reminder_send_task
 
-    transaction.on_commit(lambda: reminder_send_task.delay(reminder.pk))
-    return reminder
+    try:
+        reminder_send_task.delay(reminder_id)
+    except Exception:  # the broker unreachable must not fail the patient's request
+        logger.warning("Alert %s waits for the next tick: broker unreachable.", reminder_id)
 
 
 # -- claiming and sending -----------------------------------------------------------------------

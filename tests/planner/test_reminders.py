@@ -504,3 +504,21 @@ def test_the_clinic_sees_its_own_patients_reminders_only(client, program, collea
     client.logout()
     assert client.login(username=colleague.user.username, password=PASSWORD)
     assert "Vera" not in client.get(url).content.decode()
+
+
+def test_an_alert_survives_an_unreachable_broker_for_the_next_tick(
+    program, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from planner.tasks import reminder_send_task
+
+    def broker_down(*args: object) -> None:
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(reminder_send_task, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        log_day(program, TODAY - timedelta(days=1), pain=8)  # the patient's request succeeds
+    alert = Reminder.objects.get(kind="alert_pain")
+    assert alert.status == "pending"
+    assert alert.pk in reminders.reminders_queue_due(now=timezone.now())  # the tick takes it
