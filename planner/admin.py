@@ -20,6 +20,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 
 from planner import selectors, services
+from planner.engine.serialize import dose_text
 from planner.engine.types import Dose
 from planner.models import (
     ContraindicationRule,
@@ -497,8 +498,6 @@ class ReviewItemInline(admin.TabularInline):
 
     @admin.display(description="proposed dose")
     def proposed(self, obj: ReviewItem) -> str:
-        from planner.engine.serialize import dose_text
-
         return dose_text(obj.sets, obj.reps, obj.hold_s, obj.duration_s)
 
     @admin.display(description="why")

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 
 from exercises.vocabulary import CATEGORIES
+from planner.engine.serialize import dose_text
 from planner.engine.types import STAGES
 
 CAUTION_ACTIONS = {
@@ -293,8 +294,6 @@ class ProgramExercise(models.Model):
 
     @property
     def dose_text(self) -> str:
-        from planner.engine.serialize import dose_text
-
         return dose_text(self.sets, self.reps, self.hold_s, self.duration_s)
 
 
