@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from planner.views import calendar_view
@@ -14,6 +14,8 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
     path("calendar/<str:token>.ics", calendar_view, name="calendar-feed"),
+    path("api/", include("api.urls")),
+    path("app/", include("web.urls")),
 ]
 
 if settings.DEBUG:
