@@ -2,14 +2,17 @@
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
 
+from django.db.models import Count, Max
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from exercises.models import Exercise
+from planner.engine.generate import exercise_seconds
 from planner.engine.types import (
     CatalogueExercise,
     CautionAction,
@@ -23,6 +26,7 @@ from planner.engine.types import (
 )
 from planner.models import (
     ContraindicationRule,
+    ExerciseLog,
     ExerciseState,
     Program,
     ProgramExercise,
@@ -31,7 +35,14 @@ from planner.models import (
     SupervisedSession,
     SupervisedStatus,
 )
-from rehab.models import Patient, PatientComorbidity, PatientDiagnosis, PatientRedFlag
+from rehab.models import (
+    OswestryAssessment,
+    PainAssessment,
+    Patient,
+    PatientComorbidity,
+    PatientDiagnosis,
+    PatientRedFlag,
+)
 
 
 def engine_catalogue() -> tuple[CatalogueExercise, ...]:
@@ -214,3 +225,239 @@ def program_schedule(*, program: Program) -> list[ScheduleDay]:
         home = [item for item in items if _goes_home(item, day)] if unlocked else []
         days.append(ScheduleDay(day, home, sessions.get(day, [])))
     return days
+
+
+# -- The patient's own view: today, the calendar, progress ---------------------------------------
+
+# What a patient's day can be, in the order a program goes through them.
+DAY_STATES = ("no_program", "not_started", "supervised", "home", "paused", "finished")
+
+
+def patient_local_today(*, patient: Patient) -> date:
+    """Today where the patient lives: the day their phone shows."""
+    return timezone.localdate(timezone=ZoneInfo(patient.time_zone))
+
+
+def patient_current_program(*, patient: Patient) -> Program | None:
+    """The program a patient sees: the open one, else the last one completed.
+
+    Drafts are the clinician's work in progress and are never shown to the patient.
+    """
+    programs = Program.objects.filter(patient=patient).exclude(status=ProgramStatus.DRAFT)
+    return (
+        programs.filter(status__in=[ProgramStatus.ACTIVE, ProgramStatus.PAUSED]).first()
+        or programs.filter(status=ProgramStatus.COMPLETED).order_by("-start_date", "-id").first()
+    )
+
+
+@dataclass(frozen=True)
+class TodayItem:
+    item: ProgramExercise
+    log: ExerciseLog | None
+
+    @property
+    def logged(self) -> bool:
+        return self.log is not None
+
+
+@dataclass(frozen=True)
+class PatientDay:
+    """One day as the patient sees it (see DAY_STATES for `state`)."""
+
+    patient: Patient
+    day: date
+    state: str
+    program: Program | None
+    home: list[TodayItem]
+    next_session: SupervisedSession | None
+    to_practise: list[ProgramExercise]
+    paused_reason: str
+    estimated_minutes: int
+
+    @property
+    def all_logged(self) -> bool:
+        return bool(self.home) and all(entry.logged for entry in self.home)
+
+
+def _estimated_minutes(items: Sequence[ProgramExercise]) -> int:
+    seconds = sum(
+        exercise_seconds(Dose(i.sets, i.reps, i.hold_s, i.duration_s), i.exercise.seconds_per_rep)
+        for i in items
+    )
+    return max(1, round(seconds / 60)) if items else 0
+
+
+def patient_today(*, patient: Patient, day: date | None = None) -> PatientDay:
+    """The patient's day: home exercises with today's logs, or the next clinic session.
+
+    A fixed number of queries whatever the number of exercises (at most six).
+    """
+    day = day or patient_local_today(patient=patient)
+    program = patient_current_program(patient=patient)
+    empty = PatientDay(patient, day, "no_program", program, [], None, [], "", 0)
+    if program is None:
+        return empty
+    if program.status == ProgramStatus.PAUSED:
+        return replace(empty, state="paused", paused_reason=program.paused_reason)
+    if program.status == ProgramStatus.COMPLETED or day > program.end_date:
+        return replace(empty, state="finished")
+    if day < program.start_date:
+        return replace(
+            empty,
+            state="not_started",
+            next_session=next_supervised_session(program=program, after=timezone.now()),
+        )
+    items = program_exercises(version=program_current_version(program=program))
+    unlocked = home_unlocked(program=program, day=day)
+    home_items = [item for item in items if _goes_home(item, day)] if unlocked else []
+    logs = {
+        log.program_exercise_id: log
+        for log in ExerciseLog.objects.filter(
+            home_session__program=program,
+            home_session__day=day,
+            program_exercise__in=[item.pk for item in home_items],
+        )
+    }
+    to_practise = [item for item in items if item.state == ExerciseState.SUPERVISED]
+    next_session = (
+        next_supervised_session(program=program, after=timezone.now()) if to_practise else None
+    )
+    return PatientDay(
+        patient=patient,
+        day=day,
+        state="home" if home_items else "supervised",
+        program=program,
+        home=[TodayItem(item, logs.get(item.pk)) for item in home_items],
+        next_session=next_session,
+        to_practise=to_practise,
+        paused_reason="",
+        estimated_minutes=_estimated_minutes(home_items),
+    )
+
+
+# What a day of the calendar was or will be for the patient.
+CALENDAR_STATUSES = ("done", "partial", "missed", "today", "upcoming", "rest")
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    status: str
+    planned: int
+    done: int
+    supervised: list[SupervisedSession]
+
+
+def _done_by_day(program: Program, first: date, last: date) -> dict[date, int]:
+    return dict(
+        ExerciseLog.objects.filter(
+            home_session__program=program, home_session__day__range=(first, last), done=True
+        )
+        .values_list("home_session__day")
+        .annotate(done=Count("id"))
+        .order_by()
+    )
+
+
+def _day_status(day: date, today: date, planned: int, done: int) -> str:
+    if planned == 0:
+        return "rest"
+    if done >= planned:
+        return "done"
+    if day > today:
+        return "upcoming"
+    if day == today:
+        return "today" if done == 0 else "partial"
+    return "partial" if done else "missed"
+
+
+def patient_calendar(
+    *, patient: Patient, first: date | None = None, last: date | None = None
+) -> list[CalendarDay]:
+    """Each day of the current program between first and last (default: the whole program).
+
+    Six queries, whatever the length of the range.
+    """
+    program = patient_current_program(patient=patient)
+    if program is None:
+        return []
+    first = max(first or program.start_date, program.start_date)
+    last = min(last or program.end_date, program.end_date)
+    if first > last:
+        return []
+    today = patient_local_today(patient=patient)
+    done = _done_by_day(program, first, last)
+    return [
+        CalendarDay(
+            day=entry.day,
+            status=_day_status(entry.day, today, len(entry.home), done.get(entry.day, 0)),
+            planned=len(entry.home),
+            done=done.get(entry.day, 0),
+            supervised=entry.supervised,
+        )
+        for entry in program_schedule(program=program)
+        if first <= entry.day <= last
+    ]
+
+
+@dataclass(frozen=True)
+class PainPoint:
+    day: date
+    pain: int
+    source: str  # "log" (the worst pain the patient logged that day) or "clinic"
+
+
+@dataclass(frozen=True)
+class WeekAdherence:
+    week_start: date
+    planned_days: int
+    done_days: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.done_days / self.planned_days) if self.planned_days else None
+
+
+@dataclass(frozen=True)
+class PatientProgress:
+    pain: list[PainPoint]
+    adherence: list[WeekAdherence]
+    odi: OswestryAssessment | None
+
+
+def patient_progress(*, patient: Patient) -> PatientProgress:
+    """Pain over time, weekly adherence of the current program, the latest ODI."""
+    pain = [
+        PainPoint(day, int(worst), "log")
+        for day, worst in ExerciseLog.objects.filter(home_session__program__patient=patient)
+        .exclude(pain_during__isnull=True, pain_after__isnull=True)
+        .values_list("home_session__day")
+        .annotate(worst=Max(Greatest(Coalesce("pain_during", 0), Coalesce("pain_after", 0))))
+        .order_by("home_session__day")
+    ]
+    pain += [
+        PainPoint(day, score, "clinic")
+        for day, score in PainAssessment.objects.filter(patient=patient)
+        .order_by("assessed_on", "id")
+        .values_list("assessed_on", "score")
+    ]
+    pain.sort(key=lambda point: (point.day, point.source))
+    odi = OswestryAssessment.objects.filter(patient=patient).order_by("-assessed_on", "-id").first()
+    calendar = patient_calendar(patient=patient)
+    today = patient_local_today(patient=patient)
+    weeks: dict[date, list[CalendarDay]] = {}
+    if calendar:
+        start = calendar[0].day
+        for entry in calendar:
+            if entry.day <= today and entry.planned:
+                week = start + timedelta(days=7 * ((entry.day - start).days // 7))
+                weeks.setdefault(week, []).append(entry)
+    adherence = [
+        WeekAdherence(
+            week_start=week,
+            planned_days=sum(1 for e in days if e.day < today or e.done),
+            done_days=sum(1 for e in days if e.done),
+        )
+        for week, days in sorted(weeks.items())
+    ]
+    return PatientProgress(pain=pain, adherence=adherence, odi=odi)

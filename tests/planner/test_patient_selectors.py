@@ -1,0 +1,185 @@
+"""What a patient sees of their program: today, the calendar and their progress."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import call_command
+
+from planner import selectors, services
+from planner.models import Program, SupervisedSession
+from rehab.models import OswestryAssessment, PainAssessment
+from tests.conftest import make_patient
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def library(db: None) -> None:
+    call_command("load_library", verbosity=0)
+
+
+@pytest.fixture
+def home_patient(clinician):
+    """Moscow time; a program that began ten days ago, every exercise mastered on day one."""
+    from rehab import services as rehab_services
+
+    patient = make_patient(clinician, time_zone="Europe/Moscow")
+    rehab_services.patient_diagnosis_add(
+        patient=patient, code="sciatica", side="left", stage="subacute"
+    )
+    return patient
+
+
+def today_of(patient) -> date:
+    return selectors.patient_local_today(patient=patient)
+
+
+def start_program(patient, clinician, *, days_ago: int, master: bool) -> Program:
+    start = today_of(patient) - timedelta(days=days_ago)
+    program = services.program_generate(patient=patient, by=clinician.user, start_date=start)
+    program = services.program_approve(program=program, by=clinician.user)
+    if master:
+        version = selectors.program_current_version(program=program)
+        for item in selectors.program_exercises(version=version):
+            services.mastery_sign_off(program_exercise=item, by=clinician.user, on=start)
+    program.refresh_from_db()
+    return program
+
+
+def log(patient, day: date, slugs, *, pain: int | None = 2, done: bool = True, key: str) -> None:
+    services.session_log_record(
+        patient=patient,
+        day=day,
+        client_key=key,
+        entries=[
+            services.LogEntry(exercise_slug=s, done=done, pain_during=pain, pain_after=pain)
+            for s in slugs
+        ],
+    )
+
+
+def test_without_a_program_the_day_says_so(home_patient):
+    day = selectors.patient_today(patient=home_patient)
+    assert day.state == "no_program" and day.home == [] and day.program is None
+
+
+def test_a_draft_is_never_shown_to_the_patient(home_patient, clinician):
+    services.program_generate(patient=home_patient, by=clinician.user)
+    assert selectors.patient_today(patient=home_patient).state == "no_program"
+
+
+def test_before_mastery_today_shows_the_next_clinic_session_and_what_is_practised(
+    home_patient, clinician
+):
+    program = start_program(home_patient, clinician, days_ago=0, master=False)
+    day = selectors.patient_today(patient=home_patient)
+    assert day.state == "supervised"
+    assert day.home == []
+    assert day.next_session is not None
+    assert day.next_session == (
+        SupervisedSession.objects.filter(
+            program=program, scheduled_for__gte=day.next_session.scheduled_for
+        )
+        .order_by("scheduled_for")
+        .first()
+    )
+    assert len(day.to_practise) == len(
+        selectors.program_exercises(version=selectors.program_current_version(program=program))
+    )
+
+
+def test_at_home_today_lists_the_exercises_in_order_with_todays_logs(home_patient, clinician):
+    start_program(home_patient, clinician, days_ago=10, master=True)
+    day = selectors.patient_today(patient=home_patient)
+    assert day.state == "home"
+    positions = [entry.item.position for entry in day.home]
+    assert positions == sorted(positions) and len(positions) >= 3
+    assert 10 <= day.estimated_minutes <= 30
+    assert not any(entry.logged for entry in day.home)
+
+    first = day.home[0].item.exercise.slug
+    log(home_patient, day.day, [first], pain=3, key="k-today")
+    day = selectors.patient_today(patient=home_patient)
+    assert day.home[0].logged is True
+    assert day.home[0].log is not None and day.home[0].log.pain_during == 3
+    assert not day.all_logged
+
+
+def test_today_costs_the_same_few_queries_whatever_the_program(
+    home_patient, clinician, django_assert_max_num_queries
+):
+    start_program(home_patient, clinician, days_ago=10, master=True)
+    with django_assert_max_num_queries(6):
+        day = selectors.patient_today(patient=home_patient)
+        for entry in day.home:
+            assert entry.item.exercise.name
+
+
+def test_a_paused_program_says_why(home_patient, clinician):
+    program = start_program(home_patient, clinician, days_ago=3, master=True)
+    services.program_pause(program=program, by=clinician.user, reason="Call us about your MRI.")
+    day = selectors.patient_today(patient=home_patient)
+    assert day.state == "paused" and day.paused_reason == "Call us about your MRI."
+    assert day.home == []
+
+
+def test_the_calendar_marks_done_partial_missed_today_and_upcoming(home_patient, clinician):
+    start_program(home_patient, clinician, days_ago=4, master=True)
+    today = today_of(home_patient)
+    slugs = [e.item.exercise.slug for e in selectors.patient_today(patient=home_patient).home]
+    log(home_patient, today - timedelta(days=3), slugs, key="all")
+    log(home_patient, today - timedelta(days=2), slugs[:1], key="one")
+    log(home_patient, today - timedelta(days=1), slugs, done=False, key="none-done")
+
+    days = {d.day: d for d in selectors.patient_calendar(patient=home_patient)}
+    assert days[today - timedelta(days=4)].status == "missed"
+    assert days[today - timedelta(days=3)].status == "done"
+    assert days[today - timedelta(days=2)].status == "partial"
+    assert days[today - timedelta(days=2)].done == 1
+    assert days[today - timedelta(days=1)].status == "missed"
+    assert days[today].status == "today"
+    assert days[today + timedelta(days=1)].status == "upcoming"
+    assert len(days) == 42
+
+
+def test_the_calendar_can_be_cut_to_a_range(home_patient, clinician):
+    program = start_program(home_patient, clinician, days_ago=4, master=True)
+    first = program.start_date + timedelta(days=2)
+    days = selectors.patient_calendar(
+        patient=home_patient, first=first, last=first + timedelta(days=6)
+    )
+    assert [d.day for d in days] == [first + timedelta(days=n) for n in range(7)]
+    assert (
+        selectors.patient_calendar(
+            patient=home_patient, first=date(2000, 1, 1), last=date(2000, 1, 2)
+        )
+        == []
+    )
+
+
+def test_progress_has_pain_by_day_weekly_adherence_and_the_latest_odi(home_patient, clinician):
+    start_program(home_patient, clinician, days_ago=9, master=True)
+    today = today_of(home_patient)
+    slugs = [e.item.exercise.slug for e in selectors.patient_today(patient=home_patient).home]
+    log(home_patient, today - timedelta(days=8), slugs, pain=5, key="a")
+    log(home_patient, today - timedelta(days=1), slugs[:1], pain=2, key="b")
+    PainAssessment.objects.create(
+        patient=home_patient, score=6, assessed_on=today - timedelta(days=9)
+    )
+    OswestryAssessment.objects.create(
+        patient=home_patient,
+        assessed_on=today - timedelta(days=9),
+        **{f"section_{i}": 2 for i in range(1, 11)},
+    )
+
+    progress = selectors.patient_progress(patient=home_patient)
+    assert [(p.day, p.pain, p.source) for p in progress.pain] == [
+        (today - timedelta(days=9), 6, "clinic"),
+        (today - timedelta(days=8), 5, "log"),
+        (today - timedelta(days=1), 2, "log"),
+    ]
+    first_week, second_week = progress.adherence
+    assert (first_week.planned_days, first_week.done_days, first_week.percent) == (7, 1, 14)
+    # The second week has run two full days and today, which is not over and not logged.
+    assert (second_week.planned_days, second_week.done_days) == (2, 1)
+    assert progress.odi is not None and progress.odi.result.percent == 40
