@@ -593,15 +593,25 @@ def calendar_feed(*, token: str, now: datetime | None = None) -> str | None:
     return calendar_text(f"Exercises: {patient.first_name}", events, now=now or timezone.now())
 
 
+# Settings the patient changes in the app that live on the patient record itself.
+PATIENT_REMINDER_FIELDS = ("reminder_time", "time_zone")
+
+
+@transaction.atomic
 def reminder_preferences_update(*, patient: Patient, **changes: Any) -> ReminderPreferences:
-    """Change how and when the patient hears from the clinic; field errors write nothing."""
-    allowed = {"email", "push", "quiet_start", "quiet_end", "language"}
+    """Change how and when the patient hears from the clinic; field errors write nothing.
+
+    Besides the preferences row this takes the daily reminder time and the time
+    zone, which are kept on the patient.
+    """
+    allowed = {"email", "push", "quiet_start", "quiet_end", "language", *PATIENT_REMINDER_FIELDS}
     unknown = sorted(set(changes) - allowed)
     if unknown:
         raise ValidationError({name: "Not a reminder preference." for name in unknown})
     preferences = preferences_of(patient)
+    patient_changes = {k: v for k, v in changes.items() if k in PATIENT_REMINDER_FIELDS}
     for name, value in changes.items():
-        setattr(preferences, name, value)
+        setattr(patient if name in PATIENT_REMINDER_FIELDS else preferences, name, value)
     errors: dict[str, str] = {}
     if (preferences.quiet_start is None) != (preferences.quiet_end is None):
         errors["quiet_end"] = "Give both the start and the end of the quiet hours, or neither."
@@ -609,7 +619,18 @@ def reminder_preferences_update(*, patient: Patient, **changes: Any) -> Reminder
         preferences.full_clean(exclude=["patient", "calendar_token"])
     except ValidationError as error:
         errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+    if patient_changes:
+        try:
+            patient.clean_fields(
+                exclude=[f.name for f in patient._meta.fields if f.name not in patient_changes]
+            )
+        except ValidationError as error:
+            errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
     if errors:
+        if patient_changes:
+            patient.refresh_from_db(fields=list(patient_changes))
         raise ValidationError(errors)
+    if patient_changes:
+        patient.save(update_fields=list(patient_changes))
     preferences.save()
     return preferences

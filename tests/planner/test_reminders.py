@@ -496,6 +496,26 @@ def test_preferences_are_validated_before_anything_is_saved(program):
     assert (saved.language, saved.quiet_end) == ("ru", time(7, 0))
 
 
+def test_reminder_time_and_time_zone_are_saved_on_the_patient_with_the_rest(program):
+    patient = program.patient
+    before = (patient.reminder_time, patient.time_zone)
+    with pytest.raises(ValidationError) as error:
+        reminders.reminder_preferences_update(
+            patient=patient, time_zone="Mars/Olympus", reminder_time=time(7, 15), email=False
+        )
+    assert set(error.value.message_dict) == {"time_zone"}
+    patient.refresh_from_db()
+    assert (patient.reminder_time, patient.time_zone) == before
+    assert not ReminderPreferences.objects.exists()
+
+    reminders.reminder_preferences_update(
+        patient=patient, time_zone="Asia/Tokyo", reminder_time=time(7, 15), email=False
+    )
+    patient.refresh_from_db()
+    assert (patient.reminder_time, patient.time_zone) == (time(7, 15), "Asia/Tokyo")
+    assert ReminderPreferences.objects.get(patient=patient).email is False
+
+
 def test_the_clinic_sees_its_own_patients_reminders_only(client, program, colleague):
     due_daily(program)
     url = "/admin/planner/reminder/"
