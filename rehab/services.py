@@ -1,12 +1,16 @@
 """Writes to the clinical records. Views, admin actions and commands call these."""
 
-from datetime import date, time
+import hashlib
+import secrets
+from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,6 +21,7 @@ from rehab.models import (
     Patient,
     PatientComorbidity,
     PatientDiagnosis,
+    PatientInvite,
     PatientRedFlag,
     RedFlag,
 )
@@ -207,3 +212,101 @@ def red_flag_resolve(
     )
     patient_red_flag.refresh_from_db()
     return patient_red_flag
+
+
+# -- Invitations to the patient app ---------------------------------------------------------------
+
+INVITE_VALID_FOR = timedelta(days=7)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def patient_invite_create(
+    *, patient: Patient, by: Any, valid_for: timedelta = INVITE_VALID_FOR
+) -> tuple[PatientInvite, str]:
+    """A new one-time link for the patient; earlier unused links stop working.
+
+    Returns the invitation and its token, which is not stored and cannot be shown again.
+    """
+    now = timezone.now()
+    PatientInvite.objects.filter(patient=patient, used_at=None, revoked_at=None).update(
+        revoked_at=now
+    )
+    token = secrets.token_urlsafe(32)
+    invite = PatientInvite.objects.create(
+        patient=patient, token_hash=_token_hash(token), created_by=by, expires_at=now + valid_for
+    )
+    return invite, token
+
+
+def patient_invite_get(*, token: str, for_update: bool = False) -> PatientInvite:
+    """The invitation behind a token, or a ValidationError that says what is wrong with it."""
+    invites = PatientInvite.objects.select_related("patient__user")
+    if for_update:
+        invites = invites.select_for_update()
+    invite = invites.filter(token_hash=_token_hash(token)).first() if token else None
+    if invite is None:
+        raise ValidationError({"token": "This invitation link is not valid."})
+    if invite.used_at is not None:
+        raise ValidationError(
+            {
+                "token": "This invitation link has already been used. Sign in, or ask your clinic "
+                "for a new link."
+            }
+        )
+    if invite.revoked_at is not None:
+        raise ValidationError(
+            {"token": "This invitation link was replaced by a newer one. Use the newest link."}
+        )
+    if invite.expires_at <= timezone.now():
+        raise ValidationError(
+            {"token": "This invitation link has expired. Ask your clinic for a new one."}
+        )
+    return invite
+
+
+@transaction.atomic
+def patient_invite_accept(*, token: str, username: str, password: str) -> Any:
+    """Set up the patient's login from an invitation: their own user, never a staff one.
+
+    A patient who already has a login keeps its name and gets the new password.
+    Every problem is a field error and nothing is written.
+    """
+    invite = patient_invite_get(token=token, for_update=True)
+    patient = invite.patient
+    user_model = get_user_model()
+    user: Any = patient.user
+    errors: dict[str, list[str]] = {}
+    if user is None:
+        user = user_model(
+            username=username.strip(),
+            email=patient.email,
+            first_name=patient.first_name,
+            last_name=patient.last_name,
+            is_staff=False,
+        )
+        try:
+            user.full_clean(exclude=["password"])
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    elif user.is_staff or user.is_superuser:
+        raise ValidationError(
+            {"token": "This patient record is linked to a clinic account. Ask your clinic."}
+        )
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        errors["password"] = list(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    user.save()
+    if patient.user_id != user.pk:
+        patient.user = user
+        patient.save(update_fields=["user"])
+    invite.used_at = timezone.now()
+    invite.save(update_fields=["used_at"])
+    return user
