@@ -1,6 +1,59 @@
 """The patient mobile web app under /app/."""
 
-from django.urls import URLPattern, URLResolver
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from web import views
+from web.forms import PatientPasswordResetForm
 
 app_name = "web"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.PatientLoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(next_page="web:login"), name="logout"),
+    path("invite/<str:token>/", views.invite_accept, name="invite"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            form_class=PatientPasswordResetForm,
+            template_name="web/password_reset.html",
+            email_template_name="web/email/password_reset.txt",
+            subject_template_name="web/email/password_reset_subject.txt",
+            success_url=reverse_lazy("web:password_reset_sent"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="web/password_reset_sent.html"),
+        name="password_reset_sent",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="web/password_reset_confirm.html",
+            success_url=reverse_lazy("web:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="web/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path("today/", views.today, name="today"),
+    path("today/log/", views.log_exercise, name="log"),
+    path("exercises/<slug:slug>/", views.exercise, name="exercise"),
+    path("exercises/<slug:slug>/<str:phase>.svg", views.illustration, name="illustration"),
+    path("history/", views.history, name="history"),
+    path("progress/", views.progress, name="progress"),
+    path("symptoms/", views.symptoms, name="symptoms"),
+    path("settings/", views.settings_view, name="settings"),
+    path("settings/calendar-reset/", views.calendar_reset, name="calendar_reset"),
+    path("push/subscribe/", views.push_subscribe, name="push_subscribe"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("offline/", views.offline, name="offline"),
+]

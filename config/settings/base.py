@@ -92,27 +92,49 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
 # The patient app's scripts, styles and icons are served by the web process itself
-# (WhiteNoise); straight from the apps' folders, so no collectstatic step can be forgotten.
+# (WhiteNoise), straight from the apps' folders: no collectstatic step to forget. Production
+# may still collect them into STATIC_ROOT for a front server.
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 REST_FRAMEWORK = {
-    # Session for the web app (with CSRF), token for other clients.
+    # Token first: an anonymous request is then told 401 with `WWW-Authenticate: Token`.
+    # Session for the web app, with CSRF enforced on writes.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    # Django's ValidationError from the services becomes a 400 with field messages.
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rehabilitation planner API",
-    "DESCRIPTION": "Home exercise programs for patients with low back pain and sciatica.",
+    "DESCRIPTION": "Home exercise programs for patients with low back pain and sciatica. "
+    "Patients read their day, program and calendar and log what they did; clinicians see "
+    "their own patients, generate and approve programs, record clinic sessions and decide "
+    "weekly reviews. Errors: 400 answers map each field to its messages.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name for each choice set, whatever the field it appears under.
+    "ENUM_NAME_OVERRIDES": {
+        "ProgramStatusEnum": "planner.models.ProgramStatus",
+        "ProgramStatusFilterEnum": "api.views.clinician.PROGRAM_STATUS_CHOICES",
+        "ClinicSessionStatusEnum": "planner.models.SupervisedStatus",
+        "ReviewStatusEnum": "planner.models.ReviewStatus",
+        "CalendarDayStatusEnum": "planner.selectors.CALENDAR_STATUSES",
+        "DayStateEnum": "planner.selectors.DAY_STATES",
+        "ExerciseStateEnum": "planner.models.ExerciseState",
+        "FeelingEnum": "planner.models.Feeling",
+    },
     # Swagger UI from the installed sidecar package: the docs work without a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

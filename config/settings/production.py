@@ -5,6 +5,7 @@ from config.settings.base import *  # noqa: F403
 from config.settings.base import DATABASES
 
 DEBUG = False
+STATIC_ROOT = BASE_DIR / "staticfiles"  # noqa: F405
 SECRET_KEY = env_str("SECRET_KEY")
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     from config.env import ImproperlyConfiguredEnv

@@ -1,0 +1,188 @@
+"""Today: the day's home exercises, logging them, and the days before and after home training."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+
+from planner import selectors, services
+from planner.models import ExerciseLog, Program, Reminder, SessionLog
+from tests.web.conftest import program_for, sciatica_patient
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of every table but the sessions, which signing in itself writes."""
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.label != "sessions.Session"
+    }
+
+
+def home_items(patient):
+    return selectors.patient_today(patient=patient).home
+
+
+def log_data(patient, **overrides):
+    entry = home_items(patient)[0]
+    data = {
+        "client_key": "key-1",
+        "day": selectors.patient_local_today(patient=patient).isoformat(),
+        "exercise": entry.item.exercise.slug,
+        "done": "yes",
+        "pain_during": "3",
+        "pain_after": "2",
+        "difficulty": "right",
+        "note": "Felt fine",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_today_lists_each_exercise_with_pictures_steps_dose_timer_and_a_log_form(
+    owner_client, owner
+):
+    page = owner_client.get("/app/today/").content.decode()
+    for entry in home_items(owner):
+        exercise = entry.item.exercise
+        assert exercise.name in page
+        assert f"/app/exercises/{exercise.slug}/start.svg" in page
+        assert f"/app/exercises/{exercise.slug}/end.svg" in page
+        assert exercise.steps[0] in page
+        assert f'value="{exercise.slug}"' in page
+    assert "sets of" in page or " set of " in page
+    assert 'class="timer"' in page  # holds and timed exercises come with a timer
+    assert page.count('name="client_key"') == len(home_items(owner))
+
+
+def test_logging_an_exercise_stores_it_and_today_shows_it_done(owner_client, owner):
+    response = owner_client.post("/app/today/log/", log_data(owner))
+    assert response.status_code == 302 and response["Location"] == "/app/today/"
+    log = ExerciseLog.objects.get()
+    assert (log.done, log.pain_during, log.pain_after, log.difficulty, log.note) == (
+        True,
+        3,
+        2,
+        "right",
+        "Felt fine",
+    )
+    page = owner_client.get("/app/today/").content.decode()
+    assert "pain during 3/10" in page
+    assert page.count('name="client_key"') == len(home_items(owner)) - 1
+
+
+def test_the_apps_script_gets_json_and_a_resent_key_is_stored_once(owner_client, owner):
+    headers = {"Accept": "application/json"}
+    first = owner_client.post("/app/today/log/", log_data(owner), headers=headers)
+    again = owner_client.post("/app/today/log/", log_data(owner), headers=headers)
+    assert (first.status_code, first.json()) == (201, {"stored": True, "created": True})
+    assert (again.status_code, again.json()) == (200, {"stored": True, "created": False})
+    assert SessionLog.objects.count() == 1 and ExerciseLog.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"pain_during": "11"}, "pain_during"),
+        ({"pain_after": "-1"}, "pain_after"),
+        ({"difficulty": "brutal"}, "difficulty"),
+        ({"exercise": "no-such-exercise"}, "exercise"),
+        ({"day": "2001-01-01"}, "day"),
+        ({"day": "not a date"}, "day"),
+        ({"client_key": ""}, "client_key"),
+        ({"done": "maybe"}, "done"),
+        ({"note": "x" * 501}, "note"),
+    ],
+)
+def test_bad_log_input_is_refused_with_the_field_and_nothing_is_written(
+    owner_client, owner, overrides, field
+):
+    before = row_counts()
+    response = owner_client.post(
+        "/app/today/log/", log_data(owner, **overrides), headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert row_counts() == before
+
+
+def test_a_future_day_cannot_be_logged(owner_client, owner):
+    tomorrow = selectors.patient_local_today(patient=owner) + timedelta(days=1)
+    response = owner_client.post(
+        "/app/today/log/",
+        log_data(owner, day=tomorrow.isoformat()),
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 400
+    assert "future" in json.dumps(response.json())
+    assert not ExerciseLog.objects.exists()
+
+
+def test_a_failed_form_post_without_script_says_why(owner_client, owner):
+    response = owner_client.post("/app/today/log/", log_data(owner, pain_during="12"), follow=True)
+    assert "pain_during" in response.content.decode()
+    assert not ExerciseLog.objects.exists()
+
+
+def test_another_patients_key_or_exercise_cannot_be_used(client, owner, other_patient):
+    client.force_login(other_patient.user)
+    client.post("/app/today/log/", log_data(other_patient))  # Oleg's own log, key-1
+    client.force_login(owner.user)
+    before = row_counts()
+    response = client.post(
+        "/app/today/log/", log_data(owner), headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 400
+    assert "another log" in json.dumps(response.json())
+    assert row_counts() == before
+
+
+def test_anonymous_and_clinicians_cannot_log(client, owner, clinician):
+    before = row_counts()
+    response = client.post("/app/today/log/", log_data(owner))
+    assert response.status_code == 302 and response["Location"].startswith("/app/login/")
+    client.force_login(clinician.user)
+    assert client.post("/app/today/log/", log_data(owner)).status_code == 403
+    assert row_counts() == before
+
+
+def test_pain_of_six_or_more_alerts_the_clinician(owner_client, owner):
+    owner_client.post("/app/today/log/", log_data(owner, pain_after="7"))
+    assert Reminder.objects.filter(kind="alert_pain", patient=owner).exists()
+    assert Program.objects.get(patient=owner).progression_paused_reason
+
+
+def test_before_home_unlock_today_shows_the_next_clinic_session(client, clinician, library):
+    patient = sciatica_patient(clinician, "nina")
+    program_for(patient, clinician, days_ago=0, master=False)
+    client.force_login(patient.user)
+    page = client.get("/app/today/").content.decode()
+    assert "Your next session at the clinic" in page
+    assert "What you will practise there" in page
+    assert 'name="client_key"' not in page
+
+
+def test_a_paused_program_says_why_and_whom_to_call(owner_client, owner, clinician):
+    clinician.phone = "+7 495 123-45-67"
+    clinician.save()
+    program = Program.objects.get(patient=owner)
+    services.program_pause(program=program, by=clinician.user, reason="Please call us first.")
+    page = owner_client.get("/app/today/").content.decode()
+    assert "Your program is paused" in page
+    assert "Please call us first." in page
+    assert 'href="tel:+7 495 123-45-67"' in page
+
+
+def test_without_a_program_today_says_the_clinic_is_preparing_it(client, clinician, library):
+    patient = sciatica_patient(clinician, "ivan", sex="male")
+    client.force_login(patient.user)
+    assert "preparing your exercise program" in client.get("/app/today/").content.decode()
+
+
+def test_today_costs_a_fixed_number_of_queries(owner_client, owner, django_assert_max_num_queries):
+    assert len(home_items(owner)) >= 3
+    with django_assert_max_num_queries(12):
+        assert owner_client.get("/app/today/").status_code == 200

@@ -1,0 +1,184 @@
+"""Forms of the patient app: they check the shape of the input, the services check the rest."""
+
+from typing import Any
+from zoneinfo import available_timezones
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.translation import gettext_lazy as _
+
+from planner.models import Feeling
+
+PAIN_CHOICES = [(n, str(n)) for n in range(11)]
+TIME_ZONES = sorted(tz for tz in available_timezones() if "/" in tz or tz == "UTC")
+
+
+class PatientLoginForm(AuthenticationForm):
+    """Sign-in for patients only: a clinic account is sent to the admin instead."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "clinic_account": _(
+            "This is the patients' app. Clinic staff sign in at the clinic admin (/admin/)."
+        ),
+    }
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if user.is_staff or user.is_superuser or not hasattr(user, "patient"):
+            raise forms.ValidationError(
+                self.error_messages["clinic_account"], code="clinic_account"
+            )
+
+
+class PatientPasswordResetForm(PasswordResetForm):
+    """Resets reach patients only; clinic staff reset their password through the admin."""
+
+    def get_users(self, email: str) -> Any:
+        return (user for user in super().get_users(email) if not user.is_staff)
+
+
+class InviteAcceptForm(forms.Form):
+    username = forms.CharField(
+        label=_("Choose a user name"),
+        max_length=150,
+        help_text=_("Letters, digits and @ . + - _ only. You sign in with it."),
+    )
+    password = forms.CharField(
+        label=_("Choose a password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+    password_again = forms.CharField(
+        label=_("The same password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
+
+
+class ExerciseLogForm(forms.Form):
+    """One exercise of today's session: done or skipped, with how it felt.
+
+    The client key comes with the page, so a form sent twice (a double tap, or the
+    offline queue resending it) is stored once.
+    """
+
+    client_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    day = forms.DateField(widget=forms.HiddenInput)
+    exercise = forms.SlugField(max_length=80, widget=forms.HiddenInput)
+    done = forms.TypedChoiceField(
+        label=_("Did you do it?"),
+        choices=[("yes", _("Done")), ("no", _("Skipped"))],
+        coerce=lambda value: value == "yes",
+        initial="yes",
+    )
+    pain_during = forms.TypedChoiceField(
+        label=_("Pain during (0 none, 10 worst)"),
+        choices=[("", "-"), *PAIN_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    pain_after = forms.TypedChoiceField(
+        label=_("Pain after (0 none, 10 worst)"),
+        choices=[("", "-"), *PAIN_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    difficulty = forms.ChoiceField(
+        label=_("How hard did it feel?"),
+        choices=[
+            ("", _("Not sure")),
+            (Feeling.EASY, _("Easy")),
+            (Feeling.RIGHT, _("About right")),
+            (Feeling.HARD, _("Hard")),
+        ],
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("A note for your clinic (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class SymptomCheckForm(forms.Form):
+    """Warning signs a patient can notice, in their words, each tied to a red flag code."""
+
+    QUESTIONS = (
+        (
+            "saddle_anesthesia",
+            _("Numbness or tingling between your legs, around your bottom or genitals"),
+        ),
+        (
+            "bladder_bowel_dysfunction",
+            _(
+                "New trouble passing urine or holding it, or losing control of your bladder "
+                "or bowels"
+            ),
+        ),
+        (
+            "progressive_neuro_deficit",
+            _(
+                "Weakness in a leg or foot that is getting worse (for example the foot drags "
+                "or slaps), or numbness that is spreading"
+            ),
+        ),
+        ("fever", _("Fever or chills together with your back pain")),
+        ("unexplained_weight_loss", _("Losing weight without trying")),
+        ("night_pain", _("Severe pain at night that does not ease when you lie still")),
+        ("recent_trauma", _("A fall or an accident since your last visit")),
+        (
+            "vascular_claudication",
+            _("Cramping pain in a calf when walking that stops within minutes of standing still"),
+        ),
+    )
+
+    symptoms = forms.MultipleChoiceField(
+        label=_("Do you have any of these now?"),
+        choices=QUESTIONS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Anything else to tell your clinic (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class SettingsForm(forms.Form):
+    reminder_time = forms.TimeField(
+        label=_("Daily reminder at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    quiet_start = forms.TimeField(
+        label=_("Quiet hours from"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    quiet_end = forms.TimeField(
+        label=_("Quiet hours until"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    email = forms.BooleanField(label=_("Reminders by email"), required=False)
+    push = forms.BooleanField(label=_("Reminders as phone notifications"), required=False)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=[(tz, tz) for tz in TIME_ZONES])
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("quiet_start") is None) != (data.get("quiet_end") is None):
+            self.add_error(
+                "quiet_end", _("Give both the start and the end of the quiet hours, or neither.")
+            )
+        return data

@@ -1,0 +1,180 @@
+/* The patient app's progressive enhancement: service worker, offline log queue,
+   exercise timers and push sign-up. Every page works without it. */
+(function () {
+  "use strict";
+  const script = document.currentScript;
+  const text = {
+    offlineSaved: script.dataset.offlineSaved,
+    sent: script.dataset.sent,
+    error: script.dataset.error,
+  };
+  const PAGES = "rehab-pages-v1";
+
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register(script.dataset.sw, { scope: script.dataset.sw.replace(/sw\.js$/, "") });
+  }
+
+  // -- offline queue of logs ---------------------------------------------------------------
+  // Each entry is one form as it was filled in, with its client key: resending it is harmless,
+  // the server stores a key once. Entries are kept per user so a shared phone never sends one
+  // patient's log under another's session.
+  const user = document.body.dataset.user || "";
+  const queueKey = "rehab-log-queue:" + user;
+
+  function readQueue() {
+    try { return JSON.parse(localStorage.getItem(queueKey) || "[]"); } catch (e) { return []; }
+  }
+  function writeQueue(queue) { localStorage.setItem(queueKey, JSON.stringify(queue)); }
+
+  function csrfToken() {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function say(message) {
+    const status = document.getElementById("network-status");
+    if (!status) return;
+    status.textContent = message;
+    status.hidden = !message;
+  }
+
+  let flushing = false;
+  async function flush() {
+    if (flushing || !user) return;
+    flushing = true;
+    let sent = 0;
+    try {
+      let queue = readQueue();
+      while (queue.length) {
+        const entry = queue[0];
+        const body = new URLSearchParams(entry.body);
+        body.set("csrfmiddlewaretoken", csrfToken());
+        let response;
+        try {
+          response = await fetch(entry.action, {
+            method: "POST",
+            credentials: "same-origin",
+            headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() },
+            body: body,
+          });
+        } catch (e) {
+          break; // still offline: keep the queue for later
+        }
+        if (response.status >= 500 || response.status === 403 || response.status === 401) break;
+        if (response.status === 400) {
+          const data = await response.json().catch(() => ({}));
+          const messages = Object.values(data.errors || {}).flat().join(" ");
+          say(text.error + " " + messages);
+        } else {
+          sent += 1;
+        }
+        queue = readQueue().filter((item) => item.key !== entry.key);
+        writeQueue(queue);
+      }
+    } finally {
+      flushing = false;
+    }
+    if (sent) {
+      say(text.sent);
+      if (document.querySelector("[data-offline-queue]") && navigator.onLine) window.location.reload();
+    }
+  }
+
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (!form.matches("[data-offline-queue]") || !user) return;
+    event.preventDefault();
+    const data = new URLSearchParams(new FormData(form));
+    const key = data.get("client_key");
+    const queue = readQueue().filter((item) => item.key !== key);
+    queue.push({ key: key, action: form.action, body: data.toString() });
+    writeQueue(queue);
+    const card = form.closest(".card");
+    if (card) card.classList.add("queued");
+    form.querySelectorAll("button, input, select, textarea").forEach((el) => { el.disabled = true; });
+    if (!navigator.onLine) say(text.offlineSaved);
+    flush();
+  });
+
+  window.addEventListener("online", function () { say(""); flush(); });
+  window.addEventListener("offline", function () { say(document.body.dataset.offline || ""); });
+
+  // -- today's pages and pictures kept for offline ----------------------------------------
+  function keepTodayOffline() {
+    const summary = document.querySelector("[data-today-exercises]");
+    if (!summary || !("caches" in window) || !navigator.onLine) return;
+    const urls = summary.dataset.todayExercises.split(" ").filter(Boolean);
+    document.querySelectorAll(".pictures img").forEach((img) => urls.push(img.getAttribute("src")));
+    caches.open(PAGES).then((cache) => Promise.all(urls.map((url) =>
+      fetch(url, { credentials: "same-origin" }).then((r) => (r.ok && !r.redirected ? cache.put(url, r) : null)).catch(() => null)
+    )));
+  }
+
+  // Signing out forgets this phone's copies of the pages; unsent logs stay for their owner.
+  document.addEventListener("submit", function (event) {
+    if (event.target.matches("form[action$='/logout/']") && "caches" in window) {
+      caches.delete(PAGES);
+    }
+  }, true);
+
+  // -- timers --------------------------------------------------------------------------------
+  document.querySelectorAll(".timer").forEach(function (timer) {
+    const total = parseInt(timer.dataset.seconds, 10);
+    const left = timer.querySelector(".timer-left");
+    const button = timer.querySelector(".timer-start");
+    const status = timer.querySelector(".timer-status");
+    let handle = null;
+    let remaining = total;
+    function stop(label) {
+      clearInterval(handle);
+      handle = null;
+      button.textContent = button.dataset.start;
+      remaining = total;
+      if (label) status.textContent = label;
+    }
+    button.addEventListener("click", function () {
+      if (handle) { stop(""); left.textContent = total; return; }
+      remaining = total;
+      left.textContent = remaining;
+      button.textContent = button.dataset.stop;
+      status.textContent = "";
+      handle = setInterval(function () {
+        remaining -= 1;
+        left.textContent = Math.max(remaining, 0);
+        if (remaining <= 0) {
+          stop(button.dataset.done);
+          left.textContent = button.dataset.done;
+          if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
+        }
+      }, 1000);
+    });
+  });
+
+  // -- push notifications --------------------------------------------------------------------
+  const pushButton = document.getElementById("enable-push");
+  if (pushButton && "serviceWorker" in navigator && "PushManager" in window) {
+    pushButton.addEventListener("click", async function () {
+      const permission = await Notification.requestPermission();
+      if (permission !== "granted") { say(pushButton.dataset.denied); return; }
+      const registration = await navigator.serviceWorker.ready;
+      const key = pushButton.dataset.key.replace(/-/g, "+").replace(/_/g, "/");
+      const raw = atob(key + "=".repeat((4 - (key.length % 4)) % 4));
+      const subscription = await registration.pushManager.subscribe({
+        userVisibleOnly: true,
+        applicationServerKey: Uint8Array.from(raw, (c) => c.charCodeAt(0)),
+      });
+      const json = subscription.toJSON();
+      const body = new URLSearchParams({ endpoint: json.endpoint, p256dh: json.keys.p256dh, auth: json.keys.auth });
+      const response = await fetch(pushButton.dataset.url, {
+        method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrfToken() }, body: body,
+      });
+      if (response.ok) say(pushButton.dataset.done);
+    });
+  } else if (pushButton) {
+    pushButton.hidden = true;
+  }
+
+  if (!navigator.onLine) say(document.body.dataset.offline || "");
+  flush();
+  keepTodayOffline();
+})();

@@ -1,0 +1,392 @@
+"""The patient mobile web app: thin views over the planner's selectors and services."""
+
+import uuid
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from exercises.models import Exercise
+from planner import reminders, selectors, services
+from rehab.models import Patient, RedFlag
+from rehab.services import patient_invite_accept, patient_invite_get
+from web import charts
+from web.forms import (
+    ExerciseLogForm,
+    InviteAcceptForm,
+    PatientLoginForm,
+    SettingsForm,
+    SymptomCheckForm,
+)
+
+View = Callable[..., HttpResponseBase]
+
+
+def patient_required(view: Callable[..., HttpResponseBase]) -> View:
+    """Only a signed-in patient gets through; clinic staff are shown the way to the admin."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user: Any = request.user
+        if not user.is_authenticated:
+            return redirect(f"{reverse('web:login')}?next={request.path}")
+        patient = getattr(user, "patient", None)
+        if patient is None or user.is_staff:
+            return render(request, "web/not_a_patient.html", status=403)
+        return view(request, patient, *args, **kwargs)
+
+    return wrapper
+
+
+def _remember_language(response: HttpResponseBase, language: str) -> HttpResponseBase:
+    # LocaleMiddleware reads this cookie, so the interface follows the patient's choice
+    # on every page without another query.
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+class PatientLoginView(LoginView):
+    template_name = "web/login.html"
+    authentication_form = PatientLoginForm
+    redirect_authenticated_user = False
+
+    def get_default_redirect_url(self) -> str:
+        return reverse("web:today")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        language = reminders.preferences_of(form.get_user().patient).language
+        translation.activate(language)
+        _remember_language(response, language)
+        return response
+
+
+@require_http_methods(["GET", "POST"])
+def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the clinic: choose a user name and password, then straight to Today."""
+    try:
+        invite = patient_invite_get(token=token)
+    except ValidationError as error:
+        return render(request, "web/invite_invalid.html", {"error": error.messages[0]}, status=410)
+    patient = invite.patient
+    existing = patient.user
+    initial = {"username": existing.get_username() if existing else _suggest_username(patient)}
+    form = InviteAcceptForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = patient_invite_accept(
+                token=token,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            return redirect("web:today")
+    return render(
+        request,
+        "web/invite.html",
+        {"form": form, "patient": patient, "has_login": existing is not None},
+        status=400 if form.errors else 200,
+    )
+
+
+def _suggest_username(patient: Patient) -> str:
+    if patient.email:
+        return patient.email.lower()
+    return f"{patient.first_name}.{patient.last_name}".lower().replace(" ", "")
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's field errors on the form; unknown fields become form-wide errors."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, messages_ in error.message_dict.items():
+        # The log form is one entry of the service's list: "entries[0].pain_during" is its field.
+        field = key.removeprefix("entries[0].")
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+# -- Today and exercises ------------------------------------------------------------------------
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("web:today")
+
+
+def _log_form(day: date, item: Any) -> ExerciseLogForm:
+    return ExerciseLogForm(
+        initial={"client_key": uuid.uuid4().hex, "day": day, "exercise": item.exercise.slug},
+        auto_id=f"id_{item.exercise.slug}_%s",
+    )
+
+
+@require_GET
+@patient_required
+def today(request: HttpRequest, patient: Patient) -> HttpResponse:
+    day = selectors.patient_today(patient=patient)
+    cards = [(entry, _log_form(day.day, entry.item)) for entry in day.home]
+    return render(
+        request,
+        "web/today.html",
+        {
+            "day": day,
+            "cards": cards,
+            "clinician": patient.clinician,
+            "exercise_urls": [
+                reverse("web:exercise", args=[entry.item.exercise.slug]) for entry in day.home
+            ],
+        },
+    )
+
+
+@require_POST
+@patient_required
+def log_exercise(request: HttpRequest, patient: Patient) -> HttpResponseBase:
+    """Store one exercise of a day. Answers JSON to the app's script, a redirect otherwise."""
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    form = ExerciseLogForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            _log, created = services.session_log_record(
+                patient=patient,
+                day=data["day"],
+                client_key=data["client_key"],
+                entries=[
+                    services.LogEntry(
+                        exercise_slug=data["exercise"],
+                        done=data["done"],
+                        pain_during=data["pain_during"],
+                        pain_after=data["pain_after"],
+                        difficulty=data["difficulty"],
+                        note=data["note"],
+                    )
+                ],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if wants_json:
+                return JsonResponse(
+                    {"stored": True, "created": created}, status=201 if created else 200
+                )
+            messages.success(request, _("Saved. Well done!") if data["done"] else _("Saved."))
+            return redirect("web:today")
+    errors = {field: [str(m) for m in msgs] for field, msgs in form.errors.items()}
+    if wants_json:
+        return JsonResponse({"stored": False, "errors": errors}, status=400)
+    for field, msgs in errors.items():
+        for message in msgs:
+            messages.error(request, message if field == "__all__" else f"{field}: {message}")
+    return redirect("web:today")
+
+
+def _program_exercise(patient: Patient, slug: str) -> Any:
+    """The patient's own program exercise with this slug (404 for anyone else's)."""
+    program = selectors.patient_current_program(patient=patient)
+    if program is None:
+        raise Http404
+    version = selectors.program_current_version(program=program)
+    item = version.exercises.select_related("exercise").filter(exercise__slug=slug).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+@require_GET
+@patient_required
+def exercise(request: HttpRequest, patient: Patient, slug: str) -> HttpResponse:
+    item = _program_exercise(patient, slug)
+    return render(request, "web/exercise.html", {"item": item, "exercise": item.exercise})
+
+
+@require_GET
+@patient_required
+@cache_control(private=True, max_age=86400)
+def illustration(request: HttpRequest, patient: Patient, slug: str, phase: str) -> HttpResponse:
+    from exercises.selectors import exercise_illustration_svg  # TEMPORARY until helper lands
+
+    exercise = Exercise.objects.filter(slug=slug).first()
+    if exercise is None or phase not in ("start", "end"):
+        raise Http404
+    return HttpResponse(
+        exercise_illustration_svg(exercise=exercise, phase=phase),
+        content_type="image/svg+xml; charset=utf-8",
+    )
+
+
+# -- History, progress ---------------------------------------------------------------------------
+
+
+@require_GET
+@patient_required
+def history(request: HttpRequest, patient: Patient) -> HttpResponse:
+    today_ = selectors.patient_local_today(patient=patient)
+    try:
+        month = date.fromisoformat(request.GET.get("month", "") + "-01")
+    except ValueError:
+        month = today_.replace(day=1)
+    next_month = (month + timedelta(days=32)).replace(day=1)
+    days = selectors.patient_calendar(
+        patient=patient, first=month, last=next_month - timedelta(days=1)
+    )
+    return render(
+        request,
+        "web/history.html",
+        {
+            "month": month,
+            "weeks": charts.month_grid(month, {d.day: d for d in days}),
+            "previous": (month - timedelta(days=1)).strftime("%Y-%m"),
+            "next": next_month.strftime("%Y-%m"),
+            "today": today_,
+            "sessions": [s for d in days for s in d.supervised],
+        },
+    )
+
+
+@require_GET
+@patient_required
+def progress(request: HttpRequest, patient: Patient) -> HttpResponse:
+    data = selectors.patient_progress(patient=patient)
+    return render(
+        request,
+        "web/progress.html",
+        {
+            "progress": data,
+            "pain_chart": charts.pain_chart(data.pain),
+            "adherence_chart": charts.adherence_chart(data.adherence),
+            "odi": data.odi.result if data.odi else None,
+            "odi_date": data.odi.assessed_on if data.odi else None,
+        },
+    )
+
+
+# -- Symptom check, settings ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@patient_required
+def symptoms(request: HttpRequest, patient: Patient) -> HttpResponse:
+    form = SymptomCheckForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = form.cleaned_data["symptoms"]
+        if not codes:
+            return render(request, "web/symptoms_clear.html")
+        services.symptom_red_flag_report(
+            patient=patient, codes=codes, note=form.cleaned_data["note"]
+        )
+        same_day = RedFlag.objects.filter(code__in=codes, same_day=True).exists()
+        return render(
+            request,
+            "web/symptoms_urgent.html",
+            {"same_day": same_day, "clinician": patient.clinician},
+        )
+    return render(request, "web/symptoms.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@patient_required
+def settings_view(request: HttpRequest, patient: Patient) -> HttpResponseBase:
+    preferences = reminders.preferences_of(patient)
+    initial = {
+        "reminder_time": patient.reminder_time,
+        "time_zone": patient.time_zone,
+        "quiet_start": preferences.quiet_start,
+        "quiet_end": preferences.quiet_end,
+        "email": preferences.email,
+        "push": preferences.push,
+        "language": preferences.language,
+    }
+    form = SettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = reminders.reminder_preferences_update(patient=patient, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            translation.activate(saved.language)
+            messages.success(request, _("Settings saved."))
+            return _remember_language(redirect("web:settings"), saved.language)
+    calendar_url = (
+        request.build_absolute_uri(reverse("calendar-feed", args=[preferences.calendar_token]))
+        if preferences.pk
+        else None
+    )
+    return render(
+        request,
+        "web/settings.html",
+        {
+            "form": form,
+            "calendar_url": calendar_url,
+            "vapid_public_key": settings.VAPID_PUBLIC_KEY,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@patient_required
+def calendar_reset(request: HttpRequest, patient: Patient) -> HttpResponse:
+    reminders.calendar_token_reset(patient=patient)
+    messages.success(request, _("Your calendar has a new address; the old one no longer works."))
+    return redirect("web:settings")
+
+
+@require_POST
+@patient_required
+def push_subscribe(request: HttpRequest, patient: Patient) -> JsonResponse:
+    try:
+        reminders.push_subscription_register(
+            user=request.user,
+            endpoint=request.POST.get("endpoint", ""),
+            p256dh=request.POST.get("p256dh", ""),
+            auth=request.POST.get("auth", ""),
+        )
+    except ValidationError as error:
+        return JsonResponse({"errors": error.message_dict}, status=400)
+    return JsonResponse({"subscribed": True}, status=201)
+
+
+# -- Installable app -----------------------------------------------------------------------------
+
+
+@require_GET
+def manifest(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/manifest.webmanifest", content_type="application/manifest+json")
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    # Served from /app/ (not /static/) so that it may control every page of the app.
+    response = render(request, "web/sw.js", content_type="application/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def offline(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/offline.html")
