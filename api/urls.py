@@ -1,5 +1,99 @@
-"""The REST API: /api/v1/ and its OpenAPI schema."""
+"""The REST API: /api/v1/ and its OpenAPI schema (/api/schema/, docs at /api/docs/)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from api.views import auth, clinician, exercises, health, patient
+
+app_name = "api"
+
+v1: list[URLPattern | URLResolver] = [
+    path("health/", health.HealthApi.as_view(), name="health"),
+    path("auth/token/", auth.TokenApi.as_view(), name="auth-token"),
+    # The patient's own
+    path("me/", patient.MeApi.as_view(), name="me"),
+    path("today/", patient.TodayApi.as_view(), name="today"),
+    path("program/", patient.ProgramApi.as_view(), name="program"),
+    path("sessions/", patient.SessionListApi.as_view(), name="sessions"),
+    path("sessions/<str:day>/", patient.SessionDayApi.as_view(), name="session-day"),
+    path("session-logs/", patient.SessionLogCreateApi.as_view(), name="session-logs"),
+    path("symptom-reports/", patient.SymptomReportCreateApi.as_view(), name="symptom-reports"),
+    path(
+        "reminder-preferences/",
+        patient.ReminderPreferencesApi.as_view(),
+        name="reminder-preferences",
+    ),
+    path(
+        "push-subscriptions/",
+        patient.PushSubscriptionCreateApi.as_view(),
+        name="push-subscriptions",
+    ),
+    # The clinician's
+    path(
+        "clinician/patients/",
+        clinician.ClinicianPatientListApi.as_view(),
+        name="clinician-patients",
+    ),
+    path(
+        "clinician/patients/<int:pk>/",
+        clinician.ClinicianPatientDetailApi.as_view(),
+        name="clinician-patient",
+    ),
+    path(
+        "clinician/patients/<int:pk>/programs/",
+        clinician.ClinicianProgramCreateApi.as_view(),
+        name="clinician-patient-programs",
+    ),
+    path(
+        "clinician/programs/<int:pk>/",
+        clinician.ClinicianProgramDetailApi.as_view(),
+        name="clinician-program",
+    ),
+    path(
+        "clinician/programs/<int:pk>/approve/",
+        clinician.ClinicianProgramApproveApi.as_view(),
+        name="clinician-program-approve",
+    ),
+    path(
+        "clinician/programs/<int:pk>/pause/",
+        clinician.ClinicianProgramPauseApi.as_view(),
+        name="clinician-program-pause",
+    ),
+    path(
+        "clinician/programs/<int:pk>/resume/",
+        clinician.ClinicianProgramResumeApi.as_view(),
+        name="clinician-program-resume",
+    ),
+    path(
+        "clinician/programs/<int:pk>/supervised-sessions/",
+        clinician.ClinicianSupervisedSessionListApi.as_view(),
+        name="clinician-program-supervised-sessions",
+    ),
+    path(
+        "clinician/supervised-sessions/<int:pk>/record/",
+        clinician.ClinicianSupervisedSessionRecordApi.as_view(),
+        name="clinician-supervised-session-record",
+    ),
+    path(
+        "clinician/reviews/", clinician.ClinicianReviewListApi.as_view(), name="clinician-reviews"
+    ),
+    path(
+        "clinician/reviews/<int:pk>/approve/",
+        clinician.ClinicianReviewApproveApi.as_view(),
+        name="clinician-review-approve",
+    ),
+    path(
+        "clinician/reviews/<int:pk>/reject/",
+        clinician.ClinicianReviewRejectApi.as_view(),
+        name="clinician-review-reject",
+    ),
+    # The library
+    path("exercises/", exercises.ExerciseListApi.as_view(), name="exercises"),
+    path("exercises/<slug:slug>/", exercises.ExerciseDetailApi.as_view(), name="exercise"),
+]
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

@@ -1,5 +1,6 @@
 """Reads of the clinical records, shaped so lists cost a constant number of queries."""
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
@@ -10,6 +11,7 @@ from rehab.models import (
     Patient,
     PatientDiagnosis,
     PatientRedFlag,
+    RedFlag,
 )
 
 
@@ -56,3 +58,8 @@ def patient_visible_to(*, user: Any) -> QuerySet[Patient]:
     if clinician is None:
         return Patient.objects.none()
     return Patient.objects.filter(clinician=clinician)
+
+
+def red_flag_list(*, codes: Collection[str]) -> list[RedFlag]:
+    """The catalogue rows of these red flag codes (unknown codes are left out)."""
+    return list(RedFlag.objects.filter(code__in=codes).order_by("code"))

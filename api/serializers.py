@@ -1,0 +1,93 @@
+"""Output pieces that several views share: doses, exercise cards, contacts, clinic sessions."""
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rest_framework import serializers
+
+from exercises.models import Exercise
+from planner.models import ExerciseState, Feeling, SupervisedStatus
+
+
+class PatientLocalDateTimeField(serializers.DateTimeField):
+    """A moment in the patient's own time zone (context `time_zone`), with its offset."""
+
+    def default_timezone(self) -> Any:  # a tzinfo (the type stubs say str)
+        zone = self.context.get("time_zone")
+        return ZoneInfo(zone) if zone else super().default_timezone()
+
+
+def illustrations(exercise: Exercise) -> list[str]:
+    """The uploaded picture when there is one, else the start and end drawings of the web app."""
+    if exercise.image:
+        return [exercise.image.url]
+    return [f"/app/exercises/{exercise.slug}/start.svg", f"/app/exercises/{exercise.slug}/end.svg"]
+
+
+class DoseSerializer(serializers.Serializer):
+    sets = serializers.IntegerField()
+    reps = serializers.IntegerField(help_text="0 for a timed exercise.")
+    hold_s = serializers.IntegerField(help_text="Seconds to hold each repetition.")
+    duration_s = serializers.IntegerField(help_text="Seconds a set, for a timed exercise.")
+    text = serializers.CharField(source="dose_text", help_text="The dose in words.")
+
+
+class ExplanationSerializer(serializers.Serializer):
+    rule = serializers.CharField(help_text="The rule cited, e.g. INDICATION or R-PREG-2.")
+    text = serializers.CharField()
+
+
+class ExerciseCardSerializer(serializers.Serializer):
+    """What a patient needs to do an exercise: words, steps, safety notes, pictures."""
+
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    summary = serializers.CharField()
+    category = serializers.CharField()
+    steps = serializers.ListField(child=serializers.CharField())
+    safety = serializers.ListField(
+        child=serializers.CharField(), help_text='Safety notes, the first "Stop if ...".'
+    )
+    illustrations = serializers.SerializerMethodField()
+
+    def get_illustrations(self, exercise: Exercise) -> list[str]:
+        return illustrations(exercise)
+
+
+class ClinicianContactSerializer(serializers.Serializer):
+    name = serializers.CharField(source="__str__")
+    title = serializers.CharField()
+    phone = serializers.CharField()
+
+
+class ExerciseLogSerializer(serializers.Serializer):
+    done = serializers.BooleanField()
+    sets_done = serializers.IntegerField()
+    reps_done = serializers.IntegerField()
+    pain_during = serializers.IntegerField(allow_null=True)
+    pain_after = serializers.IntegerField(allow_null=True)
+    difficulty = serializers.ChoiceField(choices=Feeling.choices, allow_blank=True)
+    note = serializers.CharField()
+
+
+class HomeItemSerializer(serializers.Serializer):
+    """One exercise of a home day, with the patient's log of it that day if any."""
+
+    position = serializers.IntegerField(source="item.position")
+    exercise = ExerciseCardSerializer(source="item.exercise")
+    dose = DoseSerializer(source="item")
+    logged = serializers.BooleanField()
+    log = ExerciseLogSerializer(allow_null=True)
+
+
+class ClinicSessionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    scheduled_for = PatientLocalDateTimeField(help_text="In the patient's time zone.")
+    status = serializers.ChoiceField(choices=SupervisedStatus.choices)
+
+
+class PractisedExerciseSerializer(serializers.Serializer):
+    slug = serializers.SlugField(source="exercise.slug")
+    name = serializers.CharField(source="exercise.name")
+    state = serializers.ChoiceField(choices=ExerciseState.choices)

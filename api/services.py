@@ -1,0 +1,17 @@
+"""Writes of the API's own: the authentication tokens of REST clients."""
+
+from typing import Any
+
+from rest_framework.authtoken.models import Token
+
+
+def auth_token_obtain(*, user: Any) -> Token:
+    """The user's token, made on first use; the same one until it is revoked."""
+    token, _ = Token.objects.get_or_create(user=user)
+    return token
+
+
+def auth_token_revoke(*, user: Any) -> int:
+    """Delete the user's token; returns how many were deleted (0 or 1)."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return deleted

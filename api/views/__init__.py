@@ -1,0 +1,1 @@
+"""API views, one per operation, each with its own input and output serializers."""
