@@ -1,0 +1,174 @@
+"""The patient app in a phone-sized Chromium: invitation, Today, Progress, offline, Russian.
+
+Screenshots of the main screens are kept in test-artifacts/ (`patient-*.png`).
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from planner.models import ExerciseLog, SessionLog
+from rehab.services import patient_invite_create
+from tests.conftest import make_clinician
+from tests.web.conftest import program_for, sciatica_patient
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+PASSWORD = "slow-and-steady-7"
+
+
+@pytest.fixture
+def invitation(live_server) -> tuple[Any, str]:
+    call_command("load_library", verbosity=0)
+    clinician = make_clinician("doctor")
+    clinician.phone = "+7 495 000-00-00"
+    clinician.save()
+    patient = sciatica_patient(
+        clinician, "placeholder", first_name="Vera", email="vera@example.org"
+    )
+    patient.user.delete()  # the invitation makes the real login
+    patient.refresh_from_db()
+    program_for(patient, clinician, days_ago=3)
+    _, token = patient_invite_create(patient=patient, by=clinician.user)
+    return patient, token
+
+
+@pytest.fixture
+def phone(browser) -> Iterator[Any]:
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def shot(page, artifacts, name: str) -> None:
+    page.screenshot(path=str(artifacts / f"patient-{name}.png"), full_page=True)
+
+
+def sign_up(page, live_server, token: str) -> None:
+    page.goto(f"{live_server.url}/app/invite/{token}/")
+    page.fill("#id_username", "vera")
+    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password_again", PASSWORD)
+    page.get_by_role("button", name="Save and start").click()
+    page.wait_for_url("**/app/today/")
+
+
+def log_first_open_card(page, *, pain_during: str) -> str:
+    card = page.locator("li.card:not(.logged)").first
+    name = card.locator("h2").inner_text()
+    card.get_by_label("Pain during (0 none, 10 worst)").select_option(pain_during)
+    card.get_by_label("How hard did it feel?").select_option("right")
+    card.get_by_role("button", name="Save").click()
+    return name
+
+
+def test_invite_today_log_progress(live_server, invitation, phone, artifacts):
+    _patient, token = invitation
+    page = phone
+    sign_up(page, live_server, token)
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Today")
+    cards = page.locator("li.card")
+    assert cards.count() >= 3
+    assert page.locator("li.card .pictures img").first.evaluate("img => img.naturalWidth") > 0
+    shot(page, artifacts, "today")
+
+    # The timer counts a hold down.
+    timer = page.locator(".timer").first
+    timer.get_by_role("button", name="Start the timer").click()
+    page.wait_for_function(
+        "el => parseInt(el.textContent) < parseInt(el.closest('.timer').dataset.seconds)",
+        arg=timer.locator(".timer-left").element_handle(),
+    )
+    timer.get_by_role("button", name="Stop").click()
+
+    name = log_first_open_card(page, pain_during="3")
+    page.locator("li.card.logged").first.wait_for()
+    assert "pain during 3/10" in page.locator("li.card.logged").first.inner_text()
+    log = ExerciseLog.objects.get()
+    assert (log.exercise.name, log.pain_during, log.difficulty) == (name, 3, "right")
+
+    page.get_by_role("link", name="Progress").click()
+    page.wait_for_url("**/app/progress/")
+    assert page.locator("svg.chart").count() == 2
+    page.get_by_text("The numbers").click()
+    assert "3/10" in page.locator("table.numbers").inner_text()
+    shot(page, artifacts, "progress")
+
+    page.get_by_role("link", name="History").click()
+    assert page.locator("td.is-today").count() == 1
+    shot(page, artifacts, "history")
+    page.get_by_role("link", name="Symptoms").click()
+    shot(page, artifacts, "symptoms")
+
+
+def test_offline_log_is_kept_and_sent_once_when_back_online(
+    live_server, invitation, phone, artifacts
+):
+    _patient, token = invitation
+    page = phone
+    sign_up(page, live_server, token)
+    # Once the service worker controls the page, Today and its exercise pages are kept.
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    first_exercise = page.locator("li.card h2 a").first.get_attribute("href")
+    page.wait_for_function(
+        "url => caches.open('rehab-pages-v1').then(c => c.match(url)).then(Boolean)",
+        arg=first_exercise,
+    )
+
+    page.context.set_offline(True)
+    page.reload()  # from the phone's copy
+    assert page.locator("li.card").count() >= 3
+    page.goto(live_server.url + first_exercise)
+    assert page.locator("ol.steps li").count() >= 2
+    page.go_back()
+    page.wait_for_url("**/app/today/")
+
+    log_first_open_card(page, pain_during="2")
+    status = page.locator("#network-status")
+    status.wait_for()
+    assert (
+        "kept on this phone" in status.inner_text() or "Saved on this phone" in status.inner_text()
+    )
+    shot(page, artifacts, "offline-queued")
+    assert not SessionLog.objects.exists()
+
+    page.context.set_offline(False)
+    page.wait_for_function(
+        "() => !Object.keys(localStorage).some(k => k.startsWith('rehab-log-queue') && "
+        "JSON.parse(localStorage.getItem(k)).length)"
+    )
+    page.locator("li.card.logged").first.wait_for()
+    assert SessionLog.objects.count() == 1 and ExerciseLog.objects.count() == 1
+    # Coming back again (another online event, a reload) sends nothing twice.
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.reload()
+    assert ExerciseLog.objects.count() == 1
+
+
+def test_the_russian_interface(live_server, invitation, phone, artifacts):
+    _patient, token = invitation
+    page = phone
+    sign_up(page, live_server, token)
+    page.get_by_role("link", name="Settings").click()
+    page.select_option("#id_language", "ru")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/app/settings/")
+    assert page.locator("html").get_attribute("lang") == "ru"
+    assert page.get_by_role("link", name="Сегодня").is_visible()
+    shot(page, artifacts, "settings-ru")
+    page.get_by_role("link", name="Сегодня").click()
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading.startswith("Сегодня")
+    assert page.get_by_role("button", name="Сохранить").first.is_visible()
+    shot(page, artifacts, "today-ru")
