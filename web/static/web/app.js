@@ -58,7 +58,8 @@
             body: body,
           });
         } catch (e) {
-          break; // still offline: keep the queue for later
+          say(text.offlineSaved); // no connection: keep the queue for later
+          break;
         }
         if (response.status >= 500 || response.status === 403 || response.status === 401) break;
         if (response.status === 400) {
@@ -92,11 +93,16 @@
     const card = form.closest(".card");
     if (card) card.classList.add("queued");
     form.querySelectorAll("button, input, select, textarea").forEach((el) => { el.disabled = true; });
-    if (!navigator.onLine) say(text.offlineSaved);
     flush();
   });
 
   window.addEventListener("online", function () { say(""); flush(); });
+  // Phones do not always tell when the connection is back: try again every few seconds
+  // while something waits.
+  setInterval(function () { if (readQueue().length) flush(); }, 5000);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") flush();
+  });
   window.addEventListener("offline", function () { say(document.body.dataset.offline || ""); });
 
   // -- today's pages and pictures kept for offline ----------------------------------------
