@@ -36,9 +36,11 @@ def field_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
         for key, value in detail.items():
             if isinstance(key, int):  # ListField reports its items' errors by index
                 name = f"{prefix}[{key}]"
+            elif key in (NON_FIELD_ERRORS, api_settings.NON_FIELD_ERRORS_KEY):
+                # A nested object's own errors (a list that is empty, say) are its field's.
+                name = prefix or api_settings.NON_FIELD_ERRORS_KEY
             else:
-                key = api_settings.NON_FIELD_ERRORS_KEY if key == NON_FIELD_ERRORS else str(key)
-                name = f"{prefix}.{key}" if prefix else key
+                name = f"{prefix}.{key}" if prefix else str(key)
             flat.update(field_errors(value, name))
         return flat
     if isinstance(detail, list | tuple):

@@ -1,8 +1,8 @@
-"""One clinic for the whole API test module, built once and rolled back at its end.
+"""One clinic for all the API tests, built once and rolled back after the last of them.
 
 The clinic: the library, a clinician (House) with patients at every stage, a colleague
 (Wilson) with a patient of his own, and a superuser. Each test runs in a savepoint
-inside the module's transaction, so what a test writes is gone before the next one.
+inside the package's transaction, so what a test writes is gone before the next one.
 """
 
 from collections.abc import Iterator
@@ -156,12 +156,13 @@ def build_clinic() -> Clinic:
     )
     for actor in ACTORS[1:]:
         clinic.tokens[actor] = Token.objects.create(user=clinic.user_of(actor)).key
+    clinic.tokens["foreign_patient"] = Token.objects.create(user=foreign.user).key
     return clinic
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def clinic(django_db_setup: None, django_db_blocker: Any) -> Iterator[Clinic]:
-    """Built once per module inside a transaction that is rolled back at the module's end."""
+    """Built once inside a transaction that is rolled back after the package's last test."""
     with django_db_blocker.unblock(), transaction.atomic():
         yield build_clinic()
         transaction.set_rollback(True)
