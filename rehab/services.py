@@ -13,6 +13,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from rehab.models import (
     Clinician,
@@ -249,7 +250,7 @@ def patient_invite_get(*, token: str, for_update: bool = False) -> PatientInvite
         invites = invites.select_for_update()
     invite = invites.filter(token_hash=_token_hash(token)).first() if token else None
     if invite is None:
-        raise ValidationError({"token": "This invitation link is not valid."})
+        raise ValidationError({"token": _("This invitation link is not valid.")})
     if invite.used_at is not None:
         raise ValidationError(
             {
@@ -259,11 +260,11 @@ def patient_invite_get(*, token: str, for_update: bool = False) -> PatientInvite
         )
     if invite.revoked_at is not None:
         raise ValidationError(
-            {"token": "This invitation link was replaced by a newer one. Use the newest link."}
+            {"token": _("This invitation link was replaced by a newer one. Use the newest link.")}
         )
     if invite.expires_at <= timezone.now():
         raise ValidationError(
-            {"token": "This invitation link has expired. Ask your clinic for a new one."}
+            {"token": _("This invitation link has expired. Ask your clinic for a new one.")}
         )
     return invite
 
@@ -294,7 +295,7 @@ def patient_invite_accept(*, token: str, username: str, password: str) -> Any:
             errors.update(error.message_dict)
     elif user.is_staff or user.is_superuser:
         raise ValidationError(
-            {"token": "This patient record is linked to a clinic account. Ask your clinic."}
+            {"token": _("This patient record is linked to a clinic account. Ask your clinic.")}
         )
     try:
         validate_password(password, user)

@@ -85,7 +85,10 @@
     const form = event.target;
     if (!form.matches("[data-offline-queue]") || !user) return;
     event.preventDefault();
-    const data = new URLSearchParams(new FormData(form));
+    const fields = new FormData(form);
+    // The button pressed (Done or Skipped) is part of the answer.
+    if (event.submitter && event.submitter.name) fields.set(event.submitter.name, event.submitter.value);
+    const data = new URLSearchParams(fields);
     const key = data.get("client_key");
     const queue = readQueue().filter((item) => item.key !== key);
     queue.push({ key: key, action: form.action, body: data.toString() });
@@ -131,6 +134,12 @@
     const status = timer.querySelector(".timer-status");
     let handle = null;
     let remaining = total;
+    function show(seconds) {
+      const minutes = Math.floor(seconds / 60);
+      const rest = seconds % 60;
+      left.textContent = minutes ? minutes + ":" + String(rest).padStart(2, "0") : String(seconds);
+    }
+    show(total);
     function stop(label) {
       clearInterval(handle);
       handle = null;
@@ -139,14 +148,14 @@
       if (label) status.textContent = label;
     }
     button.addEventListener("click", function () {
-      if (handle) { stop(""); left.textContent = total; return; }
+      if (handle) { stop(""); show(total); return; }
       remaining = total;
-      left.textContent = remaining;
+      show(remaining);
       button.textContent = button.dataset.stop;
       status.textContent = "";
       handle = setInterval(function () {
         remaining -= 1;
-        left.textContent = Math.max(remaining, 0);
+        show(Math.max(remaining, 0));
         if (remaining <= 0) {
           stop(button.dataset.done);
           left.textContent = button.dataset.done;
