@@ -254,8 +254,10 @@ def patient_invite_get(*, token: str, for_update: bool = False) -> PatientInvite
     if invite.used_at is not None:
         raise ValidationError(
             {
-                "token": "This invitation link has already been used. Sign in, or ask your clinic "
-                "for a new link."
+                "token": _(
+                    "This invitation link has already been used. Sign in, or ask your clinic "
+                    "for a new link."
+                )
             }
         )
     if invite.revoked_at is not None:

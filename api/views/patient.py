@@ -65,13 +65,15 @@ class PatientApi(APIView):
 
 class MeApi(PatientApi):
     class OutputSerializer(serializers.Serializer):
-        id = serializers.IntegerField()
-        first_name = serializers.CharField()
-        last_name = serializers.CharField()
-        name = serializers.CharField(source="full_name")
-        clinician = ClinicianContactSerializer()
-        time_zone = serializers.CharField()
-        language = serializers.ChoiceField(choices=settings.LANGUAGES)
+        id = serializers.IntegerField(source="patient.id")
+        first_name = serializers.CharField(source="patient.first_name")
+        last_name = serializers.CharField(source="patient.last_name")
+        name = serializers.CharField(source="patient.full_name")
+        clinician = ClinicianContactSerializer(source="patient.clinician")
+        time_zone = serializers.CharField(source="patient.time_zone")
+        language = serializers.ChoiceField(
+            source="preferences.language", choices=settings.LANGUAGES
+        )
 
     @extend_schema(
         operation_id="me_retrieve",
@@ -80,9 +82,8 @@ class MeApi(PatientApi):
     )
     def get(self, request: Request) -> Response:
         patient = patient_of(request)
-        data = self.OutputSerializer(patient).data
-        data["language"] = preferences_of(patient).language
-        return Response(data)
+        data = {"patient": patient, "preferences": preferences_of(patient)}
+        return Response(self.OutputSerializer(data).data)
 
 
 class TodayApi(PatientApi):
