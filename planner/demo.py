@@ -9,6 +9,7 @@ weekly review waiting for the doctor.
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,8 @@ from rehab.models import Patient
 
 # Days before today that the demo programs started: long enough for one full week at home.
 STARTED_DAYS_AGO = 10
+# Every demo patient can sign in to the mobile app as their last name, lower case.
+DEMO_PATIENT_PASSWORD = "demo-patient-2026"
 
 
 @dataclass
@@ -38,6 +41,7 @@ def demo_programs_seed() -> DemoProgramsReport:
         .order_by("last_name", "first_name")
     )
     for index, patient in enumerate(patients):
+        _demo_login(patient)
         if not ReminderPreferences.objects.filter(patient=patient).exists():
             # Quiet nights for everyone; the demo's Russian speaker reads her reminders in Russian.
             reminders.reminder_preferences_update(
@@ -73,6 +77,21 @@ def demo_programs_seed() -> DemoProgramsReport:
             program.refresh_from_db()
             _a_week_at_home(program)
     return report
+
+
+def _demo_login(patient: Patient) -> None:
+    """The patient's own app login (never staff), made once."""
+    if patient.user_id is not None:
+        return
+    user = get_user_model().objects.create_user(
+        patient.last_name.lower(),
+        email=patient.email,
+        password=DEMO_PATIENT_PASSWORD,
+        first_name=patient.first_name,
+        last_name=patient.last_name,
+    )
+    patient.user = user
+    patient.save(update_fields=["user"])
 
 
 def _a_week_at_home(program: Program) -> None:

@@ -5,6 +5,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from planner.models import Program, ReviewProposal
+from rehab.models import Patient
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +23,11 @@ def test_demo_programs_cover_each_stage_and_a_rerun_changes_nothing():
     assert Program.objects.filter(home_started_on__isnull=False).exists()
     assert Program.objects.filter(status="active", home_started_on__isnull=True).exists()
     assert ReviewProposal.objects.filter(status="pending").exists()
+    # Every demo patient can sign in to the app, with a plain (non-staff) account.
+    assert not Patient.objects.filter(user__isnull=True).exists()
+    assert not Patient.objects.filter(user__is_staff=True).exists()
+    smirnova = Patient.objects.get(last_name="Smirnova").user
+    assert smirnova.username == "smirnova" and smirnova.check_password("demo-patient-2026")
     # The patient with an active red flag gets no program.
     assert not Program.objects.filter(patient__red_flags__status="active").exists()
     before = row_counts()
