@@ -1,0 +1,98 @@
+"""Reads cost a fixed number of queries, whatever the number of exercises or patients."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from exercises.models import Exercise
+from planner.models import ExerciseState, ProgramExercise
+from rehab import services as rehab_services
+from rehab.models import OswestryAssessment, PainAssessment
+from tests.api.conftest import client_for, current_items, make_clinician, with_sciatica
+
+V1 = "/api/v1"
+# Each bound counts the token with its user, the patient or clinician record, then the reads:
+# today: program, version, exercises, logs, and the clinician's contact (2);
+# program: program, version, exercises;
+# patient list: count, page, then diagnoses, red flags and ODI scores for the whole page.
+TODAY_QUERIES = 8
+PROGRAM_QUERIES = 5
+PATIENT_LIST_QUERIES = 7
+
+
+def add_mastered_exercises(program, count: int) -> None:
+    """Grow the program's current version by `count` mastered exercises of the library."""
+    items = current_items(program)
+    version, start = items[0].version, program.start_date
+    taken = {item.exercise_id for item in items}
+    fresh = Exercise.objects.exclude(pk__in=taken).order_by("slug")[:count]
+    ProgramExercise.objects.bulk_create(
+        ProgramExercise(
+            version=version,
+            exercise=exercise,
+            position=len(items) + n + 1,
+            sets=exercise.default_sets,
+            reps=exercise.default_reps,
+            hold_s=exercise.default_hold_s,
+            duration_s=exercise.default_duration_s,
+            state=ExerciseState.MASTERED,
+            mastered_on=start,
+            explanation=[{"rule": "TEST", "text": "Added to measure queries."}],
+        )
+        for n, exercise in enumerate(fresh)
+    )
+
+
+def queries(client, url: str, **params) -> tuple[int, dict]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(captured), response.json()
+
+
+def test_today_costs_the_same_for_5_or_25_exercises(world, django_assert_max_num_queries):
+    client = client_for(world, "owner_patient")
+    few, before = queries(client, f"{V1}/today/")
+    add_mastered_exercises(world.home_program, 20)
+    with django_assert_max_num_queries(TODAY_QUERIES):
+        many, after = queries(client, f"{V1}/today/")
+    assert len(after["exercises"]) == len(before["exercises"]) + 20
+    assert few == many
+
+
+def test_the_program_costs_the_same_for_5_or_25_exercises(world, django_assert_max_num_queries):
+    client = client_for(world, "owner_patient")
+    few, before = queries(client, f"{V1}/program/")
+    add_mastered_exercises(world.home_program, 20)
+    with django_assert_max_num_queries(PROGRAM_QUERIES):
+        many, after = queries(client, f"{V1}/program/")
+    assert len(after["exercises"]) == len(before["exercises"]) + 20
+    assert few == many
+
+
+def add_patients(clinician, first: int, count: int) -> None:
+    """Patients with a diagnosis, a comorbidity, a red flag, a pain score and an ODI each."""
+    for n in range(first, first + count):
+        patient = with_sciatica(clinician, f"Q{n:02}")
+        rehab_services.patient_comorbidity_add(patient=patient, code="hypertension")
+        rehab_services.red_flag_raise(patient=patient, code="night_pain")
+        PainAssessment.objects.create(patient=patient, score=n % 11)
+        OswestryAssessment.objects.create(
+            patient=patient, **{f"section_{i}": n % 6 for i in range(1, 11)}
+        )
+
+
+def test_the_patient_list_costs_the_same_for_3_or_30_patients(world, django_assert_max_num_queries):
+    cuddy = make_clinician("cuddy")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=cuddy.user).key}")
+    add_patients(cuddy, 0, 3)
+    with django_assert_max_num_queries(PATIENT_LIST_QUERIES):
+        few, page = queries(client, f"{V1}/clinician/patients/")
+    assert page["count"] == 3
+    add_patients(cuddy, 3, 27)
+    with django_assert_max_num_queries(PATIENT_LIST_QUERIES):
+        many, page = queries(client, f"{V1}/clinician/patients/")
+    assert page["count"] == 30 and all(row["active_red_flags"] for row in page["results"])
+    assert few == many
