@@ -6,6 +6,7 @@ import socket
 import sqlite3
 import subprocess
 import time
+from datetime import date, timedelta
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -154,6 +155,30 @@ def test_demo_doctor_signs_in_and_sees_own_patients_and_library(system, browser,
     assert "approved" in page.inner_text(".messagelist")
     page.screenshot(path=str(artifacts / "admin-review-approved.png"))
     page.close()
+
+
+def test_a_demo_patient_opens_the_app_on_a_phone_in_her_language(system, browser, artifacts):
+    wait_for(lambda: admin_login_page_answers(system), "the admin login page", system)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(system.url + "/app/")
+    page.fill("#id_username", "kuznetsova")
+    page.fill("#id_password", "demo-patient-2026")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/app/today/")
+    # Maria reads the app in Russian, as her preferences say, and her week at home shows.
+    assert page.locator("html").get_attribute("lang") == "ru"
+    assert page.locator("li.card").count() >= 3
+    page.screenshot(path=str(artifacts / "patient-demo-today-ru.png"), full_page=True)
+    # Her first week, logged from the phone, shows done (it may span two months).
+    start = date.today() - timedelta(days=10)
+    months = {start.strftime("%Y-%m"), (start + timedelta(days=6)).strftime("%Y-%m")}
+    done = 0
+    for month in sorted(months):
+        page.goto(f"{system.url}/app/history/?month={month}")
+        done += page.locator("td.done").count()
+    assert done == 7
+    context.close()
 
 
 def test_ctrl_c_stops_everything_and_a_second_setup_changes_nothing(system):
