@@ -6,10 +6,10 @@ import socket
 import sqlite3
 import subprocess
 import time
-from datetime import date, timedelta
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
