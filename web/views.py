@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from exercises.models import Exercise
 from planner import reminders, selectors, services
+from planner.models import ReminderPreferences
 from rehab.models import Patient, RedFlag
 from rehab.services import patient_invite_accept, patient_invite_get
 from web import charts
@@ -101,6 +102,12 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
+            if not ReminderPreferences.objects.filter(patient=patient).exists():
+                # Reminders start in the language the patient signed up in, and the
+                # settings page has a calendar address from the first visit.
+                reminders.reminder_preferences_update(
+                    patient=patient, language=translation.get_language() or "en"
+                )
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account is ready."))
             return redirect("web:today")

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import timezone
 
+from planner.models import ReminderPreferences
 from rehab.models import PatientInvite
 from rehab.services import patient_invite_create
 from tests.conftest import PASSWORD, make_patient
@@ -47,6 +48,19 @@ def test_an_invitation_sets_up_a_patient_login_and_opens_today(client, invited):
     assert not user.is_staff and not user.is_superuser
     assert user.check_password("slow-and-steady-7")
     assert client.get("/app/today/").status_code == 200  # signed in straight away
+    preferences = ReminderPreferences.objects.get(patient=patient)
+    assert preferences.language == "en"
+    assert (
+        f"/calendar/{preferences.calendar_token}.ics"
+        in client.get("/app/settings/").content.decode()
+    )
+
+
+def test_a_patient_who_signs_up_in_russian_gets_reminders_in_russian(client, invited):
+    patient, token = invited
+    client.cookies["django_language"] = "ru"
+    assert accept(client, token).status_code == 302
+    assert ReminderPreferences.objects.get(patient=patient).language == "ru"
 
 
 def test_an_invitation_works_once(client, invited):
