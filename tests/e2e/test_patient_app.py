@@ -53,6 +53,32 @@ def shot(page, artifacts, name: str) -> None:
     page.screenshot(path=str(artifacts / f"patient-{name}.png"), full_page=True)
 
 
+ACCESSIBILITY_CHECK = """() => {
+  const problems = [];
+  for (const el of document.querySelectorAll("input:not([type=hidden]), select, textarea")) {
+    if (!(el.labels && el.labels.length) && !el.getAttribute("aria-label")) {
+      problems.push("no label: " + el.name);
+    }
+  }
+  const targets = "button, a.button, .tabs a, summary, label.pill, label.check";
+  for (const el of document.querySelectorAll(targets)) {
+    const box = el.getBoundingClientRect();
+    if (box.width && (box.height < 44 || box.width < 44)) {
+      problems.push("under 44 px: " + el.textContent.trim().slice(0, 40) + " " + box.height);
+    }
+  }
+  for (const img of document.querySelectorAll("img")) {
+    if (!img.getAttribute("alt")) problems.push("no alt text: " + img.src);
+  }
+  return problems;
+}"""
+
+
+def accessibility_problems(page) -> list[str]:
+    """Unlabelled controls, touch targets under 44 px, pictures without alt text."""
+    return page.evaluate(ACCESSIBILITY_CHECK)
+
+
 def sign_up(page, live_server, token: str) -> None:
     page.goto(f"{live_server.url}/app/invite/{token}/")
     page.fill("#id_username", "vera")
@@ -80,6 +106,12 @@ def test_invite_today_log_progress(live_server, invitation, phone, artifacts):
     assert cards.count() >= 3
     assert page.locator("li.card .pictures img").first.evaluate("img => img.naturalWidth") > 0
     shot(page, artifacts, "today")
+    assert accessibility_problems(page) == []
+    # At 200 % text size the page reflows: nothing runs off the side of the phone.
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+    shot(page, artifacts, "today-text-200")
+    page.evaluate("document.documentElement.style.fontSize = ''")
 
     # The timer counts a hold down.
     timer = page.locator(".timer").first
