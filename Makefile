@@ -48,6 +48,7 @@ bench: setup
 	$(PY) bench/engine.py
 	$(PY) bench/bulk_programs.py
 	$(PY) bench/reminders_fanout.py
+	$(PY) bench/today_throughput.py
 
 clean:
 	rm -rf .venv db.sqlite3 .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -33,6 +33,7 @@ def run(script: str, *args: str) -> str:
         ("engine.py", ("--profiles", "40")),
         ("bulk_programs.py", ("--patients", "30", "--chunk", "7")),
         ("reminders_fanout.py", ("--reminders", "100")),
+        ("today_throughput.py", ("--seconds", "0.5", "--rounds", "1", "--concurrency", "2")),
     ],
 )
 def test_benchmark_prints_its_ratio_against_the_floor(script, args):
