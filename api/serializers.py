@@ -3,6 +3,7 @@
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from exercises.models import Exercise
@@ -21,7 +22,10 @@ def illustrations(exercise: Exercise) -> list[str]:
     """The uploaded picture when there is one, else the start and end drawings of the web app."""
     if exercise.image:
         return [exercise.image.url]
-    return [f"/app/exercises/{exercise.slug}/start.svg", f"/app/exercises/{exercise.slug}/end.svg"]
+    return [
+        reverse("web:illustration", kwargs={"slug": exercise.slug, "phase": phase})
+        for phase in ("start", "end")
+    ]
 
 
 class DoseSerializer(serializers.Serializer):

@@ -6,13 +6,17 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
-from api.schema import responses
+from api.schema import ErrorDetailSerializer, responses
 from api.services import auth_token_obtain, auth_token_revoke
 
 
 class TokenApi(APIView):
+    # Password guessing is slowed down per client address (REST_FRAMEWORK's rate for it).
+    throttle_scope = "auth-token"
+
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField()
         password = serializers.CharField(style={"input_type": "password"})
@@ -25,11 +29,20 @@ class TokenApi(APIView):
             return [IsAuthenticated()]
         return [AllowAny()]
 
+    def get_throttles(self) -> list[BaseThrottle]:
+        return [ScopedRateThrottle()] if self.request.method == "POST" else []
+
     @extend_schema(
         operation_id="auth_token_create",
         summary="Obtain my API token (the same one until it is revoked)",
         request=InputSerializer,
-        responses=responses({200: OutputSerializer}, 400),
+        responses=responses(
+            {
+                200: OutputSerializer,
+                429: OpenApiResponse(ErrorDetailSerializer, "Too many attempts; wait a minute."),
+            },
+            400,
+        ),
     )
     def post(self, request: Request) -> Response:
         credentials = AuthTokenSerializer(data=request.data, context={"request": request})

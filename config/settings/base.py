@@ -113,6 +113,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Signing in for a token: at most this many attempts a minute from one address.
+    "DEFAULT_THROTTLE_RATES": {"auth-token": "20/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rehabilitation planner API",

@@ -6,6 +6,7 @@ import secrets
 import pytest
 import yaml
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.management import call_command
 from django.db import connection
@@ -48,6 +49,22 @@ def test_bad_credentials_obtain_nothing(world, body, field):
     response = APIClient().post(f"{V1}/auth/token/", body)
     assert response.status_code == 400 and list(response.json()) == [field]
     assert row_counts() == before
+
+
+@pytest.fixture
+def fresh_throttle():
+    cache.clear()  # the throttle counts attempts in the cache
+    yield
+    cache.clear()
+
+
+def test_guessing_passwords_is_slowed_down(world, fresh_throttle):
+    client = APIClient()
+    for _ in range(20):
+        response = client.post(f"{V1}/auth/token/", {"username": "homer", "password": "guess"})
+        assert response.status_code == 400
+    response = client.post(f"{V1}/auth/token/", {"username": "homer", "password": PASSWORD})
+    assert response.status_code == 429 and "throttled" in response.json()["detail"]
 
 
 def test_a_revoked_token_is_refused(world):
@@ -175,6 +192,7 @@ def test_every_operation_documents_its_error_codes(schema):
     for path, method, operation in operations(schema):
         documented = set(operation["responses"])
         assert {"200", "201", "204"} & documented, (path, method)
+        assert documented <= {"200", "201", "204", "400", "401", "403", "404", "429"}
         if (path, method) not in public:
             assert {"401", "403"} <= documented, (path, method)
         if method in ("post", "patch"):

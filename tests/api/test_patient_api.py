@@ -126,6 +126,24 @@ def test_before_home_unlock_today_shows_the_next_clinic_session_and_what_is_prac
     ]
 
 
+def test_clinic_times_are_given_in_the_patient_s_time_zone(world, as_actor):
+    Patient.objects.filter(pk=world.learner.pk).update(time_zone="Asia/Tokyo")
+    today = as_actor("other_patient").get(f"{V1}/today/").json()
+    assert today["next_session"]["scheduled_for"].endswith("T19:00:00+09:00")  # 10:00 UTC
+
+
+@pytest.mark.parametrize("url", ["/me/", "/today/", "/program/"])
+def test_each_patient_reads_only_their_own(world, as_actor, url):
+    own = {"owner_patient": world.home, "other_patient": world.learner}
+    for actor, patient in own.items():
+        body = as_actor(actor).get(f"{V1}{url}").json()
+        if url == "/me/":
+            assert body["id"] == patient.pk
+        else:
+            program = body["program_id"] if url == "/today/" else body["id"]
+            assert program == Program.objects.get(patient=patient).pk
+
+
 def test_a_paused_program_says_why_and_whom_to_call(world):
     Clinician.objects.filter(pk=world.clinician.pk).update(phone="+7 495 123-45-67")
     client = patient_client(world.paused.patient, "paul")
