@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: setup db run test lint typecheck pytest pytest-postgres test-postgres bench clean
+.PHONY: setup db run test lint typecheck pytest pytest-postgres test-postgres bench messages clean
 
 setup:
 	scripts/bootstrap.sh
@@ -49,6 +49,12 @@ bench: setup
 	$(PY) bench/bulk_programs.py
 	$(PY) bench/reminders_fanout.py
 	$(PY) bench/today_throughput.py
+
+# Refresh the Russian catalogue after changing texts; translate the new entries, then
+# `make setup` compiles it. The manifest's texts are translated too.
+messages: setup
+	$(PY) manage.py makemessages -l ru -e html,txt,py,webmanifest --ignore=.venv \
+		--ignore=tests --ignore=bench --no-obsolete
 
 clean:
 	rm -rf .venv db.sqlite3 .pytest_cache .mypy_cache .ruff_cache test-artifacts

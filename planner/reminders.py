@@ -20,7 +20,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from planner.engine.generate import exercise_seconds
 from planner.engine.reminders import (
@@ -557,6 +558,11 @@ def calendar_feed(*, token: str, now: datetime | None = None) -> str | None:
     if preferences is None or not token:
         return None
     patient = preferences.patient
+    with translation.override(preferences.language):
+        return _calendar_text(patient, now or timezone.now())
+
+
+def _calendar_text(patient: Patient, now: datetime) -> str:
     events: list[CalendarEvent] = []
     for program in Program.objects.filter(
         patient=patient, status__in=[ProgramStatus.ACTIVE, ProgramStatus.PAUSED]
@@ -574,7 +580,7 @@ def calendar_feed(*, token: str, now: datetime | None = None) -> str | None:
                         uid=f"home-{program.pk}-{day.day.isoformat()}@rehab-planner",
                         start=local_moment(day.day, patient.reminder_time, patient.time_zone),
                         duration=timedelta(seconds=max(seconds, 600)),
-                        summary=f"Home exercises ({len(day.home)})",
+                        summary=_("Home exercises (%(count)s)") % {"count": len(day.home)},
                         description="\n".join(
                             f"{i.exercise.name}: {i.dose_text}" for i in day.home
                         ),
@@ -586,11 +592,12 @@ def calendar_feed(*, token: str, now: datetime | None = None) -> str | None:
                         uid=f"clinic-{session.pk}@rehab-planner",
                         start=session.scheduled_for,
                         duration=timedelta(hours=1),
-                        summary=f"Session at the clinic (#{session.number})",
+                        summary=_("Session at the clinic (#%(number)s)")
+                        % {"number": session.number},
                         cancelled=session.status == SupervisedStatus.CANCELLED,
                     )
                 )
-    return calendar_text(f"Exercises: {patient.first_name}", events, now=now or timezone.now())
+    return calendar_text(_("Exercises: %(name)s") % {"name": patient.first_name}, events, now=now)
 
 
 # Settings the patient changes in the app that live on the patient record itself.

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from exercises.models import Exercise
 from planner.engine.generate import generate_plan
@@ -40,7 +41,7 @@ from planner.models import (
     SupervisedSession,
     SupervisedStatus,
 )
-from planner.reminders import clinician_alert
+from planner.reminders import clinician_alert, preferences_of
 from planner.selectors import (
     engine_catalogue,
     engine_rules,
@@ -655,17 +656,21 @@ def _check_log_entry(entry: LogEntry, field: str) -> dict[str, str]:
         if value is not None and (
             isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10
         ):
-            errors[f"{field}.{name}"] = f"Pain is a whole number from 0 to 10, got {value!r}."
+            errors[f"{field}.{name}"] = _("Pain is a whole number from 0 to 10, got %(value)r.") % {
+                "value": value
+            }
     for name in ("sets_done", "reps_done"):
         value = getattr(entry, name)
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 500:
-            errors[f"{field}.{name}"] = f"Must be a whole number from 0 to 500, got {value!r}."
+            errors[f"{field}.{name}"] = _(
+                "Must be a whole number from 0 to 500, got %(value)r."
+            ) % {"value": value}
     if entry.difficulty not in ("", *Feeling.values):
-        errors[f"{field}.difficulty"] = (
-            f"Unknown difficulty {entry.difficulty!r}; valid values: {', '.join(Feeling.values)}."
-        )
+        errors[f"{field}.difficulty"] = _(
+            "Unknown difficulty %(value)r; valid values: %(valid)s."
+        ) % {"value": entry.difficulty, "valid": ", ".join(Feeling.values)}
     if len(entry.note) > 500:
-        errors[f"{field}.note"] = "A note is at most 500 characters."
+        errors[f"{field}.note"] = _("A note is at most 500 characters.")
     return errors
 
 
@@ -678,7 +683,7 @@ def session_log_record(
     Returns the log and whether it was created now.
     """
     if not client_key or len(client_key) > 64:
-        raise ValidationError({"client_key": "A key of 1 to 64 characters is required."})
+        raise ValidationError({"client_key": _("A key of 1 to 64 characters is required.")})
     existing = (
         SessionLog.objects.filter(client_key=client_key)
         .select_related("home_session__program")
@@ -686,19 +691,22 @@ def session_log_record(
     )
     if existing is not None:
         if existing.home_session.program.patient_id != patient.pk:
-            raise ValidationError({"client_key": "This key belongs to another log."})
+            raise ValidationError({"client_key": _("This key belongs to another log.")})
         return existing, False
     program = Program.objects.filter(patient=patient, status=ProgramStatus.ACTIVE).first()
     if program is None:
-        raise ValidationError({"day": "There is no active program to log against."})
+        raise ValidationError({"day": _("There is no active program to log against.")})
     if not program.covers(day):
         raise ValidationError(
-            {"day": f"{day} is outside the program ({program.start_date} to {program.end_date})."}
+            {
+                "day": _("%(day)s is outside the program (%(start)s to %(end)s).")
+                % {"day": day, "start": program.start_date, "end": program.end_date}
+            }
         )
     if day > timezone.localdate(timezone=ZoneInfo(patient.time_zone)):
-        raise ValidationError({"day": "A day in the future cannot be logged."})
+        raise ValidationError({"day": _("A day in the future cannot be logged.")})
     if not entries:
-        raise ValidationError({"entries": "Log at least one exercise."})
+        raise ValidationError({"entries": _("Log at least one exercise.")})
     session = HomeSession.objects.get(program=program, day=day)
     allowed = {
         item.exercise.slug: item for item in home_session_exercises(program=program, day=day)
@@ -708,12 +716,12 @@ def session_log_record(
     for index, entry in enumerate(entries):
         field = f"entries[{index}]"
         if entry.exercise_slug not in allowed:
-            valid = ", ".join(sorted(allowed)) or "none (home training has not started)"
-            errors[f"{field}.exercise"] = (
-                f"{entry.exercise_slug!r} is not in this day's home session; valid: {valid}."
-            )
+            valid = ", ".join(sorted(allowed)) or _("none (home training has not started)")
+            errors[f"{field}.exercise"] = _(
+                "%(exercise)r is not in this day's home session; valid: %(valid)s."
+            ) % {"exercise": entry.exercise_slug, "valid": valid}
         elif entry.exercise_slug in slugs:
-            errors[f"{field}.exercise"] = "The same exercise twice in one log."
+            errors[f"{field}.exercise"] = _("The same exercise twice in one log.")
         slugs.add(entry.exercise_slug)
         errors.update(_check_log_entry(entry, field))
     if errors:
@@ -725,7 +733,10 @@ def session_log_record(
     )
     if already:
         raise ValidationError(
-            {"entries": f"Already logged for {day}: {', '.join(sorted(already))}."}
+            {
+                "entries": _("Already logged for %(day)s: %(exercises)s.")
+                % {"day": day, "exercises": ", ".join(sorted(already))}
+            }
         )
     try:
         with transaction.atomic():
@@ -753,7 +764,9 @@ def session_log_record(
             )
     except IntegrityError:
         # Another key logged the same exercise for the same day a moment ago.
-        raise ValidationError({"entries": f"Already logged for {day}."}) from None
+        raise ValidationError(
+            {"entries": _("Already logged for %(day)s.") % {"day": day}}
+        ) from None
     pains = [p for e in entries for p in (e.pain_during, e.pain_after) if p is not None]
     if pains and max(pains) >= ALERT_PAIN_FROM:
         # CLINICAL.md: pain of 6 or more pauses progression until the clinician has looked.
@@ -790,13 +803,14 @@ def symptom_red_flag_report(*, patient: Patient, codes: Sequence[str], note: str
     for code in raised:
         red_flag_raise(patient=patient, code=code, notes=f"Reported by the patient. {note}".strip())
     names = ", ".join(known[code].name for code in sorted(known))
+    # The patient reads the reason on Today: it is written in their language.
+    with translation.override(preferences_of(patient).language):
+        reason = _(
+            "Paused because you reported: %(symptoms)s. Your clinic will contact you; "
+            "do not restart the exercises until they have."
+        ) % {"symptoms": ", ".join(_(known[code].name) for code in sorted(known))}
     for program in Program.objects.filter(patient=patient, status=ProgramStatus.ACTIVE):
-        program_pause(
-            program=program,
-            by=None,
-            reason=f"Paused because you reported: {names}. Your clinic will contact you; "
-            "do not restart the exercises until they have.",
-        )
+        program_pause(program=program, by=None, reason=reason)
     clinician_alert(patient=patient, kind=ReminderKind.ALERT_RED_FLAG, context={"reason": names})
     return raised
 

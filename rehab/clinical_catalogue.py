@@ -6,6 +6,9 @@ The codes are a contract shared with the planner engine, the API and
 
 from typing import Any, NamedTuple
 
+# Red flag names are shown to the patient who reports one: marked for translation.
+from django.utils.translation import gettext_noop
+
 
 class DiagnosisEntry(NamedTuple):
     code: str
@@ -81,33 +84,40 @@ COMORBIDITIES: tuple[ComorbidityEntry, ...] = (
 RED_FLAGS: tuple[RedFlagEntry, ...] = (
     RedFlagEntry(
         "saddle_anesthesia",
-        "Saddle anaesthesia",
+        gettext_noop("Saddle anaesthesia"),
         True,
         "Numbness around the back passage, genitals or inner thighs: possible cauda equina.",
     ),
     RedFlagEntry(
         "bladder_bowel_dysfunction",
-        "Bladder or bowel dysfunction",
+        gettext_noop("Bladder or bowel dysfunction"),
         True,
         "New difficulty passing urine, incontinence or loss of bowel control.",
     ),
     RedFlagEntry(
         "progressive_neuro_deficit",
-        "Progressive neurological deficit",
+        gettext_noop("Progressive neurological deficit"),
         True,
         "Weakness or numbness in the legs that is getting worse.",
     ),
-    RedFlagEntry("suspected_tumor", "Suspected tumour", False, ""),
-    RedFlagEntry("cancer_history", "History of cancer", False, ""),
-    RedFlagEntry("unexplained_weight_loss", "Unexplained weight loss", False, ""),
-    RedFlagEntry("fever", "Fever", False, "Fever with back pain: possible infection."),
-    RedFlagEntry("recent_trauma", "Recent trauma", False, "A fall, accident or heavy blow."),
+    RedFlagEntry("suspected_tumor", gettext_noop("Suspected tumour"), False, ""),
+    RedFlagEntry("cancer_history", gettext_noop("History of cancer"), False, ""),
+    RedFlagEntry("unexplained_weight_loss", gettext_noop("Unexplained weight loss"), False, ""),
     RedFlagEntry(
-        "night_pain", "Night pain", False, "Constant pain at night that rest does not ease."
+        "fever", gettext_noop("Fever"), False, "Fever with back pain: possible infection."
+    ),
+    RedFlagEntry(
+        "recent_trauma", gettext_noop("Recent trauma"), False, "A fall, accident or heavy blow."
+    ),
+    RedFlagEntry(
+        "night_pain",
+        gettext_noop("Night pain"),
+        False,
+        "Constant pain at night that rest does not ease.",
     ),
     RedFlagEntry(
         "vascular_claudication",
-        "Vascular claudication",
+        gettext_noop("Vascular claudication"),
         False,
         "Leg pain on walking from poor circulation that has not been assessed.",
     ),

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from functools import wraps
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -47,7 +48,9 @@ def patient_required(view: Callable[..., HttpResponseBase]) -> View:
         patient = getattr(user, "patient", None)
         if patient is None or user.is_staff:
             return render(request, "web/not_a_patient.html", status=403)
-        return view(request, patient, *args, **kwargs)
+        # Times on the patient's pages are the patient's wall-clock times.
+        with timezone.override(ZoneInfo(patient.time_zone)):
+            return view(request, patient, *args, **kwargs)
 
     return wrapper
 
@@ -207,8 +210,9 @@ def log_exercise(request: HttpRequest, patient: Patient) -> HttpResponseBase:
     if wants_json:
         return JsonResponse({"stored": False, "errors": errors}, status=400)
     for field, msgs in errors.items():
+        label = form.fields[field].label if field in form.fields else None
         for message in msgs:
-            messages.error(request, message if field == "__all__" else f"{field}: {message}")
+            messages.error(request, f"{label}: {message}" if label else message)
     return redirect("web:today")
 
 

@@ -241,3 +241,11 @@ def test_the_app_is_installable_and_its_worker_controls_the_app(client):
     assert client.get("/app/offline/").status_code == 200
     for icon in manifest["icons"]:
         assert client.get(icon["src"]).status_code == 200
+
+
+def test_the_pause_reason_is_written_in_the_patients_language(owner_client, owner):
+    owner_client.post("/app/settings/", SETTINGS)  # Russian
+    owner_client.post("/app/symptoms/", {"symptoms": ["fever"]})
+    reason = Program.objects.get(patient=owner).paused_reason
+    assert reason.startswith("Программа приостановлена, потому что вы сообщили: температура.")
+    assert reason in owner_client.get("/app/today/").content.decode()

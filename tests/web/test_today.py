@@ -123,7 +123,7 @@ def test_a_future_day_cannot_be_logged(owner_client, owner):
 
 def test_a_failed_form_post_without_script_says_why(owner_client, owner):
     response = owner_client.post("/app/today/log/", log_data(owner, pain_during="12"), follow=True)
-    assert "pain_during" in response.content.decode()
+    assert "Pain during (0 none, 10 worst): Select a valid choice." in response.content.decode()
     assert not ExerciseLog.objects.exists()
 
 
@@ -163,6 +163,8 @@ def test_before_home_unlock_today_shows_the_next_clinic_session(client, clinicia
     assert "Your next session at the clinic" in page
     assert "What you will practise there" in page
     assert 'name="client_key"' not in page
+    # Clinic sessions are at 10:00 where the patient lives (Moscow), shown as such.
+    assert ", 10:00</strong>" in page
 
 
 def test_a_paused_program_says_why_and_whom_to_call(owner_client, owner, clinician):
