@@ -183,9 +183,13 @@ def test_a_patient_in_supervised_sessions_sees_the_exercises_as_supervised(world
 @pytest.mark.parametrize("who", ["newcomer", "drafted"])
 def test_without_an_approved_program_there_is_none_to_show(world, who):
     patient = world.newcomer if who == "newcomer" else world.drafted.patient
-    response = patient_client(patient, who).get(f"{V1}/program/")
+    client = patient_client(patient, who)
+    response = client.get(f"{V1}/program/")
     assert response.status_code == 404  # a draft is the clinician's, never the patient's
     assert response.json() == {"detail": "You have no program yet."}
+    today = client.get(f"{V1}/today/").json()
+    assert (today["state"], today["program_id"], today["exercises"]) == ("no_program", None, [])
+    assert client.get(f"{V1}/sessions/").json() == {"days": []}
 
 
 # -- calendar ---------------------------------------------------------------------------------
