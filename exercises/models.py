@@ -5,6 +5,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.db.models import F, Q
 
+from exercises.illustration import PoseError, parse_exercise_pose
 from exercises.vocabulary import CATEGORIES, EQUIPMENT, STARTING_POSITIONS
 from rehab.models import Diagnosis
 
@@ -84,6 +85,14 @@ class Exercise(models.Model):
         upload_to="exercises/videos/",
         blank=True,
         validators=[FileExtensionValidator(["mp4", "webm"])],
+    )
+    pose = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=(
+            "Start and end positions for the drawn illustration, as in the library file; "
+            "empty draws the starting position."
+        ),
     )
     is_active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -191,6 +200,11 @@ class Exercise(models.Model):
             and (self.max_reps or self.min_duration_s < 1)
         ):
             errors["min_duration_s"] = "A timed exercise has no repetitions and lasts at least 1 s."
+        if self.pose:
+            try:
+                parse_exercise_pose(self.pose)
+            except PoseError as problem:
+                errors["pose"] = str(problem)
         if self.harder_variant_id is not None:
             error = self.harder_variant_error()
             if error:

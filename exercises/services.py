@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from exercises.illustration import PoseError, parse_exercise_pose
 from exercises.models import Exercise, MovementTag
 from exercises.vocabulary import CATEGORIES, EQUIPMENT, MOVEMENT_TAGS, STARTING_POSITIONS
 from rehab.models import Diagnosis
@@ -98,6 +99,12 @@ def _check_entry(index: int, entry: Any, known_diagnoses: set[str]) -> list[str]
     harder = entry.get("harder")
     if harder is not None and not isinstance(harder, str):
         problems.append(f"{where}: harder must be the slug of another exercise.")
+    if "pose" in entry:
+        try:
+            parse_exercise_pose(entry["pose"])
+        except PoseError as error:
+            field = f"pose.{error.field}" if error.field else "pose"
+            problems.append(f"{where}: {field}: {error.reason}")
     return problems
 
 
@@ -114,6 +121,7 @@ def _fields_from_entry(entry: dict[str, Any]) -> dict[str, Any]:
         "difficulty": entry["difficulty"],
         "seconds_per_rep": dose["seconds_per_rep"],
         "is_active": bool(entry.get("active", True)),
+        "pose": entry.get("pose", {}),
     }
     for key in _DOSE_KEYS:
         values[f"default_{key}"] = dose[key]

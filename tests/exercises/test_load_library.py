@@ -158,3 +158,93 @@ def test_command_fails_with_a_clear_message_on_broken_toml(tmp_path):
 def test_command_fails_on_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         call_command("load_library", "--file", str(tmp_path / "nope.toml"))
+
+
+def with_pose(text: str, start: str, end: str) -> str:
+    """An entry followed by its pose tables, as in the library file."""
+    return text + f"[exercise.pose.start]\n{start}\n[exercise.pose.end]\n{end}\n"
+
+
+BRIDGE_START = 'posture = "supine"\nhip = 45\nknee = 95\nprops = ["mat"]'
+BRIDGE_END = 'posture = "supine"\ntrunk = -24\nhip = 0\nknee = { near = 95, far = 95 }'
+
+
+def test_poses_are_stored_and_a_changed_pose_updates_in_place(tmp_path):
+    library_load(path=write(tmp_path, with_pose(entry("bridge"), BRIDGE_START, BRIDGE_END)))
+    exercise = Exercise.objects.get(slug="bridge")
+    assert exercise.pose == {
+        "start": {"posture": "supine", "hip": 45, "knee": 95, "props": ["mat"]},
+        "end": {"posture": "supine", "trunk": -24, "hip": 0, "knee": {"near": 95, "far": 95}},
+    }
+    report = library_load(
+        path=write(tmp_path, with_pose(entry("bridge"), BRIDGE_START, BRIDGE_END))
+    )
+    assert report.unchanged == ["bridge"]
+    report = library_load(
+        path=write(tmp_path, with_pose(entry("bridge"), BRIDGE_START, 'posture = "prone"'))
+    )
+    assert report.updated == ["bridge"]
+    assert Exercise.objects.get(slug="bridge").pose["end"] == {"posture": "prone"}
+    assert Exercise.objects.get(slug="bridge").pk == exercise.pk
+
+
+def test_an_entry_without_a_pose_gets_an_empty_one(tmp_path):
+    library_load(path=write(tmp_path, entry("heel-slide")))
+    assert Exercise.objects.get(slug="heel-slide").pose == {}
+
+
+def test_the_seeded_library_loads_its_poses_and_reloads_unchanged():
+    first = library_load()
+    assert first.created and not first.updated
+    assert not Exercise.objects.filter(pose={}).exists()
+    again = library_load()
+    assert again.created == [] and again.updated == []
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        (
+            'posture = "lying"',
+            'posture = "supine"',
+            "exercise 'x': pose.start.posture: unknown posture 'lying'; valid: standing,",
+        ),
+        (
+            'posture = "supine"',
+            'posture = "supine"\nknee = 200',
+            "exercise 'x': pose.end.knee: must be a number of degrees from 0 to 165, not 200.",
+        ),
+        (
+            'posture = "supine"',
+            'posture = "supine"\nhip = "bent"',
+            "exercise 'x': pose.end.hip: must be a number of degrees from -45 to 150, not 'bent'.",
+        ),
+        (
+            'posture = "supine"\nprops = ["mat", "trampoline"]',
+            'posture = "supine"',
+            "exercise 'x': pose.start.props: unknown 'trampoline'; valid: mat,",
+        ),
+        (
+            'posture = "supine"\nhips = 45',
+            'posture = "supine"',
+            "exercise 'x': pose.start: unknown field hips; valid: posture,",
+        ),
+    ],
+)
+def test_bad_poses_name_the_exercise_and_field_and_write_nothing(tmp_path, start, end, message):
+    library_load(path=write(tmp_path, entry("existing", 1)))
+    before = list(Exercise.objects.values_list("slug", "difficulty", "pose", "updated_at"))
+    with pytest.raises(LibraryError) as exc:
+        library_load(path=write(tmp_path, entry("existing", 2), with_pose(entry("x"), start, end)))
+    assert any(problem.startswith(message) for problem in exc.value.problems), exc.value.problems
+    assert list(Exercise.objects.values_list("slug", "difficulty", "pose", "updated_at")) == before
+
+
+def test_a_pose_missing_its_end_is_refused(tmp_path):
+    text = entry("x") + '[exercise.pose.start]\nposture = "supine"\n'
+    with pytest.raises(LibraryError) as exc:
+        library_load(path=write(tmp_path, text))
+    assert exc.value.problems == [
+        "exercise 'x': pose: missing end; a pose needs both a start and an end."
+    ]
+    assert not Exercise.objects.exists()
