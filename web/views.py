@@ -21,6 +21,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from exercises.models import Exercise
+from exercises.selectors import exercise_illustration_svg
 from planner import reminders, selectors, services
 from planner.models import ReminderPreferences
 from rehab.models import Patient, RedFlag
@@ -239,8 +240,6 @@ def exercise(request: HttpRequest, patient: Patient, slug: str) -> HttpResponse:
 @patient_required
 @cache_control(private=True, max_age=86400)
 def illustration(request: HttpRequest, patient: Patient, slug: str, phase: str) -> HttpResponse:
-    from exercises.selectors import exercise_illustration_svg  # TEMPORARY until helper lands
-
     exercise = Exercise.objects.filter(slug=slug).first()
     if exercise is None or phase not in ("start", "end"):
         raise Http404
