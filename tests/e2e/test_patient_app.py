@@ -14,7 +14,8 @@ from rehab.services import patient_invite_create
 from tests.conftest import make_clinician
 from tests.web.conftest import program_for, sciatica_patient
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the catalogues seeded by migrations come back after each test.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "device_scale_factor": 2,
