@@ -429,6 +429,10 @@ class PatientProgress:
     adherence: list[WeekAdherence]
     odi: OswestryAssessment | None
 
+    @property
+    def has_clinic_pain(self) -> bool:
+        return any(point.source == "clinic" for point in self.pain)
+
 
 def patient_progress(*, patient: Patient) -> PatientProgress:
     """Pain over time, weekly adherence of the current program, the latest ODI."""
