@@ -54,6 +54,16 @@ def test_production_rejects_a_weak_secret_key():
     assert "SECRET_KEY must be at least 50 characters" in result.stderr
 
 
+def test_production_keeps_database_connections_between_requests():
+    show = "from django.conf import settings; print(settings.DATABASES['default']['CONN_MAX_AGE'])"
+    default = manage("shell", "--no-imports", "-c", show, **PRODUCTION_ENV)
+    assert default.stdout.strip() == "60"
+    shorter = manage(
+        "shell", "--no-imports", "-c", show, **PRODUCTION_ENV, DATABASE_CONN_MAX_AGE="5"
+    )
+    assert shorter.stdout.strip() == "5"
+
+
 def test_database_url_selects_postgresql():
     config = dj_database_url.parse(PRODUCTION_ENV["DATABASE_URL"])
     assert config["ENGINE"] == "django.db.backends.postgresql"
