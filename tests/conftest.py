@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from rehab import services
 from rehab.models import Clinician, Patient
@@ -35,6 +36,12 @@ def make_patient(clinician: Clinician, **overrides: Any) -> Patient:
     }
     values.update(overrides)
     return services.patient_create(**values)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with an empty cache (rendered days are kept there)."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from planner import selectors, services
 from planner.models import Program, SupervisedSession
@@ -183,3 +184,89 @@ def test_progress_has_pain_by_day_weekly_adherence_and_the_latest_odi(home_patie
     # The second week has run two full days and today, which is not over and not logged.
     assert (second_week.planned_days, second_week.done_days) == (2, 1)
     assert progress.odi is not None and progress.odi.result.percent == 40
+
+
+# -- The day's fingerprint, under which Today is cached -------------------------------------------
+
+
+def stamp(patient, **kwargs) -> str:
+    return selectors.patient_day_stamp(
+        patient=patient, day=kwargs.pop("day", today_of(patient)), **kwargs
+    )
+
+
+def test_the_stamp_is_one_query_and_stays_the_same_while_nothing_changes(
+    home_patient, clinician, django_assert_num_queries
+):
+    start_program(home_patient, clinician, days_ago=3, master=True)
+    first = stamp(home_patient)
+    with django_assert_num_queries(1):
+        assert stamp(home_patient) == first
+
+
+def test_the_stamp_changes_with_everything_today_shows(home_patient, clinician, colleague):
+    from exercises.models import Exercise
+    from planner.engine.types import Dose
+
+    program = start_program(home_patient, clinician, days_ago=3, master=False)
+    seen = {stamp(home_patient)}
+
+    def changed(what: str) -> None:
+        now = stamp(home_patient)
+        assert now not in seen, f"the stamp missed: {what}"
+        seen.add(now)
+
+    items = selectors.program_exercises(version=selectors.program_current_version(program=program))
+    services.mastery_sign_off(program_exercise=items[0], by=clinician.user)
+    changed("one exercise mastered")
+    for item in items[1:]:
+        services.mastery_sign_off(program_exercise=item, by=clinician.user)
+    changed("every exercise mastered, home unlocked")
+    program.refresh_from_db()
+    session = program.supervised_sessions.order_by("scheduled_for").last()
+    version = selectors.program_current_version(program=program)
+    services.supervised_session_record(
+        session=session,
+        by=clinician.user,
+        entries=[services.SupervisedEntry(version.exercises.first().pk, technique=5)],
+    )
+    changed("a clinic session recorded")
+    log(home_patient, today_of(home_patient), [items[0].exercise.slug], key="s1")
+    changed("an exercise logged today")
+    item = selectors.program_exercises(version=selectors.program_current_version(program=program))[
+        0
+    ]
+    lower = Dose(item.sets, max(item.reps - 1, 1), item.hold_s, item.duration_s)
+    if item.reps > 1:
+        services.program_revise(
+            program=program,
+            by=clinician.user,
+            note="Fewer repetitions.",
+            changes=[services.ExerciseChange(item.pk, dose=lower)],
+        )
+        changed("a new version")
+    exercise = Exercise.objects.get(pk=item.exercise_id)
+    exercise.summary += " Breathe out as you move."
+    exercise.save()
+    changed("the library's text edited")
+    clinician.phone = "+7 000 111-22-33"
+    clinician.save()
+    changed("the clinician's phone")
+    services.program_pause(program=program, by=clinician.user, reason="Call us.")
+    changed("the program paused")
+    services.program_resume(program=program, by=clinician.user)
+    changed("the program resumed")
+    assert stamp(home_patient, day=today_of(home_patient) + timedelta(days=1)) not in seen
+    later = timezone.now() + timedelta(days=60)
+    assert stamp(home_patient, now=later) != stamp(home_patient)  # clinic sessions passed
+
+
+def test_another_patients_changes_leave_the_stamp_alone(home_patient, clinician):
+    start_program(home_patient, clinician, days_ago=3, master=True)
+    before = stamp(home_patient)
+    other = make_patient(clinician, first_name="Other")
+    from rehab import services as rehab_services
+
+    rehab_services.patient_diagnosis_add(patient=other, code="sciatica", side="left", stage="acute")
+    start_program(other, clinician, days_ago=3, master=True)
+    assert stamp(home_patient) == before
