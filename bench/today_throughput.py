@@ -223,6 +223,8 @@ def main() -> None:
     for name in [n for n in os.environ if n.startswith(("DJANGO_", "DATABASE_"))]:
         del os.environ[name]
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    # Database connections kept between requests, as production keeps them.
+    os.environ["DATABASE_CONN_MAX_AGE"] = "60"
     scratch = setup()
     server = None
     try:

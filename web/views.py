@@ -1,6 +1,5 @@
 """The patient mobile web app: thin views over the planner's selectors and services."""
 
-import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import wraps
@@ -13,9 +12,13 @@ from django.contrib.auth import login
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.html import strip_spaces_between_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -112,7 +115,7 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
                 reminders.reminder_preferences_update(
                     patient=patient, language=translation.get_language() or "en"
                 )
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user)
             messages.success(request, _("Welcome! Your account is ready."))
             return redirect("web:today")
     return render(
@@ -148,30 +151,68 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("web:today")
 
 
-def _log_form(day: date, item: Any) -> ExerciseLogForm:
-    return ExerciseLogForm(
-        initial={"client_key": uuid.uuid4().hex, "day": day, "exercise": item.exercise.slug},
-        auto_id=f"id_{item.exercise.slug}_%s",
-    )
+# Stand in for the CSRF token and the messages in the cached Today page; each response puts
+# its own there.
+CSRF_PLACEHOLDER = "csrf-token-placeholder-9c1f"
+MESSAGES_PLACE = "<!--messages-->"
+
+
+def log_client_key(patient: Patient, day: date, slug: str) -> str:
+    """The idempotency key of one exercise's log on one day, the same in every render.
+
+    Whatever sends it, twice or from two tabs, it is stored once; a log of the same
+    exercise and day is refused anyway. Keyed with the site's secret, so nobody can
+    take another patient's key first.
+    """
+    return "w" + salted_hmac("web.log_client_key", f"{patient.pk}:{day}:{slug}").hexdigest()[:40]
+
+
+def _today_page(request: HttpRequest, day: selectors.PatientDay) -> str:
+    """The whole Today page, with places for the token and messages of each request."""
+    cards = [
+        (
+            entry,
+            ExerciseLogForm(
+                initial={
+                    "client_key": log_client_key(day.patient, day.day, entry.item.exercise.slug),
+                    "day": day.day,
+                    "exercise": entry.item.exercise.slug,
+                },
+                auto_id=f"id_{entry.item.exercise.slug}_%s",
+            ),
+        )
+        for entry in day.home
+    ]
+    context = {
+        "day": day,
+        "cards": cards,
+        "clinician": day.patient.clinician,
+        "exercise_urls": [
+            reverse("web:exercise", args=[entry.item.exercise.slug]) for entry in day.home
+        ],
+        # What the context processors would give, less the parts of one request.
+        "request": request,
+        "user": request.user,
+        "csrf_token": CSRF_PLACEHOLDER,
+        "messages": None,
+    }
+    # Rendered once, sent many times: the indentation between tags goes.
+    return strip_spaces_between_tags(render_to_string("web/today.html", context))
 
 
 @require_GET
 @patient_required
 def today(request: HttpRequest, patient: Patient) -> HttpResponse:
-    day = selectors.patient_today(patient=patient)
-    cards = [(entry, _log_form(day.day, entry.item)) for entry in day.home]
-    return render(
-        request,
-        "web/today.html",
-        {
-            "day": day,
-            "cards": cards,
-            "clinician": patient.clinician,
-            "exercise_urls": [
-                reverse("web:exercise", args=[entry.item.exercise.slug]) for entry in day.home
-            ],
-        },
+    """Today, the page opened most: kept whole until something it shows changes."""
+    page = selectors.patient_day_cached(
+        patient=patient,
+        variant=f"web:{translation.get_language()}",
+        render=lambda day: _today_page(request, day),
     )
+    storage = messages.get_messages(request)
+    notes = render_to_string("web/_messages.html", {"messages": storage}) if storage else ""
+    page = page.replace(CSRF_PLACEHOLDER, get_token(request)).replace(MESSAGES_PLACE, notes, 1)
+    return HttpResponse(page)
 
 
 @require_POST

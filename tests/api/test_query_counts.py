@@ -12,13 +12,15 @@ from rehab.models import OswestryAssessment, PainAssessment
 from tests.api.conftest import client_for, current_items, make_clinician, with_sciatica
 
 V1 = "/api/v1"
-# Each bound counts the token with its user, the patient or clinician record, then the reads:
-# today: program, version, exercises, logs, and the clinician's contact (2);
+# Each bound counts the token with its user and their patient or clinician record, then:
+# today: the day's stamp, then (unless the same day was rendered before) program,
+# version, exercises, logs and the clinician's contact (2);
 # program: program, version, exercises;
 # patient list: count, page, then diagnoses, red flags and ODI scores for the whole page.
 TODAY_QUERIES = 8
-PROGRAM_QUERIES = 5
-PATIENT_LIST_QUERIES = 7
+TODAY_CACHED_QUERIES = 2
+PROGRAM_QUERIES = 4
+PATIENT_LIST_QUERIES = 6
 
 
 def add_mastered_exercises(program, count: int) -> None:
@@ -59,6 +61,16 @@ def test_today_costs_the_same_for_5_or_25_exercises(world, django_assert_max_num
         many, after = queries(client, f"{V1}/today/")
     assert len(after["exercises"]) == len(before["exercises"]) + 20
     assert few == many
+
+
+def test_today_unchanged_since_the_last_request_costs_two_queries(
+    world, django_assert_max_num_queries
+):
+    client = client_for(world, "owner_patient")
+    _, first = queries(client, f"{V1}/today/")
+    with django_assert_max_num_queries(TODAY_CACHED_QUERIES):
+        _, again = queries(client, f"{V1}/today/")
+    assert again == first
 
 
 def test_the_program_costs_the_same_for_5_or_25_exercises(world, django_assert_max_num_queries):

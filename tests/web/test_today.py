@@ -1,6 +1,7 @@
 """Today: the day's home exercises, logging them, and the days before and after home training."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -188,3 +189,36 @@ def test_today_costs_a_fixed_number_of_queries(owner_client, owner, django_asser
     assert len(home_items(owner)) >= 3
     with django_assert_max_num_queries(12):
         assert owner_client.get("/app/today/").status_code == 200
+
+
+def test_today_unchanged_since_the_last_visit_costs_three_queries(
+    owner_client, django_assert_max_num_queries
+):
+    first = owner_client.get("/app/today/").content.decode()
+    with django_assert_max_num_queries(3):  # the session, the user with the patient, the stamp
+        again = owner_client.get("/app/today/").content.decode()
+    assert again.count('name="client_key"') == first.count('name="client_key"')
+
+
+def test_each_visit_gets_its_own_csrf_token_and_the_same_log_keys(owner, client):
+    from django.test import Client
+
+    phone, tablet = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    phone.force_login(owner.user)
+    tablet.force_login(owner.user)
+    phone_page = phone.get("/app/today/").content.decode()
+    tablet_page = tablet.get("/app/today/").content.decode()  # from the cache
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', tablet_page).group(1)
+    assert token not in phone_page
+    keys = re.findall(r'name="client_key" value="([^"]+)"', tablet_page)
+    assert keys == re.findall(r'name="client_key" value="([^"]+)"', phone_page)
+    data = log_data(owner, client_key=keys[0], csrfmiddlewaretoken=token)
+    assert tablet.post("/app/today/log/", data).status_code == 302
+    assert ExerciseLog.objects.count() == 1
+
+
+def test_a_message_after_logging_shows_on_the_cached_page(owner_client, owner):
+    owner_client.get("/app/today/")
+    page = owner_client.post("/app/today/log/", log_data(owner), follow=True).content.decode()
+    assert "Saved. Well done!" in page
+    assert "Saved. Well done!" not in owner_client.get("/app/today/").content.decode()
