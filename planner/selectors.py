@@ -353,7 +353,8 @@ def patient_day_stamp(*, patient: Patient, day: date, now: datetime | None = Non
     It changes whenever the day would look different: another program or status
     (with its dates, pause reason and home start, all saved with `updated_at`), a new
     version, an exercise mastered, a log of that day, a clinic session recorded or
-    passed, an exercise of the library edited, the clinician's contact details. What is
+    passed, an exercise of the library edited, the clinician's contact details, the
+    patient's time zone (the times shown are the patient's). What is
     cached under it needs no invalidation: a stale entry is simply never asked for again.
 
     Plain SQL: the same query built with the ORM costs twenty times more to compile
@@ -411,7 +412,7 @@ def _stamp_sql() -> str:
         "WHERE pr.patient_id = p.id AND s.status = %(planned)s"
     )
     return (
-        "SELECT c.phone, c.title, u.first_name, u.last_name, "
+        "SELECT p.time_zone, c.phone, c.title, u.first_name, u.last_name, "
         f"(SELECT COUNT(*) {programs}), (SELECT MAX(pr.updated_at) {programs}), "
         f"(SELECT MAX(v.id) FROM {table['ProgramVersion']} v "
         f"JOIN {table['Program']} pr ON v.program_id = pr.id WHERE pr.patient_id = p.id), "

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -122,7 +123,7 @@ class TodayApi(PatientApi):
         # queries and no serialising.
         body = patient_day_cached(
             patient=patient,
-            variant="api",
+            variant=f"api:{get_language()}",
             render=lambda day: JSONRenderer().render(
                 self.OutputSerializer(day, context=_context(request, patient)).data
             ),

@@ -252,6 +252,11 @@ def test_the_stamp_changes_with_everything_today_shows(home_patient, clinician, 
     clinician.phone = "+7 000 111-22-33"
     clinician.save()
     changed("the clinician's phone")
+    home_patient.time_zone = "Asia/Vladivostok"
+    home_patient.save()
+    changed("the patient's time zone")
+    home_patient.time_zone = "Europe/Moscow"
+    home_patient.save()
     services.program_pause(program=program, by=clinician.user, reason="Call us.")
     changed("the program paused")
     services.program_resume(program=program, by=clinician.user)
