@@ -14,8 +14,7 @@ from rehab.services import patient_invite_create
 from tests.conftest import make_clinician
 from tests.web.conftest import program_for, sciatica_patient
 
-# serialized_rollback: the catalogues seeded by migrations come back after each test.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "device_scale_factor": 2,
@@ -25,8 +24,24 @@ PHONE = {
 PASSWORD = "slow-and-steady-7"
 
 
+def seed_catalogues() -> None:
+    """What the data migrations seed: a transactional test before this one flushed it."""
+    from exercises.models import MovementTag
+    from exercises.vocabulary import MOVEMENT_TAGS
+    from planner.models import ContraindicationRule
+    from planner.rule_seed import rules_seed
+    from rehab import clinical_catalogue
+    from rehab.models import Comorbidity, Diagnosis, RedFlag
+
+    clinical_catalogue.seed_catalogues(Diagnosis, Comorbidity, RedFlag)
+    for code, description in MOVEMENT_TAGS.items():
+        MovementTag.objects.update_or_create(code=code, defaults={"description": description})
+    rules_seed(ContraindicationRule)
+
+
 @pytest.fixture
 def invitation(live_server) -> tuple[Any, str]:
+    seed_catalogues()
     call_command("load_library", verbosity=0)
     clinician = make_clinician("doctor")
     clinician.phone = "+7 495 000-00-00"
