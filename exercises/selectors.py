@@ -36,3 +36,17 @@ def exercise_illustration_svg(*, exercise: Exercise, phase: str) -> str:
     else:
         title = gettext("%(name)s: end position") % {"name": exercise.name}
     return render_pose_svg(pose, title=title)
+
+
+def exercise_search(
+    *, category: str = "", difficulty: int | None = None, tag: str = ""
+) -> QuerySet[Exercise]:
+    """Active exercises of the library, narrowed by category, difficulty and movement tag."""
+    exercises = exercise_list().filter(is_active=True)
+    if category:
+        exercises = exercises.filter(category=category)
+    if difficulty is not None:
+        exercises = exercises.filter(difficulty=difficulty)
+    if tag:
+        exercises = exercises.filter(movement_tags__code=tag)
+    return exercises.order_by("category", "difficulty", "name", "id")

@@ -262,6 +262,19 @@ def patient_current_program(*, patient: Patient) -> Program | None:
     )
 
 
+def patient_program_exercise(*, patient: Patient, slug: str) -> ProgramExercise | None:
+    """An exercise of the patient's current program (None for any other exercise)."""
+    program = patient_current_program(patient=patient)
+    if program is None:
+        return None
+    return (
+        program_current_version(program=program)
+        .exercises.select_related("exercise")
+        .filter(exercise__slug=slug)
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class TodayItem:
     item: ProgramExercise

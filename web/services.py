@@ -4,13 +4,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from planner.reminders import preferences_of
+from planner.models import ReminderPreferences
+from planner.reminders import preferences_of, reminder_preferences_update
 from rehab.models import Patient
-from rehab.services import INVITE_VALID_FOR, patient_invite_create
+from rehab.services import INVITE_VALID_FOR, patient_invite_accept, patient_invite_create
 
 
 def patient_invite_send(*, patient: Patient, by: Any, base_url: str) -> str:
@@ -35,3 +37,16 @@ def patient_invite_send(*, patient: Patient, by: Any, base_url: str) -> str:
                 recipient_list=[patient.email],
             )
     return link
+
+
+@transaction.atomic
+def patient_sign_up(*, token: str, username: str, password: str, language: str) -> Any:
+    """Accept an invitation (rehab.services.patient_invite_accept) and start the app's settings.
+
+    Reminders start in the language the patient signed up in, and the settings page
+    has a calendar address from the first visit. All or nothing.
+    """
+    user = patient_invite_accept(token=token, username=username, password=password)
+    if not ReminderPreferences.objects.filter(patient=user.patient).exists():
+        reminder_preferences_update(patient=user.patient, language=language)
+    return user

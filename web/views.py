@@ -26,9 +26,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from exercises.models import Exercise
 from exercises.selectors import exercise_illustration_svg
 from planner import reminders, selectors, services
-from planner.models import ReminderPreferences
 from rehab.models import Patient, RedFlag
-from rehab.services import patient_invite_accept, patient_invite_get
+from rehab.services import patient_invite_get
 from web import charts
 from web.forms import (
     ExerciseLogForm,
@@ -37,6 +36,7 @@ from web.forms import (
     SettingsForm,
     SymptomCheckForm,
 )
+from web.services import patient_sign_up
 
 View = Callable[..., HttpResponseBase]
 
@@ -101,20 +101,15 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
     form = InviteAcceptForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            user = patient_invite_accept(
+            user = patient_sign_up(
                 token=token,
                 username=form.cleaned_data["username"],
                 password=form.cleaned_data["password"],
+                language=translation.get_language() or settings.LANGUAGE_CODE,
             )
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            if not ReminderPreferences.objects.filter(patient=patient).exists():
-                # Reminders start in the language the patient signed up in, and the
-                # settings page has a calendar address from the first visit.
-                reminders.reminder_preferences_update(
-                    patient=patient, language=translation.get_language() or "en"
-                )
             login(request, user)
             messages.success(request, _("Welcome! Your account is ready."))
             return redirect("web:today")
@@ -258,22 +253,12 @@ def log_exercise(request: HttpRequest, patient: Patient) -> HttpResponseBase:
     return redirect("web:today")
 
 
-def _program_exercise(patient: Patient, slug: str) -> Any:
-    """The patient's own program exercise with this slug (404 for anyone else's)."""
-    program = selectors.patient_current_program(patient=patient)
-    if program is None:
-        raise Http404
-    version = selectors.program_current_version(program=program)
-    item = version.exercises.select_related("exercise").filter(exercise__slug=slug).first()
-    if item is None:
-        raise Http404
-    return item
-
-
 @require_GET
 @patient_required
 def exercise(request: HttpRequest, patient: Patient, slug: str) -> HttpResponse:
-    item = _program_exercise(patient, slug)
+    item = selectors.patient_program_exercise(patient=patient, slug=slug)
+    if item is None:
+        raise Http404
     return render(request, "web/exercise.html", {"item": item, "exercise": item.exercise})
 
 

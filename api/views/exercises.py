@@ -13,10 +13,9 @@ from rest_framework.views import APIView
 from api.pagination import PAGE_PARAMETERS, page_of, paginated_response
 from api.permissions import IsClinician
 from api.schema import responses
-from api.selectors import exercise_search
 from api.serializers import illustrations
 from exercises.models import Exercise
-from exercises.selectors import exercise_list
+from exercises.selectors import exercise_list, exercise_search
 from exercises.vocabulary import CATEGORIES, STARTING_POSITIONS
 
 
