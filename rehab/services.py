@@ -247,7 +247,8 @@ def patient_invite_get(*, token: str, for_update: bool = False) -> PatientInvite
     """The invitation behind a token, or a ValidationError that says what is wrong with it."""
     invites = PatientInvite.objects.select_related("patient__user")
     if for_update:
-        invites = invites.select_for_update()
+        # Only the invitation's row: PostgreSQL cannot lock the patient's missing user.
+        invites = invites.select_for_update(of=("self",))
     invite = invites.filter(token_hash=_token_hash(token)).first() if token else None
     if invite is None:
         raise ValidationError({"token": _("This invitation link is not valid.")})
