@@ -1,6 +1,6 @@
 """Shared fixtures: an owner clinician, a colleague and an outsider (after healthchecks)."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -8,6 +8,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
+from planner import selectors
+from planner import services as services_planner
+from planner.models import Program
 from rehab import services
 from rehab.models import Clinician, Patient
 
@@ -36,6 +39,27 @@ def make_patient(clinician: Clinician, **overrides: Any) -> Patient:
     }
     values.update(overrides)
     return services.patient_create(**values)
+
+
+def start_program(patient: Patient, by: Any, start: date, *, master: bool) -> Program:
+    """A generated and approved program from `start`; with `master`, every exercise
+    signed off as mastered on that day, so home training has begun."""
+    program = services_planner.program_generate(patient=patient, by=by, start_date=start)
+    program = services_planner.program_approve(program=program, by=by)
+    if master:
+        version = selectors.program_current_version(program=program)
+        for item in selectors.program_exercises(version=version):
+            services_planner.mastery_sign_off(program_exercise=item, by=by, on=start)
+    program.refresh_from_db()
+    return program
+
+
+def program_for(
+    patient: Patient, clinician: Clinician, *, days_ago: int = 3, master: bool = True
+) -> Program:
+    """start_program, begun `days_ago` days before the patient's today."""
+    start = selectors.patient_local_today(patient=patient) - timedelta(days=days_ago)
+    return start_program(patient, clinician.user, start, master=master)
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,7 @@ from planner import selectors, services
 from planner.models import Program, ReviewProposal, SupervisedSession
 from rehab import services as rehab_services
 from rehab.models import Clinician, Patient
-from tests.conftest import PASSWORD, make_clinician, make_patient
+from tests.conftest import PASSWORD, make_clinician, make_patient, start_program
 
 ACTORS = ("anonymous", "other_patient", "owner_patient", "colleague", "clinician", "superuser")
 
@@ -44,16 +44,6 @@ def with_sciatica(clinician: Clinician, first_name: str, **extra: Any) -> Patien
 
 def current_items(program: Program) -> list:
     return selectors.program_exercises(version=selectors.program_current_version(program=program))
-
-
-def start_program(patient: Patient, by: Any, start: date, *, master: bool) -> Program:
-    program = services.program_generate(patient=patient, by=by, start_date=start)
-    program = services.program_approve(program=program, by=by)
-    if master:
-        for item in current_items(program):
-            services.mastery_sign_off(program_exercise=item, by=by, on=start)
-    program.refresh_from_db()
-    return program
 
 
 def log_days(program: Program, first: date, days: int, *, pain: int = 1) -> None:

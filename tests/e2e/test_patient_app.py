@@ -11,8 +11,8 @@ from django.core.management import call_command
 
 from planner.models import ExerciseLog, SessionLog
 from rehab.services import patient_invite_create
-from tests.conftest import make_clinician
-from tests.web.conftest import program_for, sciatica_patient
+from tests.conftest import make_clinician, program_for
+from tests.web.conftest import sciatica_patient
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PHONE = {
@@ -62,6 +62,10 @@ def phone(browser) -> Iterator[Any]:
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
+    # The app keeps fetching in the background (today's pages for offline use): let it
+    # finish before the test database is emptied under the live server.
+    page.wait_for_load_state("networkidle")
+    page.goto("about:blank")
     context.close()
 
 

@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from planner import selectors, services
-from planner.models import Program, SupervisedSession
+from planner.models import SupervisedSession
 from rehab.models import OswestryAssessment, PainAssessment
-from tests.conftest import make_patient
+from tests.conftest import make_patient, program_for
 
 pytestmark = pytest.mark.django_db
 
@@ -33,18 +33,6 @@ def home_patient(clinician):
 
 def today_of(patient) -> date:
     return selectors.patient_local_today(patient=patient)
-
-
-def start_program(patient, clinician, *, days_ago: int, master: bool) -> Program:
-    start = today_of(patient) - timedelta(days=days_ago)
-    program = services.program_generate(patient=patient, by=clinician.user, start_date=start)
-    program = services.program_approve(program=program, by=clinician.user)
-    if master:
-        version = selectors.program_current_version(program=program)
-        for item in selectors.program_exercises(version=version):
-            services.mastery_sign_off(program_exercise=item, by=clinician.user, on=start)
-    program.refresh_from_db()
-    return program
 
 
 def log(patient, day: date, slugs, *, pain: int | None = 2, done: bool = True, key: str) -> None:
@@ -72,7 +60,7 @@ def test_a_draft_is_never_shown_to_the_patient(home_patient, clinician):
 def test_before_mastery_today_shows_the_next_clinic_session_and_what_is_practised(
     home_patient, clinician
 ):
-    program = start_program(home_patient, clinician, days_ago=0, master=False)
+    program = program_for(home_patient, clinician, days_ago=0, master=False)
     day = selectors.patient_today(patient=home_patient)
     assert day.state == "supervised"
     assert day.home == []
@@ -90,7 +78,7 @@ def test_before_mastery_today_shows_the_next_clinic_session_and_what_is_practise
 
 
 def test_at_home_today_lists_the_exercises_in_order_with_todays_logs(home_patient, clinician):
-    start_program(home_patient, clinician, days_ago=10, master=True)
+    program_for(home_patient, clinician, days_ago=10, master=True)
     day = selectors.patient_today(patient=home_patient)
     assert day.state == "home"
     positions = [entry.item.position for entry in day.home]
@@ -109,7 +97,7 @@ def test_at_home_today_lists_the_exercises_in_order_with_todays_logs(home_patien
 def test_today_costs_the_same_few_queries_whatever_the_program(
     home_patient, clinician, django_assert_max_num_queries
 ):
-    start_program(home_patient, clinician, days_ago=10, master=True)
+    program_for(home_patient, clinician, days_ago=10, master=True)
     with django_assert_max_num_queries(6):
         day = selectors.patient_today(patient=home_patient)
         for entry in day.home:
@@ -117,7 +105,7 @@ def test_today_costs_the_same_few_queries_whatever_the_program(
 
 
 def test_a_paused_program_says_why(home_patient, clinician):
-    program = start_program(home_patient, clinician, days_ago=3, master=True)
+    program = program_for(home_patient, clinician, days_ago=3, master=True)
     services.program_pause(program=program, by=clinician.user, reason="Call us about your MRI.")
     day = selectors.patient_today(patient=home_patient)
     assert day.state == "paused" and day.paused_reason == "Call us about your MRI."
@@ -125,7 +113,7 @@ def test_a_paused_program_says_why(home_patient, clinician):
 
 
 def test_the_calendar_marks_done_partial_missed_today_and_upcoming(home_patient, clinician):
-    start_program(home_patient, clinician, days_ago=4, master=True)
+    program_for(home_patient, clinician, days_ago=4, master=True)
     today = today_of(home_patient)
     slugs = [e.item.exercise.slug for e in selectors.patient_today(patient=home_patient).home]
     log(home_patient, today - timedelta(days=3), slugs, key="all")
@@ -144,7 +132,7 @@ def test_the_calendar_marks_done_partial_missed_today_and_upcoming(home_patient,
 
 
 def test_the_calendar_can_be_cut_to_a_range(home_patient, clinician):
-    program = start_program(home_patient, clinician, days_ago=4, master=True)
+    program = program_for(home_patient, clinician, days_ago=4, master=True)
     first = program.start_date + timedelta(days=2)
     days = selectors.patient_calendar(
         patient=home_patient, first=first, last=first + timedelta(days=6)
@@ -159,7 +147,7 @@ def test_the_calendar_can_be_cut_to_a_range(home_patient, clinician):
 
 
 def test_progress_has_pain_by_day_weekly_adherence_and_the_latest_odi(home_patient, clinician):
-    start_program(home_patient, clinician, days_ago=9, master=True)
+    program_for(home_patient, clinician, days_ago=9, master=True)
     today = today_of(home_patient)
     slugs = [e.item.exercise.slug for e in selectors.patient_today(patient=home_patient).home]
     log(home_patient, today - timedelta(days=8), slugs, pain=5, key="a")
@@ -198,7 +186,7 @@ def stamp(patient, **kwargs) -> str:
 def test_the_stamp_is_one_query_and_stays_the_same_while_nothing_changes(
     home_patient, clinician, django_assert_num_queries
 ):
-    start_program(home_patient, clinician, days_ago=3, master=True)
+    program_for(home_patient, clinician, days_ago=3, master=True)
     first = stamp(home_patient)
     with django_assert_num_queries(1):
         assert stamp(home_patient) == first
@@ -208,7 +196,7 @@ def test_the_stamp_changes_with_everything_today_shows(home_patient, clinician, 
     from exercises.models import Exercise
     from planner.engine.types import Dose
 
-    program = start_program(home_patient, clinician, days_ago=3, master=False)
+    program = program_for(home_patient, clinician, days_ago=3, master=False)
     seen = {stamp(home_patient)}
 
     def changed(what: str) -> None:
@@ -267,11 +255,11 @@ def test_the_stamp_changes_with_everything_today_shows(home_patient, clinician, 
 
 
 def test_another_patients_changes_leave_the_stamp_alone(home_patient, clinician):
-    start_program(home_patient, clinician, days_ago=3, master=True)
+    program_for(home_patient, clinician, days_ago=3, master=True)
     before = stamp(home_patient)
     other = make_patient(clinician, first_name="Other")
     from rehab import services as rehab_services
 
     rehab_services.patient_diagnosis_add(patient=other, code="sciatica", side="left", stage="acute")
-    start_program(other, clinician, days_ago=3, master=True)
+    program_for(other, clinician, days_ago=3, master=True)
     assert stamp(home_patient) == before

@@ -1,17 +1,14 @@
 """Patients with logins and programs at each stage, for the patient app's tests."""
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from planner import selectors, services
-from planner.models import Program
 from rehab import services as rehab_services
 from rehab.models import Patient
-from tests.conftest import PASSWORD, make_patient
+from tests.conftest import PASSWORD, make_patient, program_for
 
 
 @pytest.fixture
@@ -33,18 +30,6 @@ def sciatica_patient(clinician, username: str, **overrides: Any) -> Patient:
     )
     with_login(patient, username)
     return patient
-
-
-def program_for(patient: Patient, clinician, *, days_ago: int = 3, master: bool = True) -> Program:
-    start = selectors.patient_local_today(patient=patient) - timedelta(days=days_ago)
-    program = services.program_generate(patient=patient, by=clinician.user, start_date=start)
-    program = services.program_approve(program=program, by=clinician.user)
-    if master:
-        version = selectors.program_current_version(program=program)
-        for item in selectors.program_exercises(version=version):
-            services.mastery_sign_off(program_exercise=item, by=clinician.user, on=start)
-    program.refresh_from_db()
-    return program
 
 
 @pytest.fixture
