@@ -138,7 +138,10 @@ class SymptomCheckForm(forms.Form):
         ("recent_trauma", _("A fall or an accident since your last visit")),
         (
             "vascular_claudication",
-            _("Cramping pain in a calf when walking that stops within minutes of standing still"),
+            _(
+                "New or worsening cramping pain in a calf when walking, which stops within "
+                "minutes of standing still"
+            ),
         ),
     )
 

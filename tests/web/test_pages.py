@@ -249,3 +249,18 @@ def test_the_pause_reason_is_written_in_the_patients_language(owner_client, owne
     reason = Program.objects.get(patient=owner).paused_reason
     assert reason.startswith("Программа приостановлена, потому что вы сообщили: температура.")
     assert reason in owner_client.get("/app/today/").content.decode()
+
+
+def test_an_uploaded_picture_or_video_takes_precedence_over_the_drawing(
+    owner_client, owner, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    item = selectors.patient_today(patient=owner).home[0].item
+    exercise = Exercise.objects.get(pk=item.exercise_id)
+    exercise.image = SimpleUploadedFile("bridge.png", b"\x89PNG\r\n\x1a\n", "image/png")
+    exercise.save()
+    page = owner_client.get(f"/app/exercises/{exercise.slug}/").content.decode()
+    assert exercise.image.url in page
+    assert f"/app/exercises/{exercise.slug}/start.svg" not in page
