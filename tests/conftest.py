@@ -62,6 +62,29 @@ def program_for(
     return start_program(patient, clinician.user, start, master=master)
 
 
+def log_home_days(
+    program: Program, first: date, days: int, *, pain: int = 1, difficulty: str = "easy"
+) -> None:
+    """Every home exercise of `days` days from `first` done in full, as the phone sends it."""
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        entries = [
+            services_planner.LogEntry(
+                item.exercise.slug,
+                done=True,
+                sets_done=item.sets,
+                reps_done=item.reps,
+                pain_during=pain,
+                pain_after=pain,
+                difficulty=difficulty,
+            )
+            for item in selectors.home_session_exercises(program=program, day=day)
+        ]
+        services_planner.session_log_record(
+            patient=program.patient, day=day, client_key=f"seed-{program.pk}-{day}", entries=entries
+        )
+
+
 @pytest.fixture(autouse=True)
 def empty_cache() -> None:
     """Each test starts with an empty cache (rendered days are kept there)."""

@@ -22,7 +22,13 @@ from planner import selectors, services
 from planner.models import Program, ReviewProposal, SupervisedSession
 from rehab import services as rehab_services
 from rehab.models import Clinician, Patient
-from tests.conftest import PASSWORD, make_clinician, make_patient, start_program
+from tests.conftest import (
+    PASSWORD,
+    log_home_days,
+    make_clinician,
+    make_patient,
+    start_program,
+)
 
 ACTORS = ("anonymous", "other_patient", "owner_patient", "colleague", "clinician", "superuser")
 
@@ -47,23 +53,7 @@ def current_items(program: Program) -> list:
 
 
 def log_days(program: Program, first: date, days: int, *, pain: int = 1) -> None:
-    for offset in range(days):
-        day = first + timedelta(days=offset)
-        entries = [
-            services.LogEntry(
-                item.exercise.slug,
-                done=True,
-                sets_done=item.sets,
-                reps_done=item.reps,
-                pain_during=pain,
-                pain_after=pain,
-                difficulty="easy",
-            )
-            for item in selectors.home_session_exercises(program=program, day=day)
-        ]
-        services.session_log_record(
-            patient=program.patient, day=day, client_key=f"seed-{program.pk}-{day}", entries=entries
-        )
+    log_home_days(program, first, days, pain=pain)
 
 
 def at_home_with_review(patient: Patient, by: Any, today: date) -> tuple[Program, ReviewProposal]:

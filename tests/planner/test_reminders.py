@@ -34,7 +34,7 @@ from planner.models import (
 )
 from planner.push import TransientDeliveryError
 from rehab import services as rehab_services
-from tests.conftest import PASSWORD, make_patient
+from tests.conftest import PASSWORD, make_patient, start_program
 
 pytestmark = pytest.mark.django_db
 ZONE = "Europe/Moscow"
@@ -57,14 +57,7 @@ def make_program(clinician, *, name: str = "Vera", mastered: bool = True, start=
     rehab_services.patient_diagnosis_add(
         patient=patient, code="osteochondrosis", side="bilateral", stage="chronic"
     )
-    program = services.program_generate(patient=patient, by=clinician.user, start_date=start)
-    services.program_approve(program=program, by=clinician.user)
-    if mastered:
-        version = selectors.program_current_version(program=program)
-        for item in selectors.program_exercises(version=version):
-            services.mastery_sign_off(program_exercise=item, by=clinician.user, on=start)
-    program.refresh_from_db()
-    return program
+    return start_program(patient, clinician.user, start, master=mastered)
 
 
 @pytest.fixture

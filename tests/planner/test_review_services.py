@@ -12,7 +12,7 @@ from django.utils import timezone
 from planner import selectors, services
 from planner.models import Program, ReviewProposal
 from rehab import services as rehab_services
-from tests.conftest import make_patient
+from tests.conftest import log_home_days, make_patient
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -51,23 +51,7 @@ def current_items(program: Program):
 def log_week(
     program: Program, *, pain: int = 1, difficulty: str = "easy", days: int = 7, week=WEEK
 ) -> None:
-    for offset in range(days):
-        day = week + timedelta(days=offset)
-        entries = [
-            services.LogEntry(
-                item.exercise.slug,
-                done=True,
-                sets_done=item.sets,
-                reps_done=item.reps,
-                pain_during=pain,
-                pain_after=pain,
-                difficulty=difficulty,
-            )
-            for item in selectors.home_session_exercises(program=program, day=day)
-        ]
-        services.session_log_record(
-            patient=program.patient, day=day, client_key=f"{program.pk}-{day}", entries=entries
-        )
+    log_home_days(program, week, days, pain=pain, difficulty=difficulty)
 
 
 def row_counts() -> dict[str, int]:
