@@ -60,6 +60,6 @@ def patient_visible_to(*, user: Any) -> QuerySet[Patient]:
     return Patient.objects.filter(clinician=clinician)
 
 
-def red_flag_list(*, codes: Collection[str]) -> list[RedFlag]:
-    """The catalogue rows of these red flag codes (unknown codes are left out)."""
-    return list(RedFlag.objects.filter(code__in=codes).order_by("code"))
+def red_flags_need_care_today(*, codes: Collection[str]) -> bool:
+    """Whether any of these red flags is a cauda equina sign: the patient must be seen today."""
+    return RedFlag.objects.filter(code__in=codes, same_day=True).exists()

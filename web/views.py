@@ -26,7 +26,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from exercises.models import Exercise
 from exercises.selectors import exercise_illustration_svg
 from planner import reminders, selectors, services
-from rehab.models import Patient, RedFlag
+from rehab.models import Patient
+from rehab.selectors import red_flags_need_care_today
 from rehab.services import patient_invite_get
 from web import charts
 from web.forms import (
@@ -335,7 +336,7 @@ def symptoms(request: HttpRequest, patient: Patient) -> HttpResponse:
         services.symptom_red_flag_report(
             patient=patient, codes=codes, note=form.cleaned_data["note"]
         )
-        same_day = RedFlag.objects.filter(code__in=codes, same_day=True).exists()
+        same_day = red_flags_need_care_today(codes=codes)
         return render(
             request,
             "web/symptoms_urgent.html",

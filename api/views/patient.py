@@ -53,7 +53,7 @@ from planner.selectors import (
 )
 from planner.services import LogEntry, session_log_record, symptom_red_flag_report
 from rehab.models import Patient
-from rehab.selectors import red_flag_list
+from rehab.selectors import red_flags_need_care_today
 
 # The calendar returns at most this many days at once.
 MAX_CALENDAR_DAYS = 92
@@ -384,7 +384,7 @@ class SymptomReportCreateApi(PatientApi):
         raised = symptom_red_flag_report(
             patient=patient, codes=codes, note=body.validated_data["note"]
         )
-        same_day = any(flag.same_day for flag in red_flag_list(codes=codes))
+        same_day = red_flags_need_care_today(codes=codes)
         data = {
             "codes": codes,
             "raised": raised,
