@@ -1,7 +1,7 @@
 """Controlled vocabularies of the exercise library.
 
-MOVEMENT_TAGS is CLINICAL.md's table word for word: the contraindication
-rules act on these slugs, so they are a contract.
+MOVEMENT_TAGS is CLINICAL.md's tag table word for word (only the first letter is
+capitalised): the contraindication rules act on these slugs, so they are a contract.
 """
 
 from typing import Final
@@ -19,11 +19,24 @@ MOVEMENT_TAGS: Final[dict[str, str]] = {
     "spinal_rotation": "Twisting the trunk",
     "axial_load": "Compressive load through the spine (carrying, weights overhead)",
     "hip_abduction_standing": "Moving the straight leg out to the side from standing",
-    "breath_hold": "Isometric effort where people tend to hold their breath (Valsalva)",
-    "head_down": "Head below the heart",
+    "breath_hold": (
+        "Effort where people tend to hold their breath (Valsalva): planks, wall sits, "
+        "held curl-ups, heavy pushes"
+    ),
+    "isometric_hold": (
+        "An effort held still (bracing, bridge or plank hold, wall sit), as opposed to a "
+        "passive stretch hold"
+    ),
+    "head_down": (
+        "Head below the heart, or brought down to knee level or lower "
+        "(deep forward bends, child's pose)"
+    ),
     "high_impact": "Jumping, running, landing",
-    "balance_unsupported": "Balance work with no hand support",
-    "prolonged_standing": "Standing still for minutes",
+    "balance_unsupported": (
+        "Balance work with no hand support, including sitting or standing on an unstable "
+        "surface (exercise ball, cushion)"
+    ),
+    "prolonged_standing": "Standing still for 60 s or more in one go (static stances count)",
     "neural_mobilization": "Sciatic nerve gliding/flossing",
     "aerobic": "Walking, cycling: continuous low-intensity effort",
 }

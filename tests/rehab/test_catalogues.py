@@ -52,6 +52,7 @@ CLINICAL_RED_FLAGS = {
     "vascular_claudication",
 }
 CLINICAL_TAGS = {
+    "isometric_hold",
     "supine",
     "prone",
     "side_lying",
