@@ -97,6 +97,16 @@ def _compose(kind: str, context: dict[str, Any], reminder: Reminder) -> Message:
             % {"patient": patient, "pain": context.get("pain", ""), "day": reminder.for_date},
             f"/admin/rehab/patient/{reminder.patient_id}/change/",
         )
+    if kind == ReminderKind.ALERT_PAIN_RISING:
+        return Message(
+            _("Pain rising for %(patient)s") % {"patient": patient},
+            _(
+                "%(patient)s's weekly pain is 2 points or more over their baseline: %(reason)s "
+                "The review stepped back; please look at the program."
+            )
+            % {"patient": patient, "reason": context.get("reason", "")},
+            f"/admin/rehab/patient/{reminder.patient_id}/change/",
+        )
     if kind == ReminderKind.ALERT_MISSED_THREE_DAYS:
         return Message(
             _("%(patient)s missed 3 days") % {"patient": patient},

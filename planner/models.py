@@ -58,7 +58,15 @@ class ContraindicationRule(models.Model):
     caution_action = models.CharField(
         max_length=20, choices=list(CAUTION_ACTIONS.items()), default="easier_variant"
     )
+    low_fitness_caution_action = models.CharField(
+        max_length=20, choices=list(CAUTION_ACTIONS.items()), default="supervised_only"
+    )
     max_hold_s = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_hold_tags = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The hold cap acts on exercises with these tags; empty: on every hold.",
+    )
     max_rpe = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
@@ -72,6 +80,10 @@ class ContraindicationRule(models.Model):
             models.CheckConstraint(
                 condition=models.Q(caution_action__in=list(CAUTION_ACTIONS)),
                 name="rule_caution_action_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(low_fitness_caution_action__in=list(CAUTION_ACTIONS)),
+                name="rule_low_fitness_caution_action_valid",
             ),
         ]
 
@@ -92,7 +104,13 @@ class ContraindicationRule(models.Model):
             "any_diagnosis_in_stages": (set(STAGES), "stage"),
         }
         tags = set(MovementTag.objects.values_list("code", flat=True))
-        for name in ("block_tags", "caution_tags", "low_fitness_caution_tags", "adds_without_tags"):
+        for name in (
+            "block_tags",
+            "caution_tags",
+            "low_fitness_caution_tags",
+            "adds_without_tags",
+            "max_hold_tags",
+        ):
             vocabularies[name] = (tags, "movement tag")
         errors: dict[str, str] = {}
         for name, (valid, what) in vocabularies.items():
@@ -261,6 +279,9 @@ class ProgramExercise(models.Model):
         default=False, help_text="A rule keeps this exercise at the clinic even when mastered."
     )
     explanation = models.JSONField(default=list, blank=True, help_text="[{rule, text}, ...]")
+    # The dose the weekly reviews grow, with one decimal ({"reps": 5.5, ...}); the fields above
+    # are what the patient is shown. Empty: exactly the shown dose.
+    exact_dose = models.JSONField(default=dict, blank=True)
     mastered_on = models.DateField(null=True, blank=True)
     mastered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -468,6 +489,8 @@ class ReviewProposal(models.Model):
     )
     pause_progression = models.BooleanField(default=False)
     reasons = models.JSONField(default=list, blank=True)
+    # Creeping pain (a weekly median 2 points over baseline) alerts even below 6.
+    alert_reasons = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -505,6 +528,7 @@ class ReviewItem(models.Model):
         "exercises.Exercise", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reasons = models.JSONField(default=list, blank=True)
+    exact_dose = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["proposal", "program_exercise__position"]
@@ -525,6 +549,7 @@ class ReminderKind(models.TextChoices):
     ALERT_RED_FLAG = "alert_red_flag", "Alert: red flag reported"
     ALERT_PAIN = "alert_pain", "Alert: pain of 6 or more"
     ALERT_MISSED_THREE_DAYS = "alert_missed_three_days", "Alert: 3 missed days"
+    ALERT_PAIN_RISING = "alert_pain_rising", "Alert: pain rising over baseline"
     WEEKLY_DIGEST = "weekly_digest", "Weekly digest of reviews"
 
 
@@ -539,6 +564,7 @@ ALERT_KINDS = (
     ReminderKind.ALERT_RED_FLAG,
     ReminderKind.ALERT_PAIN,
     ReminderKind.ALERT_MISSED_THREE_DAYS,
+    ReminderKind.ALERT_PAIN_RISING,
 )
 
 

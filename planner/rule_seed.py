@@ -20,7 +20,9 @@ def rule_row_values(rule: Rule) -> dict[str, Any]:
         "caution_tags": sorted(rule.caution_tags),
         "low_fitness_caution_tags": sorted(rule.low_fitness_caution_tags),
         "caution_action": rule.caution_action,
+        "low_fitness_caution_action": rule.low_fitness_caution_action,
         "max_hold_s": rule.max_hold_s,
+        "max_hold_tags": sorted(rule.max_hold_tags),
         "max_rpe": rule.max_rpe,
         "adds_exercise": rule.adds_exercise or "",
         "adds_category": rule.adds_category or "",
@@ -29,6 +31,11 @@ def rule_row_values(rule: Rule) -> dict[str, Any]:
 
 
 def rules_seed(rule_model: Any) -> None:
-    """Create missing default rules; rows the clinic has edited are left as they are."""
+    """Create missing default rules; rows the clinic has edited are left as they are.
+
+    Migrations call this with their historical model: only the fields it has are written.
+    """
+    names = {field.name for field in rule_model._meta.get_fields()}
     for rule in DEFAULT_RULES:
-        rule_model.objects.get_or_create(rule_id=rule.id, defaults=rule_row_values(rule))
+        values = {k: v for k, v in rule_row_values(rule).items() if k in names}
+        rule_model.objects.get_or_create(rule_id=rule.id, defaults=values)

@@ -17,11 +17,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from exercises.models import Exercise
-from planner.engine.generate import generate_plan
+from planner.engine.dose import ExactDose
+from planner.engine.generate import StartingForm, generate_plan
 from planner.engine.review import ExerciseLog as ReviewLog
-from planner.engine.review import ExerciseUnderReview, review_week
+from planner.engine.review import ExerciseUnderReview, Proposal, baseline_pain, review_week
 from planner.engine.serialize import dose_text
-from planner.engine.types import Dose, Plan, Reason
+from planner.engine.types import Dose, Exclusion, Plan, Reason
 from planner.models import (
     OPEN_STATUSES,
     ExerciseLog,
@@ -42,10 +43,12 @@ from planner.models import (
     SupervisedStatus,
 )
 from planner.reminders import clinician_alert, preferences_of
+from planner.safety import Rules, enforce, findings_for, row_findings, rules_on
 from planner.selectors import (
     engine_catalogue,
     engine_rules,
     home_session_exercises,
+    patient_local_today,
     patient_profile,
     patient_profiles,
     program_current_version,
@@ -294,10 +297,24 @@ def program_approve(*, program: Program, by: Any) -> Program:
     """Draft to active: the clinician signs the program and its schedule is laid out."""
     program = _program_in(program, [ProgramStatus.DRAFT], "approved")
     version = program_current_version(program=program)
-    if not version.exercises.exists():
+    rows = program_exercises(version=version)
+    if not rows:
         raise ValidationError({"exercises": "A program needs at least one exercise."})
     if version.plan_status == "blocked":
         raise ValidationError({"status": "A blocked plan cannot be approved."})
+    # The draft may be days old: it is signed against the rules in force when it starts.
+    day = max(program.start_date, patient_local_today(patient=program.patient))
+    problems = findings_for(rules_on(patient=program.patient, day=day), rows)
+    if problems:
+        raise ValidationError(
+            {
+                "status": [
+                    f"Not approved: on {day} the rules in force do not allow this draft."
+                    " Generate it again or edit it.",
+                    *(f"[{f.rule}] {f.slug + ': ' if f.slug else ''}{f.text}" for f in problems),
+                ]
+            }
+        )
     program.status = ProgramStatus.ACTIVE
     program.approved_by = by
     program.approved_at = timezone.now()
@@ -318,12 +335,101 @@ def program_pause(*, program: Program, by: Any, reason: str) -> Program:
 
 
 @transaction.atomic
-def program_resume(*, program: Program, by: Any) -> Program:
+def program_resume(*, program: Program, by: Any, on: date | None = None) -> Program:
+    """Back to active once the red flags are resolved; the program is re-checked against the
+    rules in force on the day it resumes (a pregnancy may have advanced meanwhile)."""
     program = _program_in(program, [ProgramStatus.PAUSED], "resumed")
+    day = on or patient_local_today(patient=program.patient)
+    flags = sorted(
+        PatientRedFlag.objects.filter(
+            patient=program.patient, status=PatientRedFlag.Status.ACTIVE
+        ).values_list("red_flag__name", flat=True)
+    )
+    if flags:
+        raise ValidationError(
+            {
+                "status": "A program cannot resume while a red flag is active: "
+                f"{', '.join(flags)}. Resolve it in the patient's record first."
+            }
+        )
     program.status = ProgramStatus.ACTIVE
     program.paused_reason = ""
     program.save(update_fields=["status", "paused_reason", "updated_at"])
+    program_recheck(program=program, by=by, on=day)
     return program
+
+
+@transaction.atomic
+def program_recheck(
+    *, program: Program, by: Any = None, on: date | None = None
+) -> ProgramVersion | None:
+    """Re-check the program against the rules in force on `on` (by default the patient's
+    today) and, when they no longer allow something, make the version that they allow:
+    an exercise now blocked gives way to its allowed easier variant (supervised first) or is
+    paused, doses come within the caps. None when nothing needed to change.
+
+    Run on resume and every day for every running program (CLINICAL.md: gestational weeks
+    advance, an age band changes on a birthday, a comorbidity counts from when recorded).
+    """
+    program = Program.objects.select_related("patient").get(pk=program.pk)
+    if program.status not in (ProgramStatus.ACTIVE, ProgramStatus.PAUSED):
+        return None
+    day = on or patient_local_today(patient=program.patient)
+    current = program_current_version(program=program)
+    if not row_findings(
+        rules_on(patient=program.patient, day=day), program_exercises(version=current)
+    ):
+        return None
+    author = by or program.approved_by or program.created_by
+    return _new_version(
+        program=program,
+        by=author,
+        note=f"Re-checked against the rules in force on {day}.",
+        changes=(),
+        on=day,
+    )
+
+
+def programs_recheck_due(*, now: datetime | None = None) -> dict[int, str]:
+    """`program_recheck` for every running program on its patient's own date; one program's
+    failure is recorded and the rest go on. Returns program id -> what happened."""
+    moment = now or timezone.now()
+    report: dict[int, str] = {}
+    programs = Program.objects.filter(
+        status__in=(ProgramStatus.ACTIVE, ProgramStatus.PAUSED)
+    ).select_related("patient")
+    for program in programs:
+        day = timezone.localtime(moment, ZoneInfo(program.patient.time_zone)).date()
+        try:
+            version = program_recheck(program=program, on=day)
+        except (ValidationError, ProgramVersion.DoesNotExist) as error:
+            report[program.pk] = f"failed: {error}"
+            continue
+        if version is not None:
+            report[program.pk] = f"version {version.number}"
+    return report
+
+
+@transaction.atomic
+def red_flags_pause_programs(*, patient: Patient, by: Any, reason: str = "") -> list[Program]:
+    """A red flag recorded by a clinician stops home training at once (CLINICAL.md): every
+    active program of the patient is paused, with the flags as the reason."""
+    flags = sorted(
+        PatientRedFlag.objects.filter(
+            patient=patient, status=PatientRedFlag.Status.ACTIVE
+        ).values_list("red_flag__name", flat=True)
+    )
+    if not flags:
+        return []
+    with translation.override(preferences_of(patient).language):
+        text = reason or _(
+            "Paused by your clinic because of: %(symptoms)s. Do not restart the exercises "
+            "until your clinic has seen you."
+        ) % {"symptoms": ", ".join(_(name) for name in flags)}
+    paused = []
+    for program in Program.objects.filter(patient=patient, status=ProgramStatus.ACTIVE):
+        paused.append(program_pause(program=program, by=by, reason=text))
+    return paused
 
 
 @transaction.atomic
@@ -349,6 +455,7 @@ class ExerciseChange:
     dose: Dose | None = None
     replace_with: Exercise | None = None
     state: str | None = None
+    exact: ExactDose | None = None  # a review's exact dose behind `dose` (one decimal)
 
 
 def dose_problems(exercise: Exercise, dose: Dose, field: str) -> dict[str, str]:
@@ -380,16 +487,39 @@ def dose_problems(exercise: Exercise, dose: Dose, field: str) -> dict[str, str]:
 
 @transaction.atomic
 def program_revise(
-    *, program: Program, by: Any, note: str, changes: Sequence[ExerciseChange]
+    *,
+    program: Program,
+    by: Any,
+    note: str,
+    changes: Sequence[ExerciseChange],
+    on: date | None = None,
 ) -> ProgramVersion:
-    """A new version: the current one with `changes` applied, and a readable diff."""
-    program = Program.objects.select_for_update().get(pk=program.pk)
+    """A new version: the current one with `changes` applied, and a readable diff.
+
+    The new version is checked against the rules in force on `on` (the day it takes effect,
+    by default the patient's today): a change the rules block is held back, and the diff
+    says what and why.
+    """
+    if not changes:
+        raise ValidationError({"changes": "Nothing to change."})
+    return _new_version(program=program, by=by, note=note, changes=changes, on=on)
+
+
+def _new_version(
+    *,
+    program: Program,
+    by: Any,
+    note: str,
+    changes: Sequence[ExerciseChange],
+    on: date | None,
+) -> ProgramVersion:
+    program = Program.objects.select_for_update().select_related("patient").get(pk=program.pk)
     if program.status == ProgramStatus.COMPLETED:
         raise ValidationError({"status": "A completed program cannot change."})
     if not note.strip():
         raise ValidationError({"note": "Say why the program changes."})
-    if not changes:
-        raise ValidationError({"changes": "Nothing to change."})
+    day = on or patient_local_today(patient=program.patient)
+    rules = rules_on(patient=program.patient, day=day)
     current = program_current_version(program=program)
     items = {item.pk: item for item in program_exercises(version=current)}
     errors: dict[str, str] = {}
@@ -445,12 +575,14 @@ def program_revise(
             state=item.state,
             supervised_only=item.supervised_only,
             explanation=item.explanation,
+            exact_dose=item.exact_dose,
             mastered_on=item.mastered_on,
             mastered_by=item.mastered_by,
         )
         if wanted is not None:
-            diff.extend(_apply(row, item, wanted, note))
+            diff.extend(_apply(row, item, wanted, note, rules))
         rows.append(row)
+    diff.extend(enforce(rules, rows, before={item.position: item for item in items.values()}))
     ProgramExercise.objects.bulk_create(rows)
     version.diff = "\n".join(diff)
     version.save(update_fields=["diff"])
@@ -458,7 +590,7 @@ def program_revise(
 
 
 def _apply(
-    row: ProgramExercise, old: ProgramExercise, change: ExerciseChange, note: str
+    row: ProgramExercise, old: ProgramExercise, change: ExerciseChange, note: str, rules: Rules
 ) -> list[str]:
     lines: list[str] = []
     if change.replace_with is not None:
@@ -471,20 +603,32 @@ def _apply(
     if change.dose is not None:
         row.sets, row.reps = change.dose.sets, change.dose.reps
         row.hold_s, row.duration_s = change.dose.hold_s, change.dose.duration_s
+        row.exact_dose = _exact_json(change.exact, change.dose) if change.exact else {}
         before = dose_text(old.sets, old.reps, old.hold_s, old.duration_s)
         lines.append(f"~ {row.exercise.name}: {before} -> {row.dose_text}")
     elif change.replace_with is not None:
-        default = Dose(
-            change.replace_with.default_sets,
-            change.replace_with.default_reps,
-            change.replace_with.default_hold_s,
-            change.replace_with.default_duration_s,
-        )
+        # The patient's own starting dose with the cautions in force, as in a new plan (not
+        # the library's default); a form the rules refuse is held back by `enforce`.
+        form = rules.starting_form(change.replace_with.slug)
+        if isinstance(form, StartingForm):
+            dose = form.dose
+            row.supervised_only = form.supervised_only
+            row.explanation = [
+                *row.explanation,
+                *({"rule": r.rule, "text": r.text} for r in form.why),
+            ]
+        else:
+            dose = Dose(
+                change.replace_with.default_sets,
+                change.replace_with.default_reps,
+                change.replace_with.default_hold_s,
+                change.replace_with.default_duration_s,
+            )
         row.sets, row.reps, row.hold_s, row.duration_s = (
-            default.sets,
-            default.reps,
-            default.hold_s,
-            default.duration_s,
+            dose.sets,
+            dose.reps,
+            dose.hold_s,
+            dose.duration_s,
         )
     if change.state is not None and change.state != old.state:
         row.state = change.state
@@ -520,7 +664,11 @@ def mastery_sign_off(
     """The specialist confirms the patient does the exercise correctly and alone."""
     day = on or timezone.localdate()
     item = ProgramExercise.objects.select_related("version__program").get(pk=program_exercise.pk)
-    program = Program.objects.select_for_update().get(pk=item.version.program_id)
+    program = (
+        Program.objects.select_for_update()
+        .select_related("patient")
+        .get(pk=item.version.program_id)
+    )
     current = program_current_version(program=program)
     if item.version_id != current.pk:
         raise ValidationError(
@@ -530,6 +678,17 @@ def mastery_sign_off(
         raise ValidationError({"status": "Mastery is signed off on an active program."})
     if item.state != ExerciseState.SUPERVISED:
         raise ValidationError({"program_exercise": f"{item} is not waiting for mastery."})
+    # Mastered, it goes home: only if the rules in force on that day allow it there.
+    problems = row_findings(rules_on(patient=program.patient, day=day), [item])
+    if problems:
+        raise ValidationError(
+            {
+                "program_exercise": [
+                    f"{item.exercise.name} cannot go home on {day}; re-check the program.",
+                    *(f"[{f.rule}] {f.text}" for f in problems),
+                ]
+            }
+        )
     item.state = ExerciseState.MASTERED
     item.mastered_on = day
     item.mastered_by = by
@@ -550,11 +709,18 @@ class SupervisedEntry:
 
 @transaction.atomic
 def supervised_session_record(
-    *, session: SupervisedSession, by: Any, entries: Sequence[SupervisedEntry], note: str = ""
+    *,
+    session: SupervisedSession,
+    by: Any,
+    entries: Sequence[SupervisedEntry],
+    note: str = "",
+    today: date | None = None,
 ) -> SupervisedSession:
     """Record a clinic session: technique, dose adjustments, easier swaps, mastery sign-offs."""
     session = (
-        SupervisedSession.objects.select_for_update().select_related("program").get(pk=session.pk)
+        SupervisedSession.objects.select_for_update()
+        .select_related("program__patient")
+        .get(pk=session.pk)
     )
     program = session.program
     if program.status != ProgramStatus.ACTIVE:
@@ -609,7 +775,7 @@ def supervised_session_record(
     session.note = note
     session.save(update_fields=["status", "recorded_by", "recorded_at", "note"])
 
-    day = timezone.localdate()
+    day = today or timezone.localdate(timezone=ZoneInfo(program.patient.time_zone))
     for entry in entries:
         if entry.mastered:
             mastery_sign_off(program_exercise=items[entry.program_exercise_id], by=by, on=day)
@@ -676,7 +842,12 @@ def _check_log_entry(entry: LogEntry, field: str) -> dict[str, str]:
 
 @transaction.atomic
 def session_log_record(
-    *, patient: Patient, day: date, client_key: str, entries: Sequence[LogEntry]
+    *,
+    patient: Patient,
+    day: date,
+    client_key: str,
+    entries: Sequence[LogEntry],
+    today: date | None = None,
 ) -> tuple[SessionLog, bool]:
     """Store what the patient did on a day. Resending the same key returns the stored log.
 
@@ -703,7 +874,7 @@ def session_log_record(
                 % {"day": day, "start": program.start_date, "end": program.end_date}
             }
         )
-    if day > timezone.localdate(timezone=ZoneInfo(patient.time_zone)):
+    if day > (today or timezone.localdate(timezone=ZoneInfo(patient.time_zone))):
         raise ValidationError({"day": _("A day in the future cannot be logged.")})
     if not entries:
         raise ValidationError({"entries": _("Log at least one exercise.")})
@@ -818,23 +989,57 @@ def symptom_red_flag_report(*, patient: Patient, codes: Sequence[str], note: str
 # -- Weekly review ------------------------------------------------------------------------------
 
 
-def _baseline_pain(program: Program) -> int:
-    """Pain at the start: the last clinic score before the program, else the first logged."""
-    clinic = (
-        PainAssessment.objects.filter(patient=program.patient, assessed_on__lte=program.start_date)
-        .order_by("-assessed_on", "-id")
-        .values_list("score", flat=True)
-        .first()
+def _baseline_pains(program: Program) -> tuple[int | None, int | None]:
+    """(pain during, pain after) at the start, like compared with like (CLINICAL.md): the
+    median of the first week at home, else the clinic's last score before the program."""
+    first = program.home_started_on
+    during: int | None = None
+    after: int | None = None
+    if first is not None:
+        logs = [
+            ReviewLog(day, done, pain_during, pain_after, None)
+            for day, done, pain_during, pain_after in ExerciseLog.objects.filter(
+                home_session__program=program,
+                home_session__day__range=(first, first + timedelta(days=6)),
+            ).values_list("home_session__day", "done", "pain_during", "pain_after")
+        ]
+        during, after = baseline_pain(logs, first_home_day=first)
+    if during is None or after is None:
+        clinic = (
+            PainAssessment.objects.filter(
+                patient=program.patient, assessed_on__lte=program.start_date
+            )
+            .order_by("-assessed_on", "-id")
+            .values_list("score", flat=True)
+            .first()
+        )
+        if clinic is not None:
+            during = int(clinic) if during is None else during
+            after = int(clinic) if after is None else after
+    return during, after
+
+
+def _exact_of(item: ProgramExercise) -> ExactDose | None:
+    stored = item.exact_dose or {}
+    if not stored:
+        return None
+    return ExactDose(
+        float(stored.get("sets", item.sets)),
+        float(stored.get("reps", item.reps)),
+        float(stored.get("hold_s", item.hold_s)),
+        float(stored.get("duration_s", item.duration_s)),
     )
-    if clinic is not None:
-        return int(clinic)
-    logged = (
-        ExerciseLog.objects.filter(home_session__program=program, pain_during__isnull=False)
-        .order_by("home_session__day", "id")
-        .values_list("pain_during", flat=True)
-        .first()
-    )
-    return int(logged) if logged is not None else 0
+
+
+def _exact_json(exact: ExactDose, shown: Dose) -> dict[str, float]:
+    """Only what differs from the shown dose is kept."""
+    values = {
+        "sets": exact.sets,
+        "reps": exact.reps,
+        "hold_s": exact.hold_s,
+        "duration_s": exact.duration_s,
+    }
+    return {k: v for k, v in values.items() if v != float(getattr(shown, k))}
 
 
 def review_inputs(
@@ -865,7 +1070,7 @@ def review_inputs(
         ex.harder_variant_id: ex.slug
         for ex in Exercise.objects.filter(harder_variant__in=[i.exercise_id for i in items])
     }
-    baseline = _baseline_pain(program)
+    baseline_during, baseline_after = _baseline_pains(program)
     under_review = []
     for item in items:
         exercise = item.exercise
@@ -908,14 +1113,69 @@ def review_inputs(
                     )
                     for row in sorted(logs.get(exercise.pk, []), key=lambda r: r.home_session.day)
                 ),
-                baseline_pain=baseline,
+                baseline_pain_during=baseline_during,
+                baseline_pain_after=baseline_after,
+                exact=_exact_of(item),
             )
         )
     return under_review, {item.exercise.slug: item for item in items}
 
 
+def _proposals_within_rules(
+    proposals: Sequence[Proposal], items: dict[str, ProgramExercise], rules: Rules
+) -> list[Proposal]:
+    """The review's proposals with every one the rules in force refuse held back, saying why.
+
+    A variant is checked in the form it would start in (the patient's starting dose with the
+    cautions in force); a dose in the dose the caps allow.
+    """
+    kept: list[Proposal] = []
+    for proposal in proposals:
+        item = items[proposal.slug]
+        if proposal.new_exercise:
+            form = rules.starting_form(proposal.new_exercise)
+            if isinstance(form, Exclusion):
+                kept.append(_held_back(proposal, item, f"[{form.rule}] {form.reason}"))
+                continue
+        elif proposal.action in ("progress", "step_back"):
+            row = ProgramExercise(
+                exercise=item.exercise,
+                sets=proposal.dose.sets,
+                reps=proposal.dose.reps,
+                hold_s=proposal.dose.hold_s,
+                duration_s=proposal.dose.duration_s,
+                state=item.state,
+                supervised_only=item.supervised_only,
+            )
+            problems = row_findings(rules, [row])
+            if problems:
+                texts = " ".join(f"[{f.rule}] {f.text}" for f in problems)
+                kept.append(_held_back(proposal, item, texts))
+                continue
+        kept.append(proposal)
+    return kept
+
+
+def _held_back(proposal: Proposal, item: ProgramExercise, why: str) -> Proposal:
+    current = Dose(item.sets, item.reps, item.hold_s, item.duration_s)
+    return Proposal(
+        proposal.slug,
+        "hold",
+        None,
+        current,
+        None,
+        (
+            *proposal.reasons,
+            Reason("SAFETY", f"Held back: the rules in force do not allow it. {why}"),
+        ),
+        _exact_of(item) or ExactDose.of(current),
+    )
+
+
 @transaction.atomic
-def review_propose(*, program: Program, week_start: date) -> ReviewProposal:
+def review_propose(
+    *, program: Program, week_start: date, today: date | None = None
+) -> ReviewProposal:
     """Propose next week's changes from last week's logs (idempotent per program and week)."""
     program = Program.objects.select_for_update().select_related("patient").get(pk=program.pk)
     existing = ReviewProposal.objects.filter(program=program, week_start=week_start).first()
@@ -926,7 +1186,7 @@ def review_propose(*, program: Program, week_start: date) -> ReviewProposal:
         raise ValidationError({"program": "Only an active program is reviewed."})
     if not (program.covers(week_start) and program.covers(week_end)):
         raise ValidationError({"week_start": "The week must lie inside the program."})
-    if week_end >= timezone.localdate(timezone=ZoneInfo(program.patient.time_zone)):
+    if week_end >= (today or timezone.localdate(timezone=ZoneInfo(program.patient.time_zone))):
         raise ValidationError({"week_start": "The week is not over yet."})
     exercises, by_slug = review_inputs(program=program, week_start=week_start)
     red_flag = PatientRedFlag.objects.filter(
@@ -936,16 +1196,24 @@ def review_propose(*, program: Program, week_start: date) -> ReviewProposal:
     review = review_week(
         exercises, red_flag_reported=red_flag or bool(program.progression_paused_reason)
     )
+    # Checked against the rules in force on the day the changes would take effect.
+    effective = max(
+        week_end + timedelta(days=1), today or patient_local_today(patient=program.patient)
+    )
+    proposals = _proposals_within_rules(
+        review.proposals, by_slug, rules_on(patient=program.patient, day=effective)
+    )
     proposal = ReviewProposal.objects.create(
         program=program,
         week_start=week_start,
         pause_progression=review.pause_progression,
         reasons=_reasons(review.reasons),
+        alert_reasons=_reasons(review.alert_reasons),
     )
     new_exercises = {
         ex.slug: ex
         for ex in Exercise.objects.filter(
-            slug__in=[p.new_exercise for p in review.proposals if p.new_exercise]
+            slug__in=[p.new_exercise for p in proposals if p.new_exercise]
         )
     }
     ReviewItem.objects.bulk_create(
@@ -960,9 +1228,16 @@ def review_propose(*, program: Program, week_start: date) -> ReviewProposal:
             duration_s=p.dose.duration_s,
             new_exercise=new_exercises.get(p.new_exercise) if p.new_exercise else None,
             reasons=_reasons(p.reasons),
+            exact_dose=_exact_json(p.exact, p.dose),
         )
-        for p in review.proposals
+        for p in proposals
     )
+    if review.alert_clinician:
+        clinician_alert(
+            patient=program.patient,
+            kind=ReminderKind.ALERT_PAIN_RISING,
+            context={"reason": " ".join(r.text for r in review.alert_reasons)},
+        )
     if review.flag_patient and not program.progression_paused_reason:
         program.progression_paused_reason = " ".join(r.text for r in review.reasons)
         program.save(update_fields=["progression_paused_reason", "updated_at"])
@@ -986,7 +1261,14 @@ def review_approve(*, proposal: ReviewProposal, by: Any) -> ProgramVersion | Non
     for item in items:
         if item.action in ("progress", "step_back"):
             dose = Dose(item.sets, item.reps, item.hold_s, item.duration_s)
-            changes.append(ExerciseChange(item.program_exercise_id, dose=dose))
+            stored = item.exact_dose or {}
+            exact = ExactDose(
+                *(
+                    float(stored.get(k, getattr(dose, k)))
+                    for k in ("sets", "reps", "hold_s", "duration_s")
+                )
+            )
+            changes.append(ExerciseChange(item.program_exercise_id, dose=dose, exact=exact))
         elif item.action in ("harder_variant", "easier_variant") and item.new_exercise:
             changes.append(ExerciseChange(item.program_exercise_id, replace_with=item.new_exercise))
     version = None
@@ -1054,5 +1336,5 @@ def reviews_propose_due(*, today: date | None = None) -> list[ReviewProposal]:
             days=6
         ):
             continue  # no home day in that week: nothing to review
-        proposals.append(review_propose(program=program, week_start=week_start))
+        proposals.append(review_propose(program=program, week_start=week_start, today=today))
     return proposals

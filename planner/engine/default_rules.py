@@ -77,10 +77,12 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     Rule(
         id="R-HTN",
         explanation="With high blood pressure or heart failure, no breath-holding or head-down "
-        "positions, and no hold longer than 10 seconds",
+        "positions, and muscle efforts held still for 10 seconds at most (stretches are not "
+        "limited)",
         comorbidities=frozenset({"hypertension", "heart_failure"}),
         block_tags=frozenset({"breath_hold", "head_down"}),
         max_hold_s=10,
+        max_hold_tags=frozenset({"isometric_hold"}),
     ),
     Rule(
         id="R-CHD",
@@ -137,6 +139,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         caution_tags=frozenset({"balance_unsupported"}),
         low_fitness_caution_tags=frozenset({"floor_transfer"}),
         caution_action="easier_variant",
+        low_fitness_caution_action="supervised_only",
     ),
     Rule(
         id="R-ACUTE",

@@ -8,6 +8,7 @@ cites the rule behind it.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from planner.engine.safety import RulesInForce
 from planner.engine.types import (
     CatalogueExercise,
     Dose,
@@ -22,7 +23,6 @@ from planner.engine.types import (
 FITNESS_DIFFICULTY_CAP = {"low": 2, "moderate": 3, "high": 4}
 FITNESS_FACTOR = {"low": 0.6, "moderate": 0.8, "high": 1.0}
 ACUTE_FACTOR = 0.7
-CAUTION_DOSE_FACTOR = 0.5
 MIN_EXERCISES, MAX_EXERCISES = 3, 6
 # Fewer exercises done beats many skipped: past the required ones, fill only to this.
 TARGET_EXERCISES = 4
@@ -117,17 +117,9 @@ class _Planner:
     ) -> None:
         self.profile = profile
         self.catalogue = {ex.slug: ex for ex in sorted(catalogue, key=lambda ex: ex.slug)}
-        self.rules = tuple(sorted((r for r in rules if r.applies_to(profile)), key=lambda r: r.id))
+        self.in_force = RulesInForce(profile, rules)
+        self.rules = self.in_force.rules
         self.fitness_cap = FITNESS_DIFFICULTY_CAP[profile.fitness]
-        capping = sorted(
-            (r for r in self.rules if r.max_difficulty is not None),
-            key=lambda r: (r.max_difficulty, r.id),
-        )
-        self.stage_cap_rule = capping[0] if capping else None
-        holding = sorted(
-            (r for r in self.rules if r.max_hold_s is not None), key=lambda r: (r.max_hold_s, r.id)
-        )
-        self.hold_rule = holding[0] if holding else None
         rating = sorted(
             (r for r in self.rules if r.max_rpe is not None), key=lambda r: (r.max_rpe, r.id)
         )
@@ -149,66 +141,34 @@ class _Planner:
     def admit(
         self, exercise: CatalogueExercise, trail: tuple[Reason, ...] = (), depth: int = 0
     ) -> _Candidate | Exclusion:
-        for rule in self.rules:
-            blocked = rule.block_tags & exercise.tags
-            if blocked:
-                return Exclusion(
-                    exercise.slug,
-                    rule.id,
-                    f"{rule.explanation} (it involves {', '.join(map(_label, sorted(blocked)))}).",
-                )
-        capped = self._cap(exercise)
-        if capped is not None:
-            return self._easier_or(exercise, capped, trail, depth)
-        why = list(trail)
-        factor = 1.0
-        supervised_only = False
-        for rule in self.rules:
-            tags = rule.caution_tags
-            if self.profile.fitness == "low":
-                tags = tags | rule.low_fitness_caution_tags
-            hit = tags & exercise.tags
-            if not hit:
-                continue
-            what = ", ".join(map(_label, sorted(hit)))
-            if rule.caution_action == "easier_variant":
-                exclusion = Exclusion(
-                    exercise.slug,
-                    rule.id,
-                    f"{rule.explanation} (it involves {what}); kept only in an easier variant.",
-                )
-                return self._easier_or(exercise, exclusion, trail, depth)
-            if rule.caution_action == "halve_dose":
-                factor *= CAUTION_DOSE_FACTOR
-                why.append(Reason(rule.id, f"Dose halved because it involves {what}."))
-            else:
-                supervised_only = True
-                why.append(
-                    Reason(rule.id, f"Done only with the specialist because it involves {what}.")
-                )
-        matched = len(exercise.indications & self.diagnosis_codes)
-        return _Candidate(exercise, tuple(why), factor, supervised_only, matched, ())
+        """The exercise in the form the rules in force allow, or why it is left out.
 
-    def _cap(self, exercise: CatalogueExercise) -> Exclusion | None:
-        rule = self.stage_cap_rule
-        if (
-            rule is not None
-            and rule.max_difficulty is not None
-            and (exercise.difficulty > rule.max_difficulty)
-        ):
-            return Exclusion(
-                exercise.slug,
-                rule.id,
-                f"{rule.explanation}; this one is difficulty {exercise.difficulty}.",
-            )
+        The rules speak through the one safety check (`RulesInForce.check`); generation adds
+        only the starting-difficulty cap of the patient's fitness.
+        """
+        verdict = self.in_force.check(exercise)
+        if verdict.outcome == "blocked":
+            return Exclusion(exercise.slug, verdict.rule or "", verdict.reason)
+        if verdict.outcome == "easier_only":
+            exclusion = Exclusion(exercise.slug, verdict.rule or "", verdict.reason)
+            return self._easier_or(exercise, exclusion, trail, depth)
         if exercise.difficulty > self.fitness_cap:
-            return Exclusion(
+            capped = Exclusion(
                 exercise.slug,
                 "D-FITNESS",
                 f"With {self.profile.fitness} fitness the starting difficulty is capped at "
                 f"{self.fitness_cap}; this one is difficulty {exercise.difficulty}.",
             )
-        return None
+            return self._easier_or(exercise, capped, trail, depth)
+        matched = len(exercise.indications & self.diagnosis_codes)
+        return _Candidate(
+            exercise,
+            (*trail, *verdict.cautions),
+            verdict.dose_factor,
+            verdict.supervised_only,
+            matched,
+            (),
+        )
 
     def _easier_or(
         self,
@@ -273,13 +233,15 @@ class _Planner:
         )
         return needs
 
-    def rank(self, candidate: _Candidate) -> tuple[bool, bool, int, int, str]:
-        """Prefer what can go home at full dose, suits more diagnoses, and starts gently."""
+    def rank(self, candidate: _Candidate) -> tuple[int, int, bool, bool, str]:
+        """Prefer what suits more diagnoses and starts gently; between equals, what can go
+        home at full dose. A cautioned form stays a real candidate (CLINICAL.md): its
+        caution breaks ties, it does not push it to the end of the list."""
         return (
-            candidate.supervised_only,
-            candidate.dose_factor < 1.0,
             -candidate.matched_diagnoses,
             abs(candidate.exercise.difficulty - self.target_difficulty),
+            candidate.supervised_only,
+            candidate.dose_factor < 1.0,
             candidate.exercise.slug,
         )
 
@@ -299,14 +261,10 @@ class _Planner:
             duration = min(
                 high.duration_s, max(low.duration_s, _round(default.duration_s * factor))
             )
-            return Dose(sets, 0, 0, duration), reasons
+            return self.in_force.allowed_dose(exercise, Dose(sets, 0, 0, duration)), reasons
         reps = min(high.reps, max(low.reps, 1, _round(default.reps * factor)))
-        hold = default.hold_s
-        rule = self.hold_rule
-        if rule is not None and rule.max_hold_s is not None and hold > rule.max_hold_s:
-            hold = rule.max_hold_s
-            reasons.append(Reason(rule.id, f"Holds kept to {hold} seconds at most."))
-        return Dose(sets, reps, hold, 0), reasons
+        dose = Dose(sets, reps, default.hold_s, 0)
+        return self.in_force.allowed_dose(exercise, dose), reasons
 
     def plan(self) -> Plan:
         applied = tuple(Reason(rule.id, rule.explanation + ".") for rule in self.rules)
@@ -520,3 +478,29 @@ def generate_plan(
 ) -> Plan:
     """The daily program for this patient, or why there cannot be one yet."""
     return _Planner(profile, catalogue, rules).plan()
+
+
+@dataclass(frozen=True)
+class StartingForm:
+    """How an exercise joins a program that is already running (a variant, a replacement)."""
+
+    dose: Dose
+    supervised_only: bool
+    why: tuple[Reason, ...]
+
+
+def starting_form(
+    profile: PatientProfile, exercise: CatalogueExercise, rules: Iterable[Rule]
+) -> StartingForm | Exclusion:
+    """The exercise at the patient's own starting dose (the factors of a new plan) with the
+    cautions in force, or why the rules in force do not allow it. Unlike a new plan, the
+    starting-difficulty cap of fitness does not apply: a harder variant is earned."""
+    planner = _Planner(profile, [exercise], rules)
+    verdict = planner.in_force.check(exercise)
+    if not verdict.allowed:
+        return Exclusion(exercise.slug, verdict.rule or "", verdict.reason)
+    candidate = _Candidate(
+        exercise, verdict.cautions, verdict.dose_factor, verdict.supervised_only, 0, ()
+    )
+    dose, reasons = planner.dose(candidate)
+    return StartingForm(dose, verdict.supervised_only, (*verdict.cautions, *reasons))

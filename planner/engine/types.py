@@ -104,7 +104,12 @@ class Rule:
     caution_tags: frozenset[str] = frozenset()
     low_fitness_caution_tags: frozenset[str] = frozenset()
     caution_action: CautionAction = "easier_variant"
+    # The low-fitness cautions may act differently (R-BAL: floor work kept at the clinic).
+    low_fitness_caution_action: CautionAction = "supervised_only"
     max_hold_s: int | None = None
+    # The hold cap acts on exercises with these tags (R-HTN: isometric efforts, not stretches);
+    # empty: every hold.
+    max_hold_tags: frozenset[str] = frozenset()
     max_rpe: int | None = None
     adds_exercise: str | None = None
     adds_category: str | None = None

@@ -4,7 +4,7 @@ import pytest
 
 from planner.engine.default_rules import DEFAULT_RULES
 from planner.engine.generate import generate_plan
-from planner.engine.types import Plan
+from planner.engine.types import Dose, Plan
 from tests.planner.engine.catalogue import catalogue, exercise, profile
 
 
@@ -96,7 +96,6 @@ def test_rules_respect_their_limits(trigger, tag):
         ("R-NEURO", {"comorbidities": ("diabetic_neuropathy",)}, "prolonged_standing"),
         ("R-BAL", {"comorbidities": ("balance_disorder",)}, "balance_unsupported"),
         ("R-BAL", {"age": 65}, "balance_unsupported"),
-        ("R-BAL", {"age": 70, "fitness": "low"}, "floor_transfer"),
     ],
 )
 def test_easier_variant_cautions_swap_in_the_easier_variant(rule, trigger, tag):
@@ -113,10 +112,14 @@ def test_easier_variant_cautions_swap_in_the_easier_variant(rule, trigger, tag):
     assert planned(plan, "hard-one") is None and planned(plan, "lonely-one") is None
 
 
-def test_balance_rule_cautions_floor_work_only_with_low_fitness():
+def test_r_bal_keeps_floor_work_at_the_clinic_only_with_low_fitness():
     floor = exercise("floor-one", "core_stabilisation", 1, ("supine", "floor_transfer"), hold_s=5)
-    assert exclusion(plan_for(floor, age=70, fitness="low"), "floor-one") == "R-BAL"
-    assert exclusion(plan_for(floor, age=70, fitness="moderate"), "floor-one") is None
+    low = generate_plan(profile(age=70, fitness="low"), [floor], DEFAULT_RULES)
+    kept = planned(low, "floor-one")
+    assert kept is not None and kept.supervised_only and kept.mode == "supervised"
+    assert any(r.rule == "R-BAL" for r in kept.why)
+    moderate = generate_plan(profile(age=70, fitness="moderate"), [floor], DEFAULT_RULES)
+    assert not planned(moderate, "floor-one").supervised_only
 
 
 @pytest.mark.parametrize(
@@ -144,6 +147,7 @@ def test_halving_cautions_halve_the_starting_dose(rule, trigger, tag):
     [
         ("R-PREG-2", {"pregnancy_weeks": 20}),
         ("R-OBESE", {"comorbidities": ("obesity",)}),
+        ("R-BAL", {"age": 70, "fitness": "low"}),
     ],
 )
 def test_supervised_only_cautions_keep_floor_work_at_the_clinic(rule, trigger):
@@ -158,18 +162,51 @@ def test_supervised_only_cautions_keep_floor_work_at_the_clinic(rule, trigger):
     assert any(r.rule == rule for r in chosen.why)
 
 
-def test_hypertension_caps_holds_at_ten_seconds():
-    plan = plan_for(
-        exercise("long-hold", "core_stabilisation", 1, (), hold_s=20, reps=5),
-        comorbidities=("hypertension",),
-        fitness="high",
+def test_r_htn_caps_isometric_holds_at_ten_seconds():
+    brace = exercise("brace", "core_stabilisation", 1, ("isometric_hold",), hold_s=20, reps=5)
+    plan = generate_plan(
+        profile(comorbidities=("hypertension",), fitness="high"), [brace], DEFAULT_RULES
     )
-    holds = [e.dose.hold_s for e in plan.exercises]
-    assert holds and max(holds) <= 10
-    capped = planned(plan, "long-hold")
-    if capped is not None:
-        assert capped.dose.hold_s == 10
-        assert any(r.rule == "R-HTN" for r in capped.why)
+    capped = planned(plan, "brace")
+    assert capped is not None and capped.dose.hold_s == 10
+    assert any(r.rule == "R-HTN" for r in capped.why)
+
+
+def test_r_htn_leaves_stretch_holds_alone():
+    """A passive stretch is not an effort held still: capping it would push it under its own
+    minimum and block the patient's reviews."""
+    stretch = exercise("stretch", "stretching", 1, (), hold_s=30, reps=3)
+    plan = generate_plan(
+        profile(comorbidities=("hypertension",), fitness="high"), [stretch], DEFAULT_RULES
+    )
+    assert planned(plan, "stretch").dose.hold_s == 30
+
+
+def test_r_htn_caps_timed_isometric_efforts():
+    wall_sit = exercise(
+        "wall-sit", "strengthening", 1, ("standing", "isometric_hold"), duration_s=30, sets=2
+    )
+    plan = generate_plan(
+        profile(comorbidities=("hypertension",), fitness="high"), [wall_sit], DEFAULT_RULES
+    )
+    assert planned(plan, "wall-sit").dose.duration_s == 10
+
+
+def test_r_htn_never_goes_under_the_exercises_minimum():
+    """An effort whose shortest hold is over 10 s gives way to its easier variant, or is left
+    out with the reason shown."""
+    short = exercise("short-brace", "core_stabilisation", 1, ("isometric_hold",), hold_s=5)
+    long_min = exercise(
+        "long-brace", "core_stabilisation", 1, ("isometric_hold",), hold_s=20, easier="short-brace"
+    )
+    long_min = type(long_min)(**{**long_min.__dict__, "dose_min": Dose(1, 1, 15, 0)})
+    lonely = type(long_min)(**{**long_min.__dict__, "slug": "lonely-brace", "easier": None})
+    plan = generate_plan(
+        profile(comorbidities=("hypertension",)), [short, long_min, lonely], DEFAULT_RULES
+    )
+    assert planned(plan, "long-brace") is None and planned(plan, "lonely-brace") is None
+    assert exclusion(plan, "lonely-brace") == "R-HTN"
+    assert all(e.dose.hold_s <= 10 for e in plan.exercises)
 
 
 def test_heart_disease_caps_effort_at_four_of_ten():
