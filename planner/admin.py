@@ -283,14 +283,35 @@ class ProgramExerciseFormSet(forms.BaseInlineFormSet):
 
     def clean(self) -> None:
         super().clean()
+        rows: dict[str, tuple[forms.Form, ProgramExercise]] = {}
         for form in self.forms:
             data = getattr(form, "cleaned_data", None) or {}
             exercise = data.get("exercise")
             if exercise is None or data.get("DELETE"):
                 continue
             dose = Dose(*(data.get(key) or 0 for key in DOSE_KEYS))
-            for message in services.dose_problems(exercise, dose, "dose").values():
+            problems = services.dose_problems(exercise, dose, "dose")
+            for message in problems.values():
                 form.add_error(None, message)
+            if not problems:
+                row = ProgramExercise(
+                    exercise=exercise,
+                    sets=dose.sets,
+                    reps=dose.reps,
+                    hold_s=dose.hold_s,
+                    duration_s=dose.duration_s,
+                    supervised_only=bool(data.get("supervised_only")),
+                )
+                rows[exercise.slug] = (form, row)
+        # The same check of the rules in force as every other change (planner.safety).
+        if rows and self.instance is not None and self.instance.pk:
+            program = self.instance.program
+            refused = services.draft_exercises_check(
+                program=program, rows=[row for _, row in rows.values()]
+            )
+            for slug, messages_ in refused.items():
+                for message in messages_:
+                    rows[slug][0].add_error(None, message)
 
 
 class ProgramExerciseInline(admin.TabularInline):

@@ -13,6 +13,11 @@ PERIODIC_TASKS: dict[str, tuple[str, tuple[Any, ...]]] = {
         "planner.tasks.reviews_propose_due_task",
         ("crontab", "15", "1"),
     ),
+    # Hourly, so each patient's new day is re-checked within an hour of their midnight.
+    "programs: re-check against the rules in force": (
+        "planner.tasks.programs_recheck_task",
+        ("crontab", "5", "*"),
+    ),
 }
 
 

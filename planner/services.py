@@ -410,6 +410,32 @@ def programs_recheck_due(*, now: datetime | None = None) -> dict[int, str]:
     return report
 
 
+def draft_exercises_check(
+    *, program: Program, rows: Sequence[ProgramExercise]
+) -> dict[str, list[str]]:
+    """What the rules in force when the draft starts say against its edited rows, by exercise
+    slug (empty when nothing): a draft edit in the admin is held to the same check as every
+    other change."""
+    day = max(program.start_date, patient_local_today(patient=program.patient))
+    problems: dict[str, list[str]] = {}
+    for finding in row_findings(rules_on(patient=program.patient, day=day), rows):
+        problems.setdefault(finding.slug, []).append(f"[{finding.rule}] {finding.text}")
+    return problems
+
+
+@transaction.atomic
+def patient_records_changed(*, patient: Patient, by: Any) -> None:
+    """A clinician changed the patient's records (a red flag, a comorbidity, a pregnancy):
+    they count from now. An active red flag pauses home training at once; otherwise the
+    running programs are re-checked against the rules in force today."""
+    if red_flags_pause_programs(patient=patient, by=by):
+        return
+    for program in Program.objects.filter(
+        patient=patient, status__in=(ProgramStatus.ACTIVE, ProgramStatus.PAUSED)
+    ):
+        program_recheck(program=program, by=by)
+
+
 @transaction.atomic
 def red_flags_pause_programs(*, patient: Patient, by: Any, reason: str = "") -> list[Program]:
     """A red flag recorded by a clinician stops home training at once (CLINICAL.md): every
@@ -796,6 +822,7 @@ def supervised_session_record(
             by=by,
             note=f"Adjusted in supervised session {session.number}.",
             changes=changes,
+            on=day,
         )
     return session
 

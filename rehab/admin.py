@@ -9,6 +9,7 @@ from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 
+from planner import services as planner_services
 from rehab import selectors, services
 from rehab.models import (
     TIME_ZONE_CHOICES,
@@ -242,6 +243,13 @@ class PatientAdmin(admin.ModelAdmin):
     )
     search_fields = ("first_name", "last_name", "email")
     list_per_page = 100
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Records count from when they are recorded: a red flag stops home training at once,
+        # a new comorbidity or pregnancy week re-checks the running program.
+        planner_services.patient_records_changed(patient=form.instance, by=request.user)
+
     inlines = (
         PatientDiagnosisInline,
         PatientComorbidityInline,

@@ -408,7 +408,7 @@ class _Planner:
 
     def _fill_preference(
         self, candidate: _Candidate, counts: dict[str, int]
-    ) -> tuple[int, int, tuple[bool, bool, int, int, str]]:
+    ) -> tuple[int, int, tuple[int, int, bool, bool, str]]:
         category = candidate.exercise.category
         order = FILL_ORDER.index(category) if category in FILL_ORDER else len(FILL_ORDER)
         return counts.get(category, 0), order, self.rank(candidate)
