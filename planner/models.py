@@ -241,6 +241,10 @@ class ProgramVersion(models.Model):
     diff = models.TextField(blank=True, help_text="What changed against the previous version.")
     plan_status = models.CharField(max_length=16, default="ok")
     plan_reasons = models.JSONField(default=list, blank=True)
+    # The day's walk apart from the session ({slug, name, minutes, text, why}), and the
+    # self-management advice and warning signs shown with the plan.
+    activity = models.JSONField(default=dict, blank=True)
+    advice = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -25,6 +25,7 @@ from planner.engine.types import (
     Dose,
     Fitness,
     PatientProfile,
+    Risk,
     Rule,
     Sex,
     Stage,
@@ -53,6 +54,7 @@ from rehab.models import (
     PatientComorbidity,
     PatientDiagnosis,
     PatientRedFlag,
+    StartBackAssessment,
 )
 from rehab.selectors import patient_list, patient_visible_to
 
@@ -148,8 +150,15 @@ def patient_profiles(
         patient__in=ids, status=PatientRedFlag.Status.ACTIVE
     ).values_list("patient", "red_flag__code"):
         red_flags[patient_id].add(code)
+    # The latest STarT Back score on or before the day: one query, newest first per patient.
+    start_back: dict[int, Risk] = {}
+    for row in StartBackAssessment.objects.filter(patient__in=ids, assessed_on__lte=today).order_by(
+        "patient", "-assessed_on", "-id"
+    ):
+        start_back.setdefault(row.patient_id, cast(Risk, row.result.risk))
     return {
         patient.pk: PatientProfile(
+            start_back=start_back.get(patient.pk),
             age=patient.age(today),
             sex=cast(Sex, patient.sex),
             fitness=cast(Fitness, patient.fitness_level),

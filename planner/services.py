@@ -5,7 +5,7 @@ messages before it writes anything; each runs in one transaction.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -21,7 +21,7 @@ from planner.engine.dose import ExactDose
 from planner.engine.generate import StartingForm, generate_plan
 from planner.engine.review import ExerciseLog as ReviewLog
 from planner.engine.review import ExerciseUnderReview, Proposal, baseline_pain, review_week
-from planner.engine.serialize import dose_text
+from planner.engine.serialize import activity_to_dict, dose_text
 from planner.engine.types import Dose, Exclusion, Plan, Reason
 from planner.models import (
     OPEN_STATUSES,
@@ -122,12 +122,18 @@ def program_generate(
     by: Any,
     start_date: date | None = None,
     weeks: int = 6,
-    supervised_per_week: int = 3,
-    supervised_course_length: int = 10,
+    supervised_per_week: int | None = None,
+    supervised_course_length: int | None = None,
 ) -> Program:
-    """A draft program (version 1) from the engine's plan, with its explanation kept."""
+    """A draft program (version 1) from the engine's plan, with its explanation kept.
+
+    The supervised course follows the patient's STarT Back risk unless the clinician sets it.
+    """
     options = ProgramSettings(
-        start_date or timezone.localdate(), weeks, supervised_per_week, supervised_course_length
+        start_date or patient_local_today(patient=patient),
+        weeks,
+        supervised_per_week or 3,
+        supervised_course_length or 10,
     )
     options.check()
     if Program.objects.filter(patient=patient, status__in=OPEN_STATUSES).exists():
@@ -136,6 +142,11 @@ def program_generate(
     problems = _plan_problems(plan)
     if problems:
         raise ValidationError({"patient": problems})
+    options = replace(
+        options,
+        supervised_per_week=supervised_per_week or plan.supervised_per_week,
+        supervised_course_length=supervised_course_length or plan.supervised_sessions,
+    )
     return _save_programs([(patient, plan)], by=by, options=options, approve=False)[0]
 
 
@@ -202,6 +213,8 @@ def _save_programs(
             diff="\n".join(f"+ {e.name}: {_dose_of(e.dose)}" for e in plan.exercises),
             plan_status=plan.status,
             plan_reasons=_reasons(plan.reasons),
+            activity=activity_to_dict(plan.activity) or {},
+            advice=_reasons(plan.advice),
             created_by=by,
         )
         for program, (_, plan) in zip(programs, pairs, strict=True)
@@ -584,6 +597,8 @@ def _new_version(
         note=note.strip()[:300],
         plan_status=current.plan_status,
         plan_reasons=current.plan_reasons,
+        activity=current.activity,
+        advice=current.advice,
         created_by=by,
     )
     rows: list[ProgramExercise] = []

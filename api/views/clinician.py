@@ -241,8 +241,12 @@ class ClinicianProgramCreateApi(ClinicianApi):
     class InputSerializer(serializers.Serializer):
         start_date = serializers.DateField(required=False, help_text="Today by default.")
         weeks = serializers.IntegerField(default=6, help_text="1 to 26.")
-        supervised_per_week = serializers.IntegerField(default=3, help_text="2 or 3.")
-        supervised_course_length = serializers.IntegerField(default=10, help_text="8 to 15.")
+        supervised_per_week = serializers.IntegerField(
+            required=False, help_text="2 or 3; by default from the patient's STarT Back risk."
+        )
+        supervised_course_length = serializers.IntegerField(
+            required=False, help_text="8 to 15; by default from the patient's STarT Back risk."
+        )
 
     @extend_schema(
         operation_id="clinician_program_create",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from planner.engine.safety import RulesInForce
 from planner.engine.types import (
     CatalogueExercise,
+    DailyActivity,
     Dose,
     Exclusion,
     PatientProfile,
@@ -26,6 +27,15 @@ ACUTE_FACTOR = 0.7
 MIN_EXERCISES, MAX_EXERCISES = 3, 6
 # Fewer exercises done beats many skipped: past the required ones, fill only to this.
 TARGET_EXERCISES = 4
+# Aged 65 and over with low fitness, or 80 and over: 3 to 4 exercises, and a longer walk.
+FRAIL_TARGET_EXERCISES, FRAIL_MAX_EXERCISES = 4, 4
+AEROBIC_CATEGORY = "aerobic"
+# The day's separate walk (CLINICAL.md, Dose): about 150 min a week in pregnancy (ACOG), 150 to
+# 300 for adults where fitness allows (WHO), a gentler start with low fitness.
+ACTIVITY_MINUTES = {"pregnancy": 22, "high": 30, "moderate": 25, "low": 15}
+CLAUDICATION_MINUTES = 30
+# STarT Back risk -> (supervised sessions a week, sessions in the course).
+SUPERVISED_COURSE = {"high": (3, 12), "medium": (2, 10), "low": (2, 8), None: (3, 10)}
 MIN_SECONDS, MAX_SECONDS = 10 * 60, 25 * 60
 REST_BETWEEN_SETS_S = 30
 SETUP_PER_EXERCISE_S = 20
@@ -117,8 +127,20 @@ class _Planner:
     ) -> None:
         self.profile = profile
         self.catalogue = {ex.slug: ex for ex in sorted(catalogue, key=lambda ex: ex.slug)}
-        self.in_force = RulesInForce(profile, rules)
+        every_rule = tuple(rules)
+        self.in_force = RulesInForce(profile, every_rule)
         self.rules = self.in_force.rules
+        # An exercise a rule adds (claudication interval walking) is for that rule's patients
+        # only: "replaces it with peripheral_arterial_disease, and only then".
+        applying = {r.adds_exercise for r in self.rules if r.adds_exercise}
+        self.reserved = frozenset(
+            r.adds_exercise
+            for r in every_rule
+            if r.adds_exercise and r.adds_exercise not in applying
+        )
+        self.frail = profile.is_frail
+        self.target_count = FRAIL_TARGET_EXERCISES if self.frail else TARGET_EXERCISES
+        self.max_count = FRAIL_MAX_EXERCISES if self.frail else MAX_EXERCISES
         self.fitness_cap = FITNESS_DIFFICULTY_CAP[profile.fitness]
         rating = sorted(
             (r for r in self.rules if r.max_rpe is not None), key=lambda r: (r.max_rpe, r.id)
@@ -209,7 +231,7 @@ class _Planner:
                 indicated_only=False,
             )
             for rule in self.rules
-            if rule.adds_exercise or rule.adds_category
+            if (rule.adds_exercise or rule.adds_category) and not self._adds_aerobic(rule)
         ]
         needs.append(
             _Need(
@@ -232,6 +254,13 @@ class _Planner:
             )
         )
         return needs
+
+    def _adds_aerobic(self, rule: Rule) -> bool:
+        """Aerobic work a rule adds is the day's separate activity, not a session exercise."""
+        if rule.adds_category == AEROBIC_CATEGORY:
+            return True
+        added = self.catalogue.get(rule.adds_exercise or "")
+        return added is not None and added.category == AEROBIC_CATEGORY
 
     def rank(self, candidate: _Candidate) -> tuple[int, int, bool, bool, str]:
         """Prefer what suits more diagnoses and starts gently; between equals, what can go
@@ -296,7 +325,13 @@ class _Planner:
             current = admitted.get(result.exercise.slug)
             if current is None or self.rank(result) < self.rank(current):
                 admitted[result.exercise.slug] = result
-        pool = sorted(admitted.values(), key=self.rank)
+        pool = sorted(
+            (c for c in admitted.values() if c.exercise.slug not in self.reserved), key=self.rank
+        )
+        activity = self._activity(pool)
+        if activity is not None:
+            # The walk is the day's aerobic work; the session keeps its slots for the rest.
+            pool = [c for c in pool if c.exercise.category != AEROBIC_CATEGORY]
 
         chosen: list[tuple[_Candidate, Reason]] = []
         problems: list[Reason] = []
@@ -331,15 +366,16 @@ class _Planner:
                     f"needs at least {MIN_EXERCISES}.",
                 )
             )
-        if len(exercises) > MAX_EXERCISES:
+        if len(exercises) > self.max_count:
             problems.append(
                 Reason(
                     "P-COUNT",
-                    f"{len(exercises)} exercises are required; more than {MAX_EXERCISES} a day "
+                    f"{len(exercises)} exercises are required; more than {self.max_count} a day "
                     "hurts adherence.",
                 )
             )
-        if not MIN_SECONDS <= seconds <= MAX_SECONDS:
+        walk = activity.minutes * 60 if activity is not None and self.frail else 0
+        if (not seconds + walk >= MIN_SECONDS and seconds <= MAX_SECONDS) or seconds > MAX_SECONDS:
             problems.append(
                 Reason(
                     "P-TIME",
@@ -353,6 +389,15 @@ class _Planner:
                 f"{self.rpe_rule.id}: keep every exercise light, at most {self.rpe_rule.max_rpe} "
                 "out of 10 for effort.",
             )
+        if activity is None:
+            problems.append(
+                Reason(
+                    "P-AEROBIC",
+                    "No walking, cycling or seated aerobic exercise remains after the rules; "
+                    "every plan needs some aerobic work.",
+                )
+            )
+        per_week, sessions = SUPERVISED_COURSE[self.profile.start_back]
         return Plan(
             status="needs_review" if problems else "ok",
             reasons=(*problems, *applied),
@@ -361,7 +406,133 @@ class _Planner:
             daily_seconds=seconds,
             max_rpe=self.rpe_rule.max_rpe if self.rpe_rule else None,
             notes=notes,
+            activity=activity,
+            advice=self._advice(),
+            supervised_per_week=per_week,
+            supervised_sessions=sessions,
         )
+
+    # -- aerobic activity and advice ------------------------------------------------------
+
+    def _activity(self, pool: list[_Candidate]) -> DailyActivity | None:
+        """The day's separate walk (or cycling, or seated aerobics where walking is not
+        allowed), chosen from what the rules in force admit."""
+        added = [
+            self.catalogue[r.adds_exercise]
+            for r in self.rules
+            if r.adds_exercise in self.catalogue and self._adds_aerobic(r)
+        ]
+        aerobic = [
+            c
+            for c in pool
+            if c.exercise.category == AEROBIC_CATEGORY and "high_impact" not in c.exercise.tags
+        ]
+        gentle = self.frail or self.profile.fitness == "low" or self.rpe_rule is not None
+        target = 1 if gentle else 2
+        pick: _Candidate | None = None
+        for exercise in added:
+            pick = next((c for c in aerobic if c.exercise.slug == exercise.slug), None)
+            if pick is not None:
+                break
+        if pick is None:
+            if not aerobic:
+                return None
+            # Walking first (it needs nothing and is what people keep doing), then cycling,
+            # then seated work; at a pace that suits the patient.
+            pick = min(
+                aerobic,
+                key=lambda c: (
+                    "standing" not in c.exercise.tags,
+                    abs(c.exercise.difficulty - target),
+                    c.supervised_only,
+                    c.exercise.slug,
+                ),
+            )
+        exercise = pick.exercise
+        why: list[Reason] = []
+        claudication = any(exercise.slug == a.slug for a in added)
+        if claudication:
+            minutes = CLAUDICATION_MINUTES
+            rule = next(r for r in self.rules if r.adds_exercise == exercise.slug)
+            why.append(Reason(rule.id, rule.explanation + "."))
+            text = (
+                f"{exercise.name}: about {minutes} minutes in all. Walk until the calf pain is "
+                "moderate, rest until it goes, then walk again."
+            )
+        else:
+            if "pregnancy" in self.profile.conditions:
+                minutes = ACTIVITY_MINUTES["pregnancy"]
+                preg = next((r for r in self.rules if r.adds_category == AEROBIC_CATEGORY), None)
+                why.append(
+                    Reason(
+                        preg.id if preg else "A-PREG-AEROBIC",
+                        "In pregnancy, about 150 minutes of moderate activity a week: walking "
+                        "or cycling on most days.",
+                    )
+                )
+            else:
+                minutes = ACTIVITY_MINUTES[self.profile.fitness]
+                if self.frail:
+                    minutes = ACTIVITY_MINUTES["low"]
+                why.append(
+                    Reason(
+                        "P-AEROBIC",
+                        "Staying active helps back pain recover: a daily walk toward the 150 "
+                        "minutes a week that adults are advised.",
+                    )
+                )
+            pace = (
+                "at a pace where you can easily say a full sentence"
+                if self.rpe_rule is not None or gentle
+                else "at a pace where you can still talk"
+            )
+            text = f"{exercise.name}: {minutes} minutes a day, {pace}, at any time of day."
+        why.extend(pick.why)
+        return DailyActivity(exercise.slug, exercise.name, minutes, text, tuple(why))
+
+    def _advice(self) -> tuple[Reason, ...]:
+        advice = [
+            Reason(
+                "P-ADVICE",
+                "Stay active and keep up your normal activities as far as you can; bed rest "
+                "slows recovery.",
+            ),
+            Reason(
+                "P-ADVICE",
+                "Pace yourself: spread activity over the day and build up little by little.",
+            ),
+            Reason(
+                "P-ADVICE",
+                "Some pain while you exercise is expected and does not mean you are harming "
+                "your back. Ease off if it stays worse the next day.",
+            ),
+            Reason(
+                "P-ADVICE",
+                "Call your clinic the same day if you notice numbness around the groin or "
+                "buttocks, trouble passing urine or controlling your bladder or bowels, or new "
+                "weakness in a leg. Call soon for fever, pain at night that does not ease, "
+                "unexplained weight loss, or pain after a fall or injury.",
+            ),
+        ]
+        if "pregnancy" in self.profile.conditions:
+            advice.append(
+                Reason(
+                    "P-PREG-SIGNS",
+                    "Stop and call your doctor or midwife if you have vaginal bleeding, regular "
+                    "painful contractions, fluid leaking, dizziness or feeling faint, shortness "
+                    "of breath before you start, chest pain, headache, muscle weakness that "
+                    "affects your balance, or pain or swelling in a calf.",
+                )
+            )
+        if self.profile.start_back == "low":
+            advice.append(
+                Reason(
+                    "P-START-BACK",
+                    "Your back pain is at low risk of lasting: a short course at the clinic, "
+                    "and these exercises and everyday activity at home, are what helps most.",
+                )
+            )
+        return tuple(advice)
 
     def dose_of(self, candidate: _Candidate) -> tuple[Dose, list[Reason]]:
         slug = candidate.exercise.slug
@@ -389,7 +560,7 @@ class _Planner:
             return Reason("P-FILL", f"Adds {_label(category)} work to round off the day.")
 
         for category in FILL_ORDER:
-            if len(chosen) >= TARGET_EXERCISES:
+            if len(chosen) >= self.target_count:
                 break
             if any(c.exercise.category == category for c, _ in chosen):
                 continue
@@ -397,7 +568,8 @@ class _Planner:
             if pick is not None:
                 chosen.append((pick, reason(category)))
         # Still too short a day: add more, from the least represented categories first.
-        while seconds() < MIN_SECONDS and len(chosen) < MAX_EXERCISES:
+        # (A frail patient's day reaches its time with the longer walk, not more exercises.)
+        while seconds() < MIN_SECONDS and len(chosen) < self.max_count and not self.frail:
             counts = {cat: sum(c.exercise.category == cat for c, _ in chosen) for cat in FILL_ORDER}
             # Preference first, then the first that fits: doses are worked out only as needed.
             by_preference = sorted(indicated, key=lambda c: self._fill_preference(c, counts))

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from planner.engine.types import Plan
+from planner.engine.types import DailyActivity, Plan
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
@@ -33,6 +33,25 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "daily_minutes": plan.daily_minutes,
         "max_rpe": plan.max_rpe,
         "notes": list(plan.notes),
+        "activity": activity_to_dict(plan.activity),
+        "advice": [{"rule": r.rule, "text": r.text} for r in plan.advice],
+        "supervised_course": {
+            "per_week": plan.supervised_per_week,
+            "sessions": plan.supervised_sessions,
+        },
+    }
+
+
+def activity_to_dict(activity: DailyActivity | None) -> dict[str, Any] | None:
+    if activity is None:
+        return None
+    return {
+        "slug": activity.slug,
+        "name": activity.name,
+        "minutes": activity.minutes,
+        "weekly_minutes": activity.weekly_minutes,
+        "text": activity.text,
+        "why": [{"rule": r.rule, "text": r.text} for r in activity.why],
     }
 
 
@@ -68,6 +87,24 @@ def plan_to_text(plan: Plan) -> str:
             f"{amount} - {where}"
         )
         lines.extend(f"     [{r.rule}] {r.text}" for r in exercise.why)
+    if plan.activity is not None:
+        lines.append("")
+        lines.append(
+            f"Daily activity, apart from the session (about {plan.activity.weekly_minutes} "
+            "minutes a week):"
+        )
+        lines.append(f"  {plan.activity.text}")
+        lines.extend(f"     [{r.rule}] {r.text}" for r in plan.activity.why)
+    if plan.status != "blocked":
+        lines.append("")
+        lines.append(
+            f"Supervised course: {plan.supervised_sessions} sessions, "
+            f"{plan.supervised_per_week} a week."
+        )
+    if plan.advice:
+        lines.append("")
+        lines.append("Looking after your back:")
+        lines.extend(f"  [{r.rule}] {r.text}" for r in plan.advice)
     if plan.excluded:
         lines.append("")
         lines.append("Left out:")

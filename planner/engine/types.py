@@ -8,6 +8,7 @@ Fitness = Literal["low", "moderate", "high"]
 Sex = Literal["female", "male"]
 Status = Literal["ok", "needs_review", "blocked"]
 Mode = Literal["supervised", "home"]
+Risk = Literal["low", "medium", "high"]
 CautionAction = Literal["easier_variant", "halve_dose", "supervised_only"]
 
 STAGES: tuple[Stage, ...] = ("acute", "subacute", "chronic")
@@ -34,6 +35,8 @@ class PatientProfile:
     pregnancy_weeks: int | None = None
     # Exercises the patient has already mastered under supervision: they may go home.
     mastered: frozenset[str] = frozenset()
+    # The latest STarT Back risk, when the clinic has scored it.
+    start_back: Risk | None = None
 
     @property
     def conditions(self) -> frozenset[str]:
@@ -52,6 +55,11 @@ class PatientProfile:
     @property
     def is_acute(self) -> bool:
         return any(d.stage == "acute" for d in self.diagnoses)
+
+    @property
+    def is_frail(self) -> bool:
+        """CLINICAL.md, Dose: aged 65 and over with low fitness, or 80 and over."""
+        return (self.age >= 65 and self.fitness == "low") or self.age >= 80
 
 
 @dataclass(frozen=True)
@@ -162,6 +170,22 @@ class Exclusion:
 
 
 @dataclass(frozen=True)
+class DailyActivity:
+    """Walking or cycling toward the weekly activity target, apart from the session: done at
+    any time of day, counted neither in the session's exercises nor in its minutes."""
+
+    slug: str
+    name: str
+    minutes: int
+    text: str
+    why: tuple[Reason, ...]
+
+    @property
+    def weekly_minutes(self) -> int:
+        return self.minutes * 7
+
+
+@dataclass(frozen=True)
 class Plan:
     status: Status
     reasons: tuple[Reason, ...]
@@ -170,6 +194,12 @@ class Plan:
     daily_seconds: int = 0
     max_rpe: int | None = None
     notes: tuple[str, ...] = field(default=())
+    activity: DailyActivity | None = None
+    # Self-management advice in plain words, and warning signs where they apply.
+    advice: tuple[Reason, ...] = ()
+    # The supervised course STarT Back risk calls for (CLINICAL.md).
+    supervised_per_week: int = 3
+    supervised_sessions: int = 10
 
     @property
     def daily_minutes(self) -> int:

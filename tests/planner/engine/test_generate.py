@@ -103,17 +103,41 @@ def test_a_day_that_cannot_reach_ten_minutes_needs_review():
 
 
 def test_long_timed_work_is_shortened_to_fit_twenty_five_minutes():
-    walk = exercise(
-        "interval-walking", "aerobic", 2, ("standing", "aerobic"), duration_s=1800, sets=1
-    )
-    plan = generate_plan(
-        profile(fitness="high", age=30, comorbidities=("peripheral_arterial_disease",)),
-        catalogue(walk),
-        DEFAULT_RULES,
-    )
+    hold = exercise("a-long-stretch", "stretching", 1, ("standing",), duration_s=1500, sets=1)
+    plan = generate_plan(profile(fitness="high", age=30), catalogue(hold), DEFAULT_RULES)
     assert plan.daily_seconds <= 25 * 60
-    walking = next(e for e in plan.exercises if e.slug == "interval-walking")
-    assert any(r.rule == "P-TIME" for r in walking.why)
+    stretch = next(e for e in plan.exercises if e.slug == "a-long-stretch")
+    assert any(r.rule == "P-TIME" for r in stretch.why)
+
+
+def test_the_days_walk_is_apart_from_the_session():
+    plan = generate_plan(profile(fitness="moderate", age=30), catalogue(), DEFAULT_RULES)
+    assert plan.activity is not None
+    assert all(e.category != "aerobic" for e in plan.exercises)
+    assert plan.daily_seconds == sum(e.seconds for e in plan.exercises)  # walk not counted
+    assert 150 <= plan.activity.weekly_minutes <= 300
+
+
+def test_frail_patients_never_get_more_exercises_than_fit_ones():
+    frail = generate_plan(profile(fitness="low", age=82), catalogue(), DEFAULT_RULES)
+    fit = generate_plan(profile(fitness="high", age=30), catalogue(), DEFAULT_RULES)
+    assert 3 <= len(frail.exercises) <= 4
+    assert len(frail.exercises) <= len(fit.exercises)
+
+
+@pytest.mark.parametrize(
+    ("risk", "per_week", "sessions"), [("high", 3, 12), ("medium", 2, 10), ("low", 2, 8)]
+)
+def test_start_back_risk_sets_the_supervised_course(risk, per_week, sessions):
+    plan = generate_plan(replace(profile(), start_back=risk), catalogue(), DEFAULT_RULES)
+    assert (plan.supervised_per_week, plan.supervised_sessions) == (per_week, sessions)
+    assert any(r.rule == "P-START-BACK" for r in plan.advice) == (risk == "low")
+
+
+def test_every_plan_carries_self_management_advice():
+    plan = generate_plan(profile(), catalogue(), DEFAULT_RULES)
+    texts = " ".join(r.text for r in plan.advice if r.rule == "P-ADVICE")
+    assert "active" in texts and "harming" in texts and "bladder" in texts
 
 
 def test_new_exercises_start_supervised_and_mastered_ones_go_home():

@@ -132,7 +132,7 @@ def test_r_bal_keeps_floor_work_at_the_clinic_only_with_low_fitness():
 )
 def test_halving_cautions_halve_the_starting_dose(rule, trigger, tag):
     # Alone in its catalogue, so the day cannot do without it.
-    target = exercise("target", "aerobic", 1, ("standing", "aerobic", tag), duration_s=600, sets=1)
+    target = exercise("target", "strengthening", 1, ("standing", tag), duration_s=600, sets=1)
     base = generate_plan(profile(**trigger), [target], [])
     plan = generate_plan(profile(**trigger), [target], DEFAULT_RULES)
     chosen = planned(plan, "target")
@@ -252,13 +252,24 @@ def test_radicular_pain_adds_a_nerve_glide():
     assert planned(plan_for(code="scoliosis"), "seated-glide") is None
 
 
-def test_peripheral_arterial_disease_adds_interval_walking():
+def test_a_pad_claudication_walking_replaces_the_daily_walk():
     walking = exercise(
         "interval-walking", "aerobic", 2, ("standing", "aerobic"), duration_s=900, sets=1
     )
     plan = plan_for(walking, comorbidities=("peripheral_arterial_disease",))
-    chosen = planned(plan, "interval-walking")
-    assert chosen is not None and any(r.rule == "A-PAD" for r in chosen.why)
+    assert plan.activity is not None and plan.activity.slug == "interval-walking"
+    assert plan.activity.minutes == 30  # about 30 minutes in all
+    assert any(r.rule == "A-PAD" for r in plan.activity.why)
+    assert planned(plan, "interval-walking") is None  # apart from the session
+
+
+def test_a_pad_claudication_walking_only_with_arterial_disease():
+    walking = exercise(
+        "interval-walking", "aerobic", 2, ("standing", "aerobic"), duration_s=900, sets=1
+    )
+    plan = plan_for(walking)
+    assert plan.activity is not None and plan.activity.slug != "interval-walking"
+    assert planned(plan, "interval-walking") is None
 
 
 @pytest.mark.parametrize("trigger", [{"age": 66}, {"comorbidities": ("diabetic_neuropathy",)}])
@@ -270,10 +281,12 @@ def test_age_and_neuropathy_add_a_supported_balance_exercise(trigger):
     assert any(r.rule == "A-BALANCE" for r in balance[0].why)
 
 
-def test_pregnancy_adds_daily_aerobic_work():
+def test_a_preg_aerobic_about_150_minutes_a_week_in_pregnancy():
     plan = plan_for(pregnancy_weeks=20)
-    aerobic = [e for e in plan.exercises if e.category == "aerobic"]
-    assert aerobic and any(r.rule == "A-PREG-AEROBIC" for r in aerobic[0].why)
+    assert plan.activity is not None
+    assert 140 <= plan.activity.weekly_minutes <= 180
+    assert any(r.rule == "A-PREG-AEROBIC" for r in plan.activity.why)
+    assert any(r.rule == "P-PREG-SIGNS" for r in plan.advice)
 
 
 def test_every_program_has_core_and_mobility_work():
