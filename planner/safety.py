@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from exercises.models import Exercise
-from planner.engine.generate import StartingForm, starting_form
+from planner.engine.generate import StartingForm, generate_plan, starting_form
 from planner.engine.safety import (
     Finding,
     ItemToCheck,
@@ -20,7 +20,7 @@ from planner.engine.safety import (
     check_items,
     safe_replacement,
 )
-from planner.engine.types import CatalogueExercise, Dose, Exclusion
+from planner.engine.types import CatalogueExercise, Dose, Exclusion, Plan, Rule
 from planner.models import ExerciseState, ProgramExercise
 from planner.selectors import engine_catalogue, engine_rules, patient_profile
 from rehab.models import Patient
@@ -48,6 +48,30 @@ class Rules:
 
     in_force: RulesInForce
     catalogue: dict[str, CatalogueExercise]
+    every_rule: tuple[Rule, ...] = ()
+    _plan: Plan | None = None
+
+    def plan(self) -> Plan:
+        """What a new plan would hold on this day (the pool replacements come from)."""
+        if self._plan is None:
+            self._plan = generate_plan(
+                self.in_force.profile, self.catalogue.values(), self.every_rule
+            )
+        return self._plan
+
+    def replacement(self, slug: str, *, taken: set[str]) -> CatalogueExercise | None:
+        """An exercise the rules allow in place of `slug`: its nearest allowed easier variant,
+        else what a new plan on this day holds of the same category, else of any."""
+        easier = safe_replacement(self.in_force, self.catalogue, slug, taken=taken)
+        if easier is not None:
+            return easier
+        category = self.catalogue[slug].category if slug in self.catalogue else ""
+        planned = [
+            e for e in self.plan().exercises if e.slug not in taken and not e.supervised_only
+        ]
+        same = [e for e in planned if e.category == category]
+        choices = same or planned
+        return self.catalogue.get(choices[0].slug) if choices else None
 
     def starting_form(self, slug: str) -> StartingForm | Exclusion:
         exercise = self.catalogue.get(slug)
@@ -61,7 +85,8 @@ def rules_on(*, patient: Patient, day: date) -> Rules:
     red flags as they are on that day."""
     profile = patient_profile(patient=patient, on=day)
     catalogue = {exercise.slug: exercise for exercise in engine_catalogue()}
-    return Rules(RulesInForce(profile, engine_rules()), catalogue)
+    every_rule = engine_rules()
+    return Rules(RulesInForce(profile, every_rule), catalogue, every_rule)
 
 
 def _item(row: ProgramExercise) -> ItemToCheck:
@@ -131,9 +156,7 @@ def _enforce_once(
                 _copy_exercise(row, old)
                 continue
             taken = {r.exercise.slug for r in rows}
-            replacement = safe_replacement(
-                rules.in_force, rules.catalogue, row.exercise.slug, taken=taken
-            )
+            replacement = rules.replacement(row.exercise.slug, taken=taken)
             form = rules.starting_form(replacement.slug) if replacement else None
             if replacement is not None and isinstance(form, StartingForm):
                 exercises.update(_exercises([replacement.slug], exercises))

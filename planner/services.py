@@ -990,8 +990,17 @@ def session_log_record(
             patient=patient,
             kind=ReminderKind.ALERT_PAIN,
             context={"pain": max(pains), "day": day.isoformat()},
+            now=_noon(patient, today),
         )
     return log, True
+
+
+def _noon(patient: Patient, day: date | None) -> datetime | None:
+    """Midday of `day` in the patient's zone (None for now): alerts of a given day are dated
+    on it, also when a simulation or a late log names the day."""
+    if day is None:
+        return None
+    return datetime.combine(day, time(12, 0), tzinfo=ZoneInfo(patient.time_zone))
 
 
 @transaction.atomic
@@ -1236,7 +1245,9 @@ def review_propose(
     ).exists()
     # Once paused, progression stays paused until the clinician has looked (progression_resume).
     review = review_week(
-        exercises, red_flag_reported=red_flag or bool(program.progression_paused_reason)
+        exercises,
+        red_flag_reported=red_flag,
+        progression_paused=program.progression_paused_reason,
     )
     # Checked against the rules in force on the day the changes would take effect.
     effective = max(
@@ -1279,19 +1290,27 @@ def review_propose(
             patient=program.patient,
             kind=ReminderKind.ALERT_PAIN_RISING,
             context={"reason": " ".join(r.text for r in review.alert_reasons)},
+            now=_noon(program.patient, today),
         )
     if review.flag_patient and not program.progression_paused_reason:
         program.progression_paused_reason = " ".join(r.text for r in review.reasons)
         program.save(update_fields=["progression_paused_reason", "updated_at"])
     if getattr(settings, "REVIEW_AUTO_APPLY", False) and not review.pause_progression:
-        review_approve(proposal=proposal, by=program.approved_by or program.created_by)
+        review_approve(
+            proposal=proposal, by=program.approved_by or program.created_by, on=effective
+        )
         proposal.refresh_from_db()
     return proposal
 
 
 @transaction.atomic
-def review_approve(*, proposal: ReviewProposal, by: Any) -> ProgramVersion | None:
-    """Apply an approved review as the program's next version (None when nothing changes)."""
+def review_approve(
+    *, proposal: ReviewProposal, by: Any, on: date | None = None
+) -> ProgramVersion | None:
+    """Apply an approved review as the program's next version (None when nothing changes).
+
+    The version is checked against the rules in force on `on`, the day it takes effect (by
+    default the patient's today)."""
     proposal = _pending(proposal)
     current = program_current_version(program=proposal.program)
     items = list(proposal.items.select_related("program_exercise", "new_exercise"))
@@ -1320,6 +1339,7 @@ def review_approve(*, proposal: ReviewProposal, by: Any) -> ProgramVersion | Non
             by=by,
             note=f"Weekly review of the week from {proposal.week_start}.",
             changes=changes,
+            on=on,
         )
     proposal.resulting_version = version
     _decide(proposal, ReviewStatus.APPROVED, by)

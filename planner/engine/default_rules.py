@@ -171,6 +171,12 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         adds_without_tags=frozenset({"balance_unsupported"}),
     ),
     Rule(
+        id="A-PREG-PELVIC",
+        explanation="In pregnancy, daily pelvic floor exercise supports the pelvis and the bladder",
+        pregnancy_min_weeks=0,
+        adds_exercise="pelvic-floor-squeezes",
+    ),
+    Rule(
         id="A-PREG-AEROBIC",
         explanation="In pregnancy, about 150 minutes of moderate activity a week: daily walking "
         "or cycling",

@@ -136,7 +136,7 @@ class _Planner:
         self.reserved = frozenset(
             r.adds_exercise
             for r in every_rule
-            if r.adds_exercise and r.adds_exercise not in applying
+            if r.adds_exercise and r.adds_exercise not in applying and self._adds_aerobic(r)
         )
         self.frail = profile.is_frail
         self.target_count = FRAIL_TARGET_EXERCISES if self.frail else TARGET_EXERCISES

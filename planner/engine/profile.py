@@ -1,7 +1,8 @@
 """Reading a patient profile from JSON-like data, with one clear message per mistake."""
 
+import reprlib
 from collections.abc import Collection, Mapping
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from planner.engine.types import (
     FITNESS_LEVELS,
@@ -17,9 +18,29 @@ from planner.engine.types import (
 MIN_AGE, MAX_AGE = 16, 110
 MIN_BMI, MAX_BMI = 12.0, 80.0
 MAX_PREGNANCY_WEEKS = 42
+# Pregnancy past this age is so rare, even with assisted reproduction, that a profile claiming
+# it is far likelier a typing error in the age or the weeks than a fact to plan around.
+MAX_PREGNANCY_AGE = 55
+# CLINICAL.md: obesity is BMI 30 or more (the engine also derives it from the BMI).
+OBESITY_MIN_BMI = 30.0
+# Complications that only exist with the disease they complicate.
+NEEDS_COMORBIDITY = {
+    "diabetic_neuropathy": "diabetes",
+    "diabetic_retinopathy": "diabetes",
+}
 REQUIRED_KEYS = ("age", "sex", "fitness", "diagnoses", "comorbidities", "red_flags")
 OPTIONAL_KEYS = ("bmi", "pregnancy_weeks")
 SEXES: tuple[Sex, ...] = ("female", "male")
+
+
+# A value quoted back in a message stays short: a 4,000-digit number or a long string would
+# turn one clear line into a screenful.
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = _SHORT.maxlong = 40
+
+
+def _shown(value: object) -> str:
+    return _SHORT.repr(value)
 
 
 class ProfileError(ValueError):
@@ -34,25 +55,77 @@ class ProfileError(ValueError):
 def _choice(field: str, value: object, valid: Collection[str], what: str) -> str:
     if not isinstance(value, str) or value not in valid:
         raise ProfileError(
-            field, f"unknown {what} {value!r}; valid values: {', '.join(sorted(valid))}."
+            field, f"unknown {what} {_shown(value)}; valid values: {', '.join(sorted(valid))}."
         )
     return value
 
 
 def _whole(field: str, value: object, low: int, high: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
-        raise ProfileError(field, f"must be a whole number, got {value!r}.")
+        raise ProfileError(field, f"must be a whole number, got {_shown(value)}.")
     if not low <= value <= high:
-        raise ProfileError(field, f"must be between {low} and {high}, got {value}.")
+        raise ProfileError(field, f"must be between {low} and {high}, got {_shown(value)}.")
     return value
 
 
 def _slugs(field: str, value: object, valid: Collection[str], what: str) -> tuple[str, ...]:
     if not isinstance(value, list):
-        raise ProfileError(field, f"must be a list of {what} slugs, got {value!r}.")
+        raise ProfileError(field, f"must be a list of {what} slugs, got {_shown(value)}.")
     return tuple(
         _choice(f"{field}[{index}]", item, valid, what) for index, item in enumerate(value)
     )
+
+
+class Contradiction(NamedTuple):
+    field: str
+    message: str
+
+
+def profile_contradictions(
+    *,
+    age: int,
+    sex: str,
+    comorbidities: Collection[str],
+    bmi: float | None,
+    pregnancy_weeks: int | None,
+) -> list[Contradiction]:
+    """Facts of one patient that cannot all be true, each with the field to correct.
+
+    Pure, so the admin and the API can ask the same of patient records (pass the
+    recorded comorbidities, the BMI and the gestational weeks on the day); empty
+    when the facts agree. Each field is checked on its own elsewhere.
+    """
+    found: list[Contradiction] = []
+    pregnant = pregnancy_weeks is not None or "pregnancy" in comorbidities
+    if pregnant and sex != "female":
+        found.append(
+            Contradiction("pregnancy_weeks", "pregnancy is only possible for sex 'female'.")
+        )
+    if pregnant and age > MAX_PREGNANCY_AGE:
+        found.append(
+            Contradiction(
+                "pregnancy_weeks",
+                f"pregnancy at age {age} is implausible (the bound is {MAX_PREGNANCY_AGE}); "
+                "correct the age or the pregnancy.",
+            )
+        )
+    if "obesity" in comorbidities and bmi is not None and bmi < OBESITY_MIN_BMI:
+        found.append(
+            Contradiction(
+                "comorbidities",
+                f"obesity is BMI {OBESITY_MIN_BMI:g} or more, but bmi is {bmi:g}; either remove "
+                "obesity or correct the BMI.",
+            )
+        )
+    for complication, disease in NEEDS_COMORBIDITY.items():
+        if complication in comorbidities and disease not in comorbidities:
+            found.append(
+                Contradiction(
+                    "comorbidities",
+                    f"{complication.replace('_', ' ')} needs {disease} in comorbidities.",
+                )
+            )
+    return found
 
 
 def parse_profile(
@@ -81,16 +154,16 @@ def parse_profile(
     if raw.get("bmi") is not None:
         value = raw["bmi"]
         if not isinstance(value, int | float) or isinstance(value, bool):
-            raise ProfileError("bmi", f"must be a number, got {value!r}.")
-        if not MIN_BMI <= value <= MAX_BMI:
-            raise ProfileError("bmi", f"must be between {MIN_BMI:g} and {MAX_BMI:g}, got {value}.")
+            raise ProfileError("bmi", f"must be a number, got {_shown(value)}.")
+        if not MIN_BMI <= value <= MAX_BMI:  # NaN fails this too
+            raise ProfileError(
+                "bmi", f"must be between {MIN_BMI:g} and {MAX_BMI:g}, got {_shown(value)}."
+            )
         bmi = float(value)
 
     pregnancy_weeks: int | None = None
     if raw.get("pregnancy_weeks") is not None:
         pregnancy_weeks = _whole("pregnancy_weeks", raw["pregnancy_weeks"], 0, MAX_PREGNANCY_WEEKS)
-        if sex != "female":
-            raise ProfileError("pregnancy_weeks", "pregnancy is only possible for sex 'female'.")
 
     items = raw["diagnoses"]
     if not isinstance(items, list) or not items:
@@ -122,6 +195,11 @@ def parse_profile(
     if "pregnancy" in conditions and pregnancy_weeks is None:
         raise ProfileError("pregnancy_weeks", "is required when comorbidities include 'pregnancy'.")
     flags = _slugs("red_flags", raw["red_flags"], red_flags, "red flag")
+    contradictions = profile_contradictions(
+        age=age, sex=sex, comorbidities=conditions, bmi=bmi, pregnancy_weeks=pregnancy_weeks
+    )
+    if contradictions:
+        raise ProfileError(*contradictions[0])
     return PatientProfile(
         age=age,
         sex=sex,

@@ -750,9 +750,16 @@ def _creep(exercises: Sequence[ExerciseUnderReview]) -> list[Reason]:
 
 
 def review_week(
-    exercises: Iterable[ExerciseUnderReview], *, red_flag_reported: bool = False
+    exercises: Iterable[ExerciseUnderReview],
+    *,
+    red_flag_reported: bool = False,
+    progression_paused: str = "",
 ) -> WeekReview:
-    """One proposal per exercise for the week under review, and whether to pause and alert."""
+    """One proposal per exercise for the week under review, and whether to pause and alert.
+
+    `progression_paused` is why progression was paused before this week (pain of 6 or more
+    logged): it stays paused until the clinician has looked.
+    """
     ordered = sorted(exercises, key=lambda ex: ex.slug)
     slugs = [ex.slug for ex in ordered]
     if len(set(slugs)) != len(slugs):
@@ -768,6 +775,13 @@ def review_week(
                 "V-PAUSE",
                 "A red flag was reported: progression is paused and the clinician is alerted at "
                 "once.",
+            )
+        )
+    if progression_paused:
+        reasons.append(
+            Reason(
+                "V-PAUSE",
+                f"Progression stays paused until the clinician has looked: {progression_paused}",
             )
         )
     for exercise, week in zip(ordered, weeks, strict=True):

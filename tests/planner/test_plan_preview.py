@@ -75,7 +75,8 @@ def test_prints_the_plan_as_json_with_the_documented_keys(tmp_path):
         }
     categories = {e["category"] for e in plan["exercises"]}
     assert "neural_mobilisation" in categories  # radicular pain
-    assert "aerobic" in categories  # pregnancy: daily moderate activity
+    # Pregnancy: daily moderate activity, in the session or as the day's separate walk.
+    assert "aerobic" in categories or plan.get("activity") is not None
     assert "core_stabilisation" in categories
     excluded_rules = {x["rule"] for x in plan["excluded"]}
     assert {"R-PREG-1", "R-PREG-2"} <= excluded_rules
@@ -130,6 +131,14 @@ def test_red_flag_blocks(tmp_path):
         ),
         ({**PREGNANT_WITH_SCIATICA, "sex": "male"}, "pregnancy_weeks: pregnancy is only possible"),
         ({**PREGNANT_WITH_SCIATICA, "height": 170}, "height: is not a profile key"),
+        (
+            {**PREGNANT_WITH_SCIATICA, "comorbidities": ["diabetic_neuropathy"]},
+            "comorbidities: diabetic neuropathy needs diabetes in comorbidities.",
+        ),
+        (
+            {**PREGNANT_WITH_SCIATICA, "age": 58},
+            "pregnancy_weeks: pregnancy at age 58 is implausible (the bound is 55)",
+        ),
     ],
 )
 def test_malformed_profile_names_the_field(tmp_path, profile, message):
@@ -145,21 +154,81 @@ def test_missing_file(tmp_path):
         call_command("plan_preview", str(tmp_path / "absent.json"))
 
 
-def test_from_the_shell_a_bad_profile_exits_non_zero_with_one_message_and_no_traceback(tmp_path):
+def _write(tmp_path: Path, content: str | bytes) -> Path:
     path = tmp_path / "profile.json"
-    path.write_text(json.dumps({**PREGNANT_WITH_SCIATICA, "age": 200}))
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+# Each bad file, made in a test's tmp_path, and what the one line on stderr says of it.
+BAD_FILES = {
+    "directory": (lambda tmp: tmp, "is a directory, not a profile file."),
+    "missing": (lambda tmp: tmp / "absent.json", "no such file."),
+    "not_utf8": (lambda tmp: _write(tmp, b'{"age": "\xff\xfe"}'), "not UTF-8 text (byte 0xff"),
+    "deep": (lambda tmp: _write(tmp, "[" * 100_000), "nested too deeply"),
+    "long_number": (
+        lambda tmp: _write(tmp, '{"age": ' + "9" * 5_000 + "}"),
+        "a number is too long: Exceeds the limit (4300 digits) for integer string conversion",
+    ),
+    "invalid_json": (lambda tmp: _write(tmp, "{not json"), "not valid JSON (Expecting"),
+    "nan": (lambda tmp: _write(tmp, '{"bmi": NaN}'), "NaN is not a JSON number"),
+    "duplicate_key": (
+        lambda tmp: _write(tmp, '{"age": 30, "age": 31}'),
+        "key 'age' appears twice in one object",
+    ),
+    "invalid_profile": (
+        lambda tmp: _write(tmp, json.dumps({**PREGNANT_WITH_SCIATICA, "age": 200})),
+        "Invalid profile: age: must be between 16 and 110, got 200.",
+    ),
+}
+
+
+def bad_file(tmp_path: Path, case: str) -> tuple[Path, str]:
+    make, message = BAD_FILES[case]
+    return make(tmp_path), message
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_a_bad_file_is_one_line_and_exit_code_2(tmp_path, case):
+    path, message = bad_file(tmp_path, case)
+    with pytest.raises(CommandError) as error:
+        call_command("plan_preview", str(path))
+    assert error.value.returncode == 2
+    assert message in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def run_manage(tmp_path: Path, *args: str, migrate: bool = False) -> subprocess.CompletedProcess:
+    """manage.py in a child process on a database of its own (migrated only when asked)."""
     database = tmp_path / "cli.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "plan_preview", str(path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
+    if migrate:
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
+        )
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
-    assert result.returncode == 1
+
+
+def test_from_the_shell_a_deep_json_is_one_line_without_traceback(tmp_path):
+    path, message = bad_file(tmp_path, "deep")
+    # The file is refused before the database is opened: no migration needed.
+    result = run_manage(tmp_path, "plan_preview", str(path))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == f"CommandError: {path}: not valid JSON for a profile ({message}).\n"
+
+
+def test_from_the_shell_a_bad_profile_exits_non_zero_with_one_message_and_no_traceback(tmp_path):
+    path = tmp_path / "profile.json"
+    path.write_text(json.dumps({**PREGNANT_WITH_SCIATICA, "age": 200}))
+    result = run_manage(tmp_path, "plan_preview", str(path), migrate=True)
+    assert result.returncode == 2
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
     assert (

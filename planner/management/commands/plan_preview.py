@@ -2,13 +2,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from planner.engine.generate import generate_plan
-from planner.engine.profile import ProfileError, parse_profile
 from planner.engine.serialize import plan_to_dict, plan_to_text
+from planner.management.profile_file import read_profile_file
 from planner.selectors import engine_catalogue, engine_rules
-from rehab.models import Comorbidity, Diagnosis, RedFlag
 
 
 class Command(BaseCommand):
@@ -22,22 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "text"], default="json")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["profile"]
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise CommandError(f"{path}: no such file.") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise CommandError(f"{path}: not valid JSON ({error}).") from None
-        try:
-            profile = parse_profile(
-                data,
-                diagnoses=set(Diagnosis.objects.values_list("code", flat=True)),
-                comorbidities=set(Comorbidity.objects.values_list("code", flat=True)),
-                red_flags=set(RedFlag.objects.values_list("code", flat=True)),
-            )
-        except ProfileError as error:
-            raise CommandError(f"Invalid profile: {error}") from None
+        _, profile = read_profile_file(options["profile"])
         plan = generate_plan(profile, engine_catalogue(), engine_rules())
         if options["format"] == "text":
             self.stdout.write(plan_to_text(plan), ending="")
