@@ -47,6 +47,7 @@ from planner.models import (
     SupervisedStatus,
 )
 from rehab.models import (
+    BodyComposition,
     Clinician,
     OswestryAssessment,
     PainAssessment,
@@ -122,6 +123,9 @@ def rule_from_row(row: ContraindicationRule) -> Rule:
 # -- Patients as engine profiles, and what a day holds ------------------------------------------
 
 
+BODY_COMPOSITION_VALID_DAYS = 183  # "the last 6 months"
+
+
 def patient_profile(*, patient: Patient, on: date | None = None) -> PatientProfile:
     """The engine's view of a patient's records on a day."""
     return patient_profiles(patients=[patient], on=on)[patient.pk]
@@ -156,9 +160,23 @@ def patient_profiles(
         "patient", "-assessed_on", "-id"
     ):
         start_back.setdefault(row.patient_id, cast(Risk, row.result.risk))
+    # D-MUSCLE and A-FAT read the latest body composition of the last 6 months.
+    body: dict[int, tuple[bool, float]] = {}
+    for patient_id, low_muscle, fat in (
+        BodyComposition.objects.filter(
+            patient__in=ids,
+            assessed_on__lte=today,
+            assessed_on__gt=today - timedelta(days=BODY_COMPOSITION_VALID_DAYS),
+        )
+        .order_by("patient", "-assessed_on", "-id")
+        .values_list("patient", "muscle_mass_low", "fat_percent")
+    ):
+        body.setdefault(patient_id, (bool(low_muscle), float(fat)))
     return {
         patient.pk: PatientProfile(
             start_back=start_back.get(patient.pk),
+            low_muscle_mass=body.get(patient.pk, (False, None))[0],
+            fat_percent=body.get(patient.pk, (False, None))[1],
             age=patient.age(today),
             sex=cast(Sex, patient.sex),
             fitness=cast(Fitness, patient.fitness_level),

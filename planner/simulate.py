@@ -48,8 +48,8 @@ Choices the simulation makes, so its output can be read:
 import math
 import re
 import secrets
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -61,8 +61,9 @@ from django.db import transaction
 
 from planner import services
 from planner.engine.profile import ProfileError, parse_profile
+from planner.engine.safety import RulesInForce
 from planner.engine.serialize import dose_text
-from planner.engine.types import PatientProfile
+from planner.engine.types import CatalogueExercise, Dose, PatientProfile, Rule
 from planner.models import (
     ALERT_KINDS,
     ExerciseState,
@@ -76,7 +77,14 @@ from planner.models import (
 )
 from planner.selectors import home_session_exercises, program_current_version, program_exercises
 from rehab import services as rehab_services
-from rehab.models import Comorbidity, Diagnosis, Patient, RedFlag
+from rehab.models import (
+    BodyComposition,
+    Comorbidity,
+    Diagnosis,
+    Patient,
+    RedFlag,
+    StartBackAssessment,
+)
 
 PATTERNS = ("steady", "flare", "creep", "missed")
 MIN_WEEKS, MAX_WEEKS = 1, 26  # a program lasts at most 26 weeks
@@ -256,6 +264,24 @@ class _Course:
         for code in sorted(profile.comorbidities - {"pregnancy"}):
             # Pregnancy is recorded on the patient itself, with its weeks.
             rehab_services.patient_comorbidity_add(patient=patient, code=code)
+        if profile.start_back is not None:
+            # Answers that score as the profile's risk (Hill et al.: items 5-9 psychosocial).
+            agreed = {"low": (), "medium": (1, 2, 3, 4, 5), "high": (5, 6, 7, 8, 9)}
+            StartBackAssessment.objects.create(
+                patient=patient,
+                assessed_on=self.start,
+                **{f"item_{n}": n in agreed[profile.start_back] for n in range(1, 10)},
+            )
+        if profile.low_muscle_mass or profile.fat_percent is not None:
+            BodyComposition.objects.create(
+                patient=patient,
+                assessed_on=self.start,
+                fat_percent=Decimal(str(profile.fat_percent or 25)),
+                muscle_mass_kg=Decimal(30),
+                water_percent=Decimal(50),
+                basal_metabolic_rate_kcal=1400,
+                muscle_mass_low=profile.low_muscle_mass,
+            )
 
     # -- the clinic -------------------------------------------------------------------------
 
@@ -567,3 +593,60 @@ def course_to_text(course: Mapping[str, Any]) -> str:
 
 
 __all__ = ["PATTERNS", "ProfileError", "SimulationError", "course_to_text", "simulate_course"]
+
+
+def course_violations(
+    *,
+    profile: PatientProfile,
+    course: Mapping[str, Any],
+    start: date,
+    catalogue: Mapping[str, CatalogueExercise],
+    rules: Sequence[Rule],
+) -> list[str]:
+    """Every way a simulated course breaks the rules in force in its own weeks (should be none).
+
+    Each week is judged with the patient as they are that week (gestational weeks advance
+    from `start`): no exercise a rule blocks or keeps only as an easier variant, no dose
+    outside the exercise's bounds or a caution's cap, nothing a caution keeps at the clinic
+    offered at home.
+    """
+    found: list[str] = []
+    for week in course["weeks"]:
+        day = date.fromisoformat(week["date"])
+        pregnancy = profile.pregnancy_weeks
+        if pregnancy is not None:
+            pregnancy += (day - start).days // 7
+        in_force = RulesInForce(replace(profile, pregnancy_weeks=pregnancy), rules)
+        for item in week["exercises"]:
+            where = f"week {week['week']} ({week['date']}) {item['slug']}"
+            exercise = catalogue.get(item["slug"])
+            if exercise is None:
+                found.append(f"{where}: not in the library")
+                continue
+            tags = set(item["movement_tags"])
+            # Read from the rule rows directly, not only through the engine's own check.
+            for rule in in_force.rules:
+                if tags & rule.block_tags:
+                    found.append(f"{where}: {sorted(tags & rule.block_tags)} blocked by {rule.id}")
+                if rule.max_difficulty is not None and item["difficulty"] > rule.max_difficulty:
+                    found.append(f"{where}: difficulty {item['difficulty']} over {rule.id}")
+                if rule.caution_action == "easier_variant" and tags & rule.caution_tags:
+                    found.append(f"{where}: only an easier variant allowed by {rule.id}")
+            dose = Dose(**item["dose"])
+            low, high = exercise.dose_min, exercise.dose_max
+            if not (
+                max(1, low.sets) <= dose.sets <= high.sets
+                and low.reps <= dose.reps <= high.reps
+                and low.hold_s <= dose.hold_s <= high.hold_s
+                and low.duration_s <= dose.duration_s <= high.duration_s
+            ):
+                found.append(f"{where}: dose {dose} outside the exercise's bounds")
+            verdict = in_force.check(exercise)
+            if not verdict.allowed:
+                found.append(f"{where}: {verdict.outcome} by {verdict.rule}")
+                continue
+            if in_force.allowed_dose(exercise, dose) != dose:
+                found.append(f"{where}: dose {dose} outside its bounds or caps")
+            if verdict.supervised_only and item["mode"] == "home":
+                found.append(f"{where}: at home, but a caution keeps it at the clinic")
+    return found

@@ -173,6 +173,7 @@ class BodyCompositionInline(StampedInline):
         "muscle_mass_kg",
         "water_percent",
         "basal_metabolic_rate_kcal",
+        "muscle_mass_low",
     )
 
 
@@ -306,6 +307,9 @@ class PatientAdmin(admin.ModelAdmin):
                 self.message_user(
                     request, f"Active red flag: {flag.red_flag.name} ({urgency}).", messages.ERROR
                 )
+            if patient is not None:
+                for message in selectors.patient_contradictions(patient=patient):
+                    self.message_user(request, f"Check the records: {message}", messages.WARNING)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from planner.engine.profile import MAX_PREGNANCY_AGE
 from rehab import scoring
 
 if TYPE_CHECKING:
@@ -221,6 +222,17 @@ class Patient(models.Model):
         if pregnancy_given and self.sex != Sex.FEMALE:
             field = "pregnancy_weeks" if self.pregnancy_weeks is not None else "pregnancy_due_date"
             errors[field] = "Pregnancy can only be recorded for a female patient."
+        if pregnancy_given and self.date_of_birth is not None:
+            # The same bound as plan_preview's profiles (planner.engine.profile).
+            age = self.age()
+            if age > MAX_PREGNANCY_AGE:
+                field = (
+                    "pregnancy_weeks" if self.pregnancy_weeks is not None else "pregnancy_due_date"
+                )
+                errors[field] = (
+                    f"Pregnancy at age {age} is implausible (the bound is {MAX_PREGNANCY_AGE}); "
+                    "correct the date of birth or the pregnancy."
+                )
         if self.pregnancy_weeks is not None and self.pregnancy_weeks_on is None:
             self.pregnancy_weeks_on = timezone.localdate()
         if self.pregnancy_due_date is not None:
@@ -593,6 +605,12 @@ class BodyComposition(Assessment):
     basal_metabolic_rate_kcal = models.PositiveSmallIntegerField(
         "basal metabolic rate (kcal/day)",
         validators=[MinValueValidator(600), MaxValueValidator(4500)],
+    )
+    muscle_mass_low = models.BooleanField(
+        "muscle mass low",
+        default=False,
+        help_text="The device's classification or your judgement: strengthening then starts "
+        "one step easier (D-MUSCLE).",
     )
 
     class Meta(Assessment.Meta):

@@ -4,7 +4,9 @@ from collections.abc import Collection
 from typing import Any
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import timezone
 
+from planner.engine.profile import profile_contradictions
 from rehab.models import (
     OswestryAssessment,
     PainAssessment,
@@ -63,3 +65,21 @@ def patient_visible_to(*, user: Any) -> QuerySet[Patient]:
 def red_flags_need_care_today(*, codes: Collection[str]) -> bool:
     """Whether any of these red flags is a cauda equina sign: the patient must be seen today."""
     return RedFlag.objects.filter(code__in=codes, same_day=True).exists()
+
+
+def patient_contradictions(*, patient: Patient) -> list[str]:
+    """Recorded facts that cannot all be true (diabetic neuropathy without diabetes, obesity
+    at a BMI of 22, a pregnancy at 80): the same check as plan_preview's profiles, shown to the
+    clinician as a warning on the patient's record."""
+    today = timezone.localdate()
+    codes = set(patient.comorbidities.values_list("comorbidity__code", flat=True))
+    return [
+        found.message[0].upper() + found.message[1:]
+        for found in profile_contradictions(
+            age=patient.age(today),
+            sex=patient.sex,
+            comorbidities=codes,
+            bmi=float(patient.bmi),
+            pregnancy_weeks=patient.gestational_weeks(today),
+        )
+    ]

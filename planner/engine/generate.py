@@ -8,6 +8,7 @@ cites the rule behind it.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from planner.engine.dose import ExactDose, shown_dose
 from planner.engine.safety import RulesInForce
 from planner.engine.types import (
     CatalogueExercise,
@@ -30,6 +31,8 @@ TARGET_EXERCISES = 4
 # Aged 65 and over with low fitness, or 80 and over: 3 to 4 exercises, and a longer walk.
 FRAIL_TARGET_EXERCISES, FRAIL_MAX_EXERCISES = 4, 4
 AEROBIC_CATEGORY = "aerobic"
+STRENGTH_CATEGORY = "strengthening"
+LOW_MUSCLE_FACTOR = 0.8
 # The day's separate walk (CLINICAL.md, Dose): about 150 min a week in pregnancy (ACOG), 150 to
 # 300 for adults where fitness allows (WHO), a gentler start with low fitness.
 ACTIVITY_MINUTES = {"pregnancy": 22, "high": 30, "moderate": 25, "low": 15}
@@ -174,6 +177,14 @@ class _Planner:
         if verdict.outcome == "easier_only":
             exclusion = Exclusion(exercise.slug, verdict.rule or "", verdict.reason)
             return self._easier_or(exercise, exclusion, trail, depth)
+        if self._muscle_capped(exercise):
+            capped = Exclusion(
+                exercise.slug,
+                "D-MUSCLE",
+                "With low muscle mass, strengthening starts one step easier (difficulty "
+                f"{self.fitness_cap - 1} at most); this one is difficulty {exercise.difficulty}.",
+            )
+            return self._easier_or(exercise, capped, trail, depth)
         if exercise.difficulty > self.fitness_cap:
             capped = Exclusion(
                 exercise.slug,
@@ -255,6 +266,14 @@ class _Planner:
         )
         return needs
 
+    def _muscle_capped(self, exercise: CatalogueExercise) -> bool:
+        """D-MUSCLE: with low muscle mass, strengthening starts one difficulty step lower."""
+        return (
+            self.profile.low_muscle_mass
+            and exercise.category == STRENGTH_CATEGORY
+            and exercise.difficulty > max(1, self.fitness_cap - 1)
+        )
+
     def _adds_aerobic(self, rule: Rule) -> bool:
         """Aerobic work a rule adds is the day's separate activity, not a session exercise."""
         if rule.adds_category == AEROBIC_CATEGORY:
@@ -284,16 +303,34 @@ class _Planner:
             parts.append(f"{ACUTE_FACTOR:g} in the acute stage")
         if candidate.dose_factor < 1.0:
             parts.append(f"{candidate.dose_factor:g} for the caution above")
+        if self.profile.low_muscle_mass and exercise.category == STRENGTH_CATEGORY:
+            factor *= LOW_MUSCLE_FACTOR
+            parts.append(f"{LOW_MUSCLE_FACTOR:g} for low muscle mass (D-MUSCLE)")
         reasons = [Reason("D-DOSE", "Starting amount: the usual dose x " + " x ".join(parts) + ".")]
+        if self.profile.low_muscle_mass and exercise.category == STRENGTH_CATEGORY:
+            reasons.append(
+                Reason(
+                    "D-MUSCLE",
+                    "Muscle mass is low: strengthening starts one step easier and at 0.8 of "
+                    "the starting dose.",
+                )
+            )
         sets = max(1, low.sets, default.sets)
         if default.is_timed:
             duration = min(
                 high.duration_s, max(low.duration_s, _round(default.duration_s * factor))
             )
-            return self.in_force.allowed_dose(exercise, Dose(sets, 0, 0, duration)), reasons
+            return self._shown(exercise, Dose(sets, 0, 0, duration)), reasons
         reps = min(high.reps, max(low.reps, 1, _round(default.reps * factor)))
-        dose = Dose(sets, reps, default.hold_s, 0)
-        return self.in_force.allowed_dose(exercise, dose), reasons
+        return self._shown(exercise, Dose(sets, reps, default.hold_s, 0)), reasons
+
+    def _shown(self, exercise: CatalogueExercise, dose: Dose) -> Dose:
+        """The dose as a person can do it (whole minutes, holds in 5 s steps), within the
+        exercise's bounds and what the rules in force allow."""
+        top = self.in_force.check(exercise).max_dose
+        return self.in_force.allowed_dose(
+            exercise, shown_dose(ExactDose.of(dose), exercise.dose_min, top)
+        )
 
     def plan(self) -> Plan:
         applied = tuple(Reason(rule.id, rule.explanation + ".") for rule in self.rules)
@@ -487,6 +524,14 @@ class _Planner:
                 else "at a pace where you can still talk"
             )
             text = f"{exercise.name}: {minutes} minutes a day, {pace}, at any time of day."
+        if self.profile.high_body_fat:
+            why.append(
+                Reason(
+                    "A-FAT",
+                    "With a high body fat percentage, aerobic work stays low-impact (walking, "
+                    "cycling or seated) and a daily walk builds toward 150 minutes a week.",
+                )
+            )
         why.extend(pick.why)
         return DailyActivity(exercise.slug, exercise.name, minutes, text, tuple(why))
 

@@ -11,6 +11,7 @@ from planner.engine.types import (
     DiagnosisInput,
     Fitness,
     PatientProfile,
+    Risk,
     Sex,
     Stage,
 )
@@ -29,7 +30,9 @@ NEEDS_COMORBIDITY = {
     "diabetic_retinopathy": "diabetes",
 }
 REQUIRED_KEYS = ("age", "sex", "fitness", "diagnoses", "comorbidities", "red_flags")
-OPTIONAL_KEYS = ("bmi", "pregnancy_weeks")
+OPTIONAL_KEYS = ("bmi", "pregnancy_weeks", "start_back", "low_muscle_mass", "fat_percent")
+RISKS: tuple[Risk, ...] = ("low", "medium", "high")
+MIN_FAT, MAX_FAT = 2.0, 75.0
 SEXES: tuple[Sex, ...] = ("female", "male")
 
 
@@ -200,6 +203,22 @@ def parse_profile(
     )
     if contradictions:
         raise ProfileError(*contradictions[0])
+    start_back: Risk | None = None
+    if raw.get("start_back") is not None:
+        start_back = cast(Risk, _choice("start_back", raw["start_back"], RISKS, "STarT Back risk"))
+    low_muscle = raw.get("low_muscle_mass", False)
+    if not isinstance(low_muscle, bool):
+        raise ProfileError("low_muscle_mass", f"must be true or false, got {_shown(low_muscle)}.")
+    fat: float | None = None
+    if raw.get("fat_percent") is not None:
+        value = raw["fat_percent"]
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise ProfileError("fat_percent", f"must be a number, got {_shown(value)}.")
+        if not MIN_FAT <= value <= MAX_FAT:
+            raise ProfileError(
+                "fat_percent", f"must be between {MIN_FAT:g} and {MAX_FAT:g}, got {value}."
+            )
+        fat = float(value)
     return PatientProfile(
         age=age,
         sex=sex,
@@ -209,4 +228,7 @@ def parse_profile(
         red_flags=tuple(sorted(set(flags))),
         bmi=bmi,
         pregnancy_weeks=pregnancy_weeks,
+        start_back=start_back,
+        low_muscle_mass=low_muscle,
+        fat_percent=fat,
     )

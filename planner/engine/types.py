@@ -37,6 +37,9 @@ class PatientProfile:
     mastered: frozenset[str] = frozenset()
     # The latest STarT Back risk, when the clinic has scored it.
     start_back: Risk | None = None
+    # From the latest body composition of the last 6 months (CLINICAL.md, D-MUSCLE, A-FAT).
+    low_muscle_mass: bool = False
+    fat_percent: float | None = None
 
     @property
     def conditions(self) -> frozenset[str]:
@@ -55,6 +58,13 @@ class PatientProfile:
     @property
     def is_acute(self) -> bool:
         return any(d.stage == "acute" for d in self.diagnoses)
+
+    @property
+    def high_body_fat(self) -> bool:
+        """A-FAT: fat 35 % or more for women, 25 % or more for men."""
+        if self.fat_percent is None:
+            return False
+        return self.fat_percent >= (35 if self.sex == "female" else 25)
 
     @property
     def is_frail(self) -> bool:

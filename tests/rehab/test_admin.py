@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rehab import services
-from rehab.models import Diagnosis, OswestryAssessment, PainAssessment, Patient
+from rehab.models import Diagnosis, OswestryAssessment, PainAssessment, Patient, RedFlag
 from tests.conftest import PASSWORD, make_patient
 
 pytestmark = pytest.mark.django_db
@@ -217,6 +217,7 @@ def test_doctor_adds_a_patient_with_a_diagnosis_and_pain_score(client, clinician
         ({"weight_kg": "500"}, "weight_kg"),
         ({"sex": "male", "pregnancy_weeks": "20"}, "pregnancy_weeks"),
         ({"pregnancy_weeks": "43"}, "pregnancy_weeks"),
+        ({"date_of_birth": "1946-01-01", "pregnancy_weeks": "12"}, "pregnancy_weeks"),
         ({"time_zone": "Nowhere/Land"}, "time_zone"),
     ],
 )
@@ -263,3 +264,50 @@ def test_superuser_adding_a_clinician_gives_admin_access(admin_client, outsider)
     outsider.refresh_from_db()
     assert outsider.is_staff
     assert outsider.groups.filter(name=services.CLINICIAN_GROUP).exists()
+
+
+def test_contradictory_records_are_shown_as_a_warning(client, clinician):
+    """Diabetic neuropathy without diabetes, obesity at a BMI of 22: the clinician is told."""
+    patient = make_patient(clinician, weight_kg=Decimal("63.6"))  # BMI 22 at 170 cm
+    services.patient_comorbidity_add(patient=patient, code="diabetic_neuropathy")
+    services.patient_comorbidity_add(patient=patient, code="obesity")
+    login(client, clinician.user)
+    response = client.get(reverse("admin:rehab_patient_change", args=[patient.pk]))
+    warnings = [str(m) for m in response.context["messages"]]
+    assert any("diabetes" in m for m in warnings)
+    assert any("obesity" in m and "22" in m for m in warnings)
+
+
+def test_a_red_flag_saved_in_the_admin_pauses_the_active_program(client, clinician):
+    from django.core.management import call_command
+
+    from planner.models import ProgramStatus
+    from tests.conftest import program_for
+
+    call_command("load_library", verbosity=0)
+    patient = make_patient(clinician)
+    services.patient_diagnosis_add(patient=patient, code="sciatica", side="left", stage="chronic")
+    program = program_for(patient, clinician)
+    login(client, clinician.user)
+    url = reverse("admin:rehab_patient_change", args=[patient.pk])
+    data = add_form(clinician)
+    data |= {
+        "first_name": patient.first_name,
+        "last_name": patient.last_name,
+        "date_of_birth": patient.date_of_birth.isoformat(),
+        "weight_kg": str(patient.weight_kg),
+        "height_cm": str(patient.height_cm),
+        "time_zone": patient.time_zone,
+        "reminder_time": "09:00",
+        "red_flags-TOTAL_FORMS": "1",
+        "red_flags-0-red_flag": str(RedFlag.objects.get(code="saddle_anesthesia").pk),
+        "red_flags-0-status": "active",
+        "red_flags-0-noted_at_0": timezone.localdate().isoformat(),
+        "red_flags-0-noted_at_1": "09:00:00",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, [
+        (f.prefix, f.errors) for fs in response.context["inline_admin_formsets"] for f in fs.formset
+    ]
+    program.refresh_from_db()
+    assert program.status == ProgramStatus.PAUSED

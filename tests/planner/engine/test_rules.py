@@ -244,7 +244,7 @@ def test_any_red_flag_blocks_with_the_flags_as_reasons():
     assert "fever" in plan.reasons[0].text and "saddle_anesthesia" in plan.reasons[1].text
 
 
-def test_radicular_pain_adds_a_nerve_glide():
+def test_a_radicular_pain_down_the_leg_adds_a_nerve_glide():
     plan = plan_for(code="sciatica")
     glide = planned(plan, "seated-glide")
     assert glide is not None
@@ -273,7 +273,7 @@ def test_a_pad_claudication_walking_only_with_arterial_disease():
 
 
 @pytest.mark.parametrize("trigger", [{"age": 66}, {"comorbidities": ("diabetic_neuropathy",)}])
-def test_age_and_neuropathy_add_a_supported_balance_exercise(trigger):
+def test_a_balance_age_and_neuropathy_add_a_supported_balance_exercise(trigger):
     unsupported = exercise("free-stand", "balance", 1, ("standing", "balance_unsupported"))
     plan = plan_for(unsupported, **trigger)
     balance = [e for e in plan.exercises if e.category == "balance"]
