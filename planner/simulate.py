@@ -130,9 +130,17 @@ def day_log(*, pattern: str, week: int, index: int) -> DayLog | None:
 
 
 def simulate_course(
-    *, profile_data: Mapping[str, Any], weeks: int, pattern: str, start: date
+    *,
+    profile_data: Mapping[str, Any],
+    weeks: int,
+    pattern: str,
+    start: date,
+    logs: Sequence[DayLog | None] | None = None,
 ) -> dict[str, Any]:
     """The course as JSON-ready data: {"weeks": [...]}, one entry per home week.
+
+    `logs`, when given, replaces the pattern: what the patient logs on home day i (None:
+    skipped; past its end: skipped), so tests can drive any log sequence.
 
     Raises ProfileError for a bad profile and SimulationError for anything else that
     stops the course. Writes nothing that lasts.
@@ -154,7 +162,8 @@ def simulate_course(
         )
     with transaction.atomic():
         try:
-            weeks_out = _Course(profile, weeks=weeks, pattern=pattern, start=start).run()
+            course = _Course(profile, weeks=weeks, pattern=pattern, start=start, logs=logs)
+            weeks_out = course.run()
         finally:
             # Whatever happened, nothing of the simulation stays, and on_commit never fires.
             transaction.set_rollback(True)
@@ -185,8 +194,17 @@ def _messages(error: ValidationError) -> str:
 
 
 class _Course:
-    def __init__(self, profile: PatientProfile, *, weeks: int, pattern: str, start: date) -> None:
+    def __init__(
+        self,
+        profile: PatientProfile,
+        *,
+        weeks: int,
+        pattern: str,
+        start: date,
+        logs: Sequence[DayLog | None] | None = None,
+    ) -> None:
         self.profile = profile
+        self.logs = logs
         self.weeks = weeks
         self.pattern = pattern
         self.start = start
@@ -410,7 +428,11 @@ class _Course:
     def _log_day(self, day: date, week: int) -> None:
         self.program.refresh_from_db()
         items = home_session_exercises(program=self.program, day=day)
-        log = day_log(pattern=self.pattern, week=week, index=(day - self.home_start).days)
+        index = (day - self.home_start).days
+        if self.logs is not None:
+            log = self.logs[index] if index < len(self.logs) else None
+        else:
+            log = day_log(pattern=self.pattern, week=week, index=index)
         if not items or log is None:
             return
         self.step = f"logging {day}"
