@@ -361,3 +361,37 @@ def test_no_version_is_written_when_the_rules_allow_everything(clinician, frozen
     program = start_program(patient, clinician.user, FROZEN.date(), master=True)
     assert services.program_recheck(program=program) is None
     assert ProgramVersion.objects.filter(program=program).count() == 1
+
+
+def test_a_variant_swapped_in_keeps_the_cautions_in_force_and_the_patients_own_dose(
+    clinician, frozen
+):
+    """R-BAL: at 70 with low fitness, floor work is practised only at the clinic, also when it
+    arrives later as a variant; and it starts at the patient's dose, not the library's."""
+    patient = make_patient(clinician, date_of_birth=date(1955, 1, 10), fitness_level="low")
+    rehab_services.patient_diagnosis_add(
+        patient=patient, code="osteochondrosis", side="bilateral", stage="chronic"
+    )
+    program = start_program(patient, clinician.user, FROZEN.date(), master=True)
+    rows = current_rows(program)
+    taken = {r.exercise_id for r in rows}
+    floor = (
+        Exercise.objects.filter(
+            movement_tags__code="floor_transfer", is_active=True, difficulty__lte=2
+        )
+        .exclude(movement_tags__code__in=["balance_unsupported"])
+        .exclude(pk__in=taken)
+        .order_by("slug")
+        .first()
+    )
+    version = services.program_revise(
+        program=program,
+        by=clinician.user,
+        note="A floor exercise next.",
+        changes=[services.ExerciseChange(rows[0].pk, replace_with=floor)],
+    )
+    row = version.exercises.get(exercise=floor)
+    assert row.supervised_only and row.state == ExerciseState.SUPERVISED
+    assert any(e["rule"] == "R-BAL" for e in row.explanation)
+    if not floor.is_timed:  # low fitness x 0.6, age 65-74 x 0.8, never under the minimum
+        assert row.reps == max(floor.min_reps, int(floor.default_reps * 0.6 * 0.8 + 0.5))
