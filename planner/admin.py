@@ -144,15 +144,20 @@ class ProgramAdmin(OwnProgramsMixin, admin.ModelAdmin):
         )
         url = reverse("admin:planner_programversion_change", args=[version.pk])
         reasons = _why(version.plan_reasons)
+        activity = version.activity or {}
         return format_html(
             '<p><a href="{}">Version {}</a> ({}): {}</p><table><tr><th>#</th><th>Exercise</th>'
             "<th>Dose</th><th>State</th><th>Why</th></tr>{}</table>"
+            "<p><strong>Daily activity, apart from the session:</strong> {}</p>"
+            "<details><summary>Advice given with the plan</summary>{}</details>"
             "<details><summary>Planner status {} and the rules applied</summary>{}</details>",
             url,
             version.number,
             version.created_at.strftime("%Y-%m-%d"),
             version.note,
             rows,
+            activity.get("text", "none"),
+            _why(version.advice),
             version.plan_status,
             reasons,
         )

@@ -4,7 +4,7 @@ import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
@@ -327,6 +327,8 @@ class PatientDay:
     to_practise: list[ProgramExercise]
     paused_reason: str
     estimated_minutes: int
+    # The day's walk apart from the session ({slug, name, minutes, text}); empty before home.
+    activity: dict[str, Any] = field(default_factory=dict)
 
     @property
     def all_logged(self) -> bool:
@@ -361,7 +363,8 @@ def patient_today(*, patient: Patient, day: date | None = None) -> PatientDay:
             state="not_started",
             next_session=next_supervised_session(program=program, after=timezone.now()),
         )
-    items = program_exercises(version=program_current_version(program=program))
+    version = program_current_version(program=program)
+    items = program_exercises(version=version)
     unlocked = home_unlocked(program=program, day=day)
     home_items = [item for item in items if _goes_home(item, day)] if unlocked else []
     logs = {
@@ -386,6 +389,7 @@ def patient_today(*, patient: Patient, day: date | None = None) -> PatientDay:
         to_practise=to_practise,
         paused_reason="",
         estimated_minutes=_estimated_minutes(home_items),
+        activity=(version.activity or {}) if home_items else {},
     )
 
 

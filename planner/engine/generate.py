@@ -15,6 +15,7 @@ from planner.engine.types import (
     DailyActivity,
     Dose,
     Exclusion,
+    Pace,
     PatientProfile,
     Plan,
     PlannedExercise,
@@ -518,12 +519,12 @@ class _Planner:
                         "minutes a week that adults are advised.",
                     )
                 )
-            pace = (
+            how = (
                 "at a pace where you can easily say a full sentence"
                 if self.rpe_rule is not None or gentle
                 else "at a pace where you can still talk"
             )
-            text = f"{exercise.name}: {minutes} minutes a day, {pace}, at any time of day."
+            text = f"{exercise.name}: {minutes} minutes a day, {how}, at any time of day."
         if self.profile.high_body_fat:
             why.append(
                 Reason(
@@ -533,7 +534,8 @@ class _Planner:
                 )
             )
         why.extend(pick.why)
-        return DailyActivity(exercise.slug, exercise.name, minutes, text, tuple(why))
+        pace: Pace = "claudication" if claudication else ("sentence" if gentle else "talk")
+        return DailyActivity(exercise.slug, exercise.name, minutes, text, tuple(why), pace)
 
     def _advice(self) -> tuple[Reason, ...]:
         advice = [

@@ -51,6 +51,7 @@ def activity_to_dict(activity: DailyActivity | None) -> dict[str, Any] | None:
         "minutes": activity.minutes,
         "weekly_minutes": activity.weekly_minutes,
         "text": activity.text,
+        "pace": activity.pace,
         "why": [{"rule": r.rule, "text": r.text} for r in activity.why],
     }
 

@@ -9,6 +9,7 @@ Sex = Literal["female", "male"]
 Status = Literal["ok", "needs_review", "blocked"]
 Mode = Literal["supervised", "home"]
 Risk = Literal["low", "medium", "high"]
+Pace = Literal["talk", "sentence", "claudication"]
 CautionAction = Literal["easier_variant", "halve_dose", "supervised_only"]
 
 STAGES: tuple[Stage, ...] = ("acute", "subacute", "chronic")
@@ -189,6 +190,9 @@ class DailyActivity:
     minutes: int
     text: str
     why: tuple[Reason, ...]
+    # How hard: "talk" (can still talk), "sentence" (a full sentence is easy: R-CHD, frail),
+    # "claudication" (walk to moderate calf pain, rest, repeat).
+    pace: Pace = "talk"
 
     @property
     def weekly_minutes(self) -> int:

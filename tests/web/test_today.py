@@ -222,3 +222,11 @@ def test_a_message_after_logging_shows_on_the_cached_page(owner_client, owner):
     page = owner_client.post("/app/today/log/", log_data(owner), follow=True).content.decode()
     assert "Saved. Well done!" in page
     assert "Saved. Well done!" not in owner_client.get("/app/today/").content.decode()
+
+
+def test_today_shows_the_days_walk_apart_from_the_exercises(owner_client, owner):
+    activity = selectors.patient_today(patient=owner).activity
+    assert activity["minutes"] > 0
+    page = owner_client.get("/app/today/").content.decode()
+    assert "Also today, apart from the exercises" in page
+    assert f"{activity['name']}: {activity['minutes']} minutes" in page

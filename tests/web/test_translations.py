@@ -195,3 +195,6 @@ def test_a_russian_patient_sees_today_in_russian(owner_client):
     assert "Мои упражнения" in html and "My exercises" not in html
     assert re.search(r"\d+ (упражнение|упражнения|упражнений), около \d+ мин\.", html)
     assert re.search(r"\d+ (подход|подхода|подходов) по ", html)
+    # The day's walk, apart from the session, in her language.
+    assert "Ещё сегодня, кроме упражнений" in html
+    assert re.search(r"\d+ минут в любое время дня", html)
