@@ -196,3 +196,44 @@ def test_propose_reviews_command(at_home):
     assert out.getvalue().strip() == "Weekly reviews: 1 due, 1 waiting for approval."
     with pytest.raises(CommandError, match="not a date"):
         call_command("propose_reviews", "--today", "next tuesday")
+
+
+def test_creeping_pain_alerts_the_clinician_without_pausing(clinician):
+    """Baseline 1 in the first home week, then 4 a week later: below 6, but 3 points up."""
+    from planner.models import Reminder, ReminderKind
+
+    program = home_program(clinician, TODAY - timedelta(days=15))
+    first = TODAY - timedelta(days=15)
+    log_home_days(program, first, 7, pain=1, difficulty="easy")
+    services.review_propose(program=program, week_start=first)
+    log_home_days(program, first + timedelta(days=7), 7, pain=4, difficulty="right")
+    proposal = services.review_propose(program=program, week_start=first + timedelta(days=7))
+    assert not proposal.pause_progression
+    assert any(r["rule"] == "V-CREEP" for r in proposal.alert_reasons)
+    alert = Reminder.objects.get(patient=program.patient, kind=ReminderKind.ALERT_PAIN_RISING)
+    assert "baseline" in alert.context["reason"]
+
+
+def test_a_stable_patient_logging_three_during_one_after_is_never_stepped_back(clinician):
+    """Like is compared with like: 3 during against yesterday's 1 after is no flare."""
+    program = home_program(clinician, TODAY - timedelta(days=8))
+    first = TODAY - timedelta(days=8)
+    for offset in range(7):
+        day = first + timedelta(days=offset)
+        entries = [
+            services.LogEntry(
+                item.exercise.slug,
+                done=True,
+                sets_done=item.sets,
+                reps_done=item.reps,
+                pain_during=3,
+                pain_after=1,
+                difficulty="easy",
+            )
+            for item in selectors.home_session_exercises(program=program, day=day)
+        ]
+        services.session_log_record(
+            patient=program.patient, day=day, client_key=f"s-{day}", entries=entries
+        )
+    proposal = services.review_propose(program=program, week_start=first)
+    assert {i.action for i in proposal.items.all()}.isdisjoint({"step_back", "easier_variant"})

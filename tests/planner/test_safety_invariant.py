@@ -395,3 +395,16 @@ def test_a_variant_swapped_in_keeps_the_cautions_in_force_and_the_patients_own_d
     assert any(e["rule"] == "R-BAL" for e in row.explanation)
     if not floor.is_timed:  # low fitness x 0.6, age 65-74 x 0.8, never under the minimum
         assert row.reps == max(floor.min_reps, int(floor.default_reps * 0.6 * 0.8 + 0.5))
+
+
+def test_program_approve_refuses_while_a_red_flag_is_active(clinician, frozen):
+    patient = make_patient(clinician, time_zone="America/Los_Angeles")
+    rehab_services.patient_diagnosis_add(
+        patient=patient, code="sciatica", side="left", stage="chronic"
+    )
+    draft = services.program_generate(patient=patient, by=clinician.user)
+    rehab_services.red_flag_raise(patient=patient, code="night_pain")
+    with pytest.raises(ValidationError, match="RED-FLAG"):
+        services.program_approve(program=draft, by=clinician.user)
+    draft.refresh_from_db()
+    assert draft.status == ProgramStatus.DRAFT and not draft.home_sessions.exists()
