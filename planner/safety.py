@@ -20,6 +20,7 @@ from planner.engine.safety import (
     check_items,
     safe_replacement,
 )
+from planner.engine.serialize import dose_text
 from planner.engine.types import CatalogueExercise, Dose, Exclusion, Plan, Rule
 from planner.models import ExerciseState, ProgramExercise
 from planner.selectors import engine_catalogue, engine_rules, patient_profile
@@ -170,11 +171,8 @@ def _enforce_once(
                 row.mastered_on, row.mastered_by = None, None
         elif finding.kind == "dose" and finding.dose is not None:
             allowed = finding.dose
-            lines.append(
-                f"! {row.exercise.name}: dose kept to "
-                f"{allowed.sets} x {allowed.reps or allowed.duration_s}"
-                f"{f', hold {allowed.hold_s} s' if allowed.hold_s else ''}: {why}"
-            )
+            shown = dose_text(allowed.sets, allowed.reps, allowed.hold_s, allowed.duration_s)
+            lines.append(f"! {row.exercise.name}: dose kept to {shown}: {why}")
             row.sets, row.reps = allowed.sets, allowed.reps
             row.hold_s, row.duration_s = allowed.hold_s, allowed.duration_s
             row.exact_dose = {}

@@ -1070,6 +1070,23 @@ def _baseline_pains(program: Program) -> tuple[int | None, int | None]:
     return during, after
 
 
+def _capped_max(exercise: Exercise, rules: Rules | None) -> Dose:
+    top = Dose(exercise.max_sets, exercise.max_reps, exercise.max_hold_s, exercise.max_duration_s)
+    known = rules.catalogue.get(exercise.slug) if rules is not None else None
+    if rules is None or known is None:
+        return top
+    verdict = rules.in_force.check(known)
+    if not verdict.allowed:
+        return top  # the exercise itself is refused: enforce() replaces it, not the review
+    cap = verdict.max_dose
+    return Dose(
+        min(top.sets, cap.sets),
+        min(top.reps, cap.reps),
+        min(top.hold_s, cap.hold_s),
+        min(top.duration_s, cap.duration_s),
+    )
+
+
 def _exact_of(item: ProgramExercise) -> ExactDose | None:
     stored = item.exact_dose or {}
     if not stored:
@@ -1094,9 +1111,13 @@ def _exact_json(exact: ExactDose, shown: Dose) -> dict[str, float]:
 
 
 def review_inputs(
-    *, program: Program, week_start: date
+    *, program: Program, week_start: date, rules: Rules | None = None
 ) -> tuple[list[ExerciseUnderReview], dict[str, ProgramExercise]]:
-    """The engine's view of a week of home training, in a fixed number of queries."""
+    """The engine's view of a week of home training, in a fixed number of queries.
+
+    With `rules`, an exercise's maximum is what the rules in force allow (R-HTN's 10 s hold,
+    a halving caution), so the review grows the next variable instead of proposing what the
+    rules would hold back."""
     week = [week_start + timedelta(days=n) for n in range(7)]
     version = program_current_version(program=program)
     items = [
@@ -1145,12 +1166,7 @@ def review_inputs(
                     exercise.min_hold_s,
                     exercise.min_duration_s,
                 ),
-                dose_max=Dose(
-                    exercise.max_sets,
-                    exercise.max_reps,
-                    exercise.max_hold_s,
-                    exercise.max_duration_s,
-                ),
+                dose_max=_capped_max(exercise, rules),
                 harder=harder_of.get(exercise.harder_variant_id or 0),
                 easier=easier_of.get(exercise.pk),
                 scheduled_days=len(home_days),
@@ -1239,7 +1255,12 @@ def review_propose(
         raise ValidationError({"week_start": "The week must lie inside the program."})
     if week_end >= (today or timezone.localdate(timezone=ZoneInfo(program.patient.time_zone))):
         raise ValidationError({"week_start": "The week is not over yet."})
-    exercises, by_slug = review_inputs(program=program, week_start=week_start)
+    # Checked against the rules in force on the day the changes would take effect.
+    effective = max(
+        week_end + timedelta(days=1), today or patient_local_today(patient=program.patient)
+    )
+    rules = rules_on(patient=program.patient, day=effective)
+    exercises, by_slug = review_inputs(program=program, week_start=week_start, rules=rules)
     red_flag = PatientRedFlag.objects.filter(
         patient=program.patient, status=PatientRedFlag.Status.ACTIVE
     ).exists()
@@ -1249,13 +1270,7 @@ def review_propose(
         red_flag_reported=red_flag,
         progression_paused=program.progression_paused_reason,
     )
-    # Checked against the rules in force on the day the changes would take effect.
-    effective = max(
-        week_end + timedelta(days=1), today or patient_local_today(patient=program.patient)
-    )
-    proposals = _proposals_within_rules(
-        review.proposals, by_slug, rules_on(patient=program.patient, day=effective)
-    )
+    proposals = _proposals_within_rules(review.proposals, by_slug, rules)
     proposal = ReviewProposal.objects.create(
         program=program,
         week_start=week_start,
