@@ -4,6 +4,7 @@ Every function checks its input first and raises ValidationError with field
 messages before it writes anything; each runs in one transaction.
 """
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -57,6 +58,7 @@ from planner.selectors import (
 from rehab.models import PainAssessment, Patient, PatientRedFlag, RedFlag
 from rehab.services import red_flag_raise
 
+logger = logging.getLogger(__name__)
 HOME_UNLOCK_POLICIES = ("all", "each")
 # A logged pain of this or more alerts the clinician at once (CLINICAL.md, progression).
 ALERT_PAIN_FROM = 6
@@ -415,7 +417,8 @@ def programs_recheck_due(*, now: datetime | None = None) -> dict[int, str]:
         day = timezone.localtime(moment, ZoneInfo(program.patient.time_zone)).date()
         try:
             version = program_recheck(program=program, on=day)
-        except (ValidationError, ProgramVersion.DoesNotExist) as error:
+        except Exception as error:  # one broken program must not stop the others' re-check
+            logger.exception("Re-checking program %s failed", program.pk)
             report[program.pk] = f"failed: {error}"
             continue
         if version is not None:
@@ -703,13 +706,13 @@ def mastery_sign_off(
     *, program_exercise: ProgramExercise, by: Any, on: date | None = None
 ) -> ProgramExercise:
     """The specialist confirms the patient does the exercise correctly and alone."""
-    day = on or timezone.localdate()
     item = ProgramExercise.objects.select_related("version__program").get(pk=program_exercise.pk)
     program = (
         Program.objects.select_for_update()
         .select_related("patient")
         .get(pk=item.version.program_id)
     )
+    day = on or patient_local_today(patient=program.patient)
     current = program_current_version(program=program)
     if item.version_id != current.pk:
         raise ValidationError(

@@ -408,3 +408,29 @@ def test_program_approve_refuses_while_a_red_flag_is_active(clinician, frozen):
         services.program_approve(program=draft, by=clinician.user)
     draft.refresh_from_db()
     assert draft.status == ProgramStatus.DRAFT and not draft.home_sessions.exists()
+
+
+def test_one_programs_failure_does_not_stop_the_daily_recheck(clinician, frozen, monkeypatch):
+    with time_machine.travel(FROZEN, tick=False):
+        first = start_program(
+            pregnant_patient(clinician, 12), clinician.user, FROZEN.date(), master=True
+        )
+        second = start_program(
+            pregnant_patient(clinician, 12, "Pacific/Auckland"),
+            clinician.user,
+            FROZEN.date(),
+            master=True,
+        )
+    original = services.program_recheck
+
+    def broken_for_the_first(*, program, **kwargs):  # type: ignore[no-untyped-def]
+        if program.pk == first.pk:
+            raise RuntimeError("a broken row")
+        return original(program=program, **kwargs)
+
+    monkeypatch.setattr(services, "program_recheck", broken_for_the_first)
+    with time_machine.travel(FROZEN + timedelta(days=8), tick=False):
+        report = services.programs_recheck_due()
+    assert report[first.pk].startswith("failed: a broken row")
+    assert report[second.pk].startswith("version")
+    assert lying_slugs(current_rows(second)) == set()
