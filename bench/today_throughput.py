@@ -82,7 +82,7 @@ def seed() -> Seeded:
         username="bench-doctor", password="bench-password-2026", first_name="B", last_name="D"
     )
     user = get_user_model().objects.create_user("bench-patient", password="bench-patient-2026")
-    # Sciatica, subacute, low fitness, about 70 (so a balance exercise is added): the
+    # Sciatica, subacute, low fitness, about 60 (not yet frail, so not capped at 4): the
     # planner then fills the short day up to its maximum of 6 exercises.
     this_year = date.today().year
     patient = rehab_services.patient_create(
@@ -90,7 +90,7 @@ def seed() -> Seeded:
         user=user,
         first_name="Vera",
         last_name="Bench",
-        date_of_birth=date(this_year - 70, 1, 15),
+        date_of_birth=date(this_year - 60, 1, 15),
         sex="female",
         height_cm=165,
         weight_kg=Decimal("68.0"),
