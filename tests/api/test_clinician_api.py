@@ -246,6 +246,19 @@ def test_pausing_says_why_and_resuming_clears_it(world, as_actor):
     assert (resumed["status"], resumed["paused_reason"]) == ("active", "")
 
 
+def test_resuming_under_an_active_red_flag_is_refused_and_changes_nothing(world, as_actor):
+    from rehab import services as rehab_services
+
+    client = as_actor("clinician")
+    url = f"{V1}/clinician/programs/{world.paused.pk}"
+    rehab_services.red_flag_raise(patient=world.paused.patient, code="fever")
+    before = list(Program.objects.order_by("pk").values())
+    response = client.post(f"{url}/resume/")
+    assert response.status_code == 400
+    assert "red flag" in response.json()["status"][0]
+    assert list(Program.objects.order_by("pk").values()) == before
+
+
 @pytest.mark.parametrize(
     ("action", "program", "body", "field"),
     [
