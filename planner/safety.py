@@ -119,6 +119,13 @@ def enforce(
         if not row_findings(rules, rows):
             break
         lines.extend(_enforce_once(rules, rows, before=before))
+    # Whatever still breaks a rule is not asked of the patient at all.
+    by_slug = {row.exercise.slug: row for row in rows}
+    for finding in row_findings(rules, rows):
+        row = by_slug[finding.slug]
+        lines.append(f"! {row.exercise.name} paused: [{finding.rule}] {finding.text}")
+        row.state = ExerciseState.PAUSED
+        row.mastered_on, row.mastered_by = None, None
     return lines
 
 
