@@ -63,9 +63,16 @@ def program_for(
 
 
 def log_home_days(
-    program: Program, first: date, days: int, *, pain: int = 1, difficulty: str = "easy"
+    program: Program,
+    first: date,
+    days: int,
+    *,
+    pain: int = 1,
+    difficulty: str = "easy",
+    pain_after: int | None = None,
 ) -> None:
-    """Every home exercise of `days` days from `first` done in full, as the phone sends it."""
+    """Every home exercise of `days` days from `first` done in full, as the phone sends it;
+    pain after is `pain` unless given."""
     for offset in range(days):
         day = first + timedelta(days=offset)
         entries = [
@@ -75,7 +82,7 @@ def log_home_days(
                 sets_done=item.sets,
                 reps_done=item.reps,
                 pain_during=pain,
-                pain_after=pain,
+                pain_after=pain if pain_after is None else pain_after,
                 difficulty=difficulty,
             )
             for item in selectors.home_session_exercises(program=program, day=day)

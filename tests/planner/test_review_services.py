@@ -218,22 +218,6 @@ def test_a_stable_patient_logging_three_during_one_after_is_never_stepped_back(c
     """Like is compared with like: 3 during against yesterday's 1 after is no flare."""
     program = home_program(clinician, TODAY - timedelta(days=8))
     first = TODAY - timedelta(days=8)
-    for offset in range(7):
-        day = first + timedelta(days=offset)
-        entries = [
-            services.LogEntry(
-                item.exercise.slug,
-                done=True,
-                sets_done=item.sets,
-                reps_done=item.reps,
-                pain_during=3,
-                pain_after=1,
-                difficulty="easy",
-            )
-            for item in selectors.home_session_exercises(program=program, day=day)
-        ]
-        services.session_log_record(
-            patient=program.patient, day=day, client_key=f"s-{day}", entries=entries
-        )
+    log_home_days(program, first, 7, pain=3, pain_after=1, difficulty="easy")
     proposal = services.review_propose(program=program, week_start=first)
     assert {i.action for i in proposal.items.all()}.isdisjoint({"step_back", "easier_variant"})
