@@ -63,9 +63,6 @@ class RulesInForce:
     def red_flags(self) -> tuple[str, ...]:
         return tuple(sorted(set(self.profile.red_flags)))
 
-    def rule_ids(self) -> tuple[str, ...]:
-        return tuple(rule.id for rule in self.rules)
-
     def check(self, exercise: CatalogueExercise) -> Verdict:
         verdict = self._verdicts.get(exercise.slug)
         if verdict is None:
