@@ -16,6 +16,7 @@ db: setup
 	$(PY) manage.py load_library
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_demo_programs
+	$(PY) manage.py seed_demo_reminders
 
 run: db
 	scripts/run.sh

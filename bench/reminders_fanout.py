@@ -80,7 +80,8 @@ def main() -> None:
         django.setup()
         from celery import group
 
-        from planner.tasks import ping, reminders_tick
+        from notifications.tasks import reminders_tick
+        from planner.tasks import ping
 
         ping.delay().get(timeout=60)  # the worker is up
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from planner.views import calendar_view
+from notifications.views import calendar_view
 
 admin.site.site_header = "Rehabilitation planner"
 admin.site.site_title = "Rehabilitation planner"

@@ -7,6 +7,8 @@ from django.db.models import F, Q
 
 from exercises.illustration import PoseError, parse_exercise_pose
 from exercises.vocabulary import CATEGORIES, EQUIPMENT, STARTING_POSITIONS
+from planner.engine.dose import exercise_seconds
+from planner.engine.types import Dose
 from rehab.models import Diagnosis
 
 MAX_VARIANT_CHAIN = 20
@@ -163,12 +165,23 @@ class Exercise(models.Model):
         except Exercise.DoesNotExist:
             return None
 
+    @property
+    def default_dose(self) -> Dose:
+        return Dose(
+            self.default_sets, self.default_reps, self.default_hold_s, self.default_duration_s
+        )
+
+    @property
+    def min_dose(self) -> Dose:
+        return Dose(self.min_sets, self.min_reps, self.min_hold_s, self.min_duration_s)
+
+    @property
+    def max_dose(self) -> Dose:
+        return Dose(self.max_sets, self.max_reps, self.max_hold_s, self.max_duration_s)
+
     def estimated_seconds(self) -> int:
-        """Time for the default dose, used to fit a day into its minutes."""
-        if self.is_timed:
-            return self.default_sets * self.default_duration_s
-        per_rep = self.seconds_per_rep + self.default_hold_s
-        return self.default_sets * self.default_reps * per_rep
+        """Time for the default dose with rests and setting up, as the planner counts it."""
+        return exercise_seconds(self.default_dose, self.seconds_per_rep)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -28,13 +27,10 @@ from planner.models import (
     ProgramExercise,
     ProgramStatus,
     ProgramVersion,
-    Reminder,
-    ReminderPreferences,
     ReviewItem,
     ReviewProposal,
     SupervisedSession,
 )
-from rehab.admin import PatientAdmin
 from rehab.models import Patient
 from rehab.selectors import patient_visible_to
 
@@ -476,9 +472,7 @@ class SupervisedSessionAdmin(OwnProgramsMixin, admin.ModelAdmin):
                     continue
                 item = by_id.get(data["program_exercise_id"])
                 dose = Dose(*(data.get(k) or 0 for k in DOSE_KEYS))
-                changed = item is not None and dose != Dose(
-                    item.sets, item.reps, item.hold_s, item.duration_s
-                )
+                changed = item is not None and dose != item.dose
                 entries.append(
                     services.SupervisedEntry(
                         program_exercise_id=data["program_exercise_id"],
@@ -603,54 +597,3 @@ def generate_draft_program(
             format_html('{}: <a href="{}">draft program</a> ready for review.', patient, url),
             messages.SUCCESS,
         )
-
-
-class ReminderPreferencesInline(admin.StackedInline):
-    """Set for patients without the app; patients change them in the app themselves."""
-
-    model = ReminderPreferences
-    can_delete = False
-    fields = ("language", "email", "push", "quiet_start", "quiet_end", "calendar_address")
-    readonly_fields = ("calendar_address",)
-
-    @admin.display(description="calendar address")
-    def calendar_address(self, obj: ReminderPreferences) -> str:
-        if obj.pk is None:
-            return "Given once the preferences are saved."
-        return reverse("calendar-feed", args=[obj.calendar_token])
-
-
-# The patients' admin lives in rehab, which must not import the planner; the
-# planner adds its action and inline to it instead.
-PatientAdmin.actions = (*(PatientAdmin.actions or ()), generate_draft_program)  # type: ignore[misc]
-PatientAdmin.inlines = (*PatientAdmin.inlines, ReminderPreferencesInline)  # type: ignore[assignment]
-
-
-@admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
-    """What went out, what is waiting and what failed: read-only, for the clinic's checks."""
-
-    list_display = ("due_at", "kind", "patient", "clinician", "status", "channels", "attempts")
-    list_filter = ("status", "kind")
-    list_select_related = ("patient", "clinician__user")
-    date_hierarchy = "due_at"
-    search_fields = ("patient__first_name", "patient__last_name")
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        return tuple(field.name for field in Reminder._meta.fields)
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Reminder]:
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        clinician = getattr(request.user, "clinician", None)
-        return queryset.filter(
-            models.Q(patient__in=patient_visible_to(user=request.user))
-            | models.Q(clinician=clinician)
-        )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

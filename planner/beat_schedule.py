@@ -1,14 +1,16 @@
-"""The periodic tasks beat runs, kept as data rows of django-celery-beat's scheduler.
+"""The planner's periodic tasks, kept as data rows of django-celery-beat's scheduler.
 
-Created by a migration and brought back to this shape by `manage.py sync_beat`
-(idempotent), never by hand, so every machine runs the same schedule.
+Each app lists its own (notifications.beat_schedule has the reminders'). Created by
+migrations and brought back to this shape by `manage.py sync_beat` (idempotent),
+never by hand, so every machine runs the same schedule.
 """
 
 from typing import Any
 
 # name -> (task, schedule); a schedule is ("every", seconds) or ("crontab", minute, hour).
-PERIODIC_TASKS: dict[str, tuple[str, tuple[Any, ...]]] = {
-    "reminders: plan and send due": ("planner.tasks.reminders_tick", ("every", 60)),
+PeriodicTasks = dict[str, tuple[str, tuple[Any, ...]]]
+
+PERIODIC_TASKS: PeriodicTasks = {
     "reviews: propose the weeks that ended": (
         "planner.tasks.reviews_propose_due_task",
         ("crontab", "15", "1"),
@@ -21,12 +23,12 @@ PERIODIC_TASKS: dict[str, tuple[str, tuple[Any, ...]]] = {
 }
 
 
-def sync_periodic_tasks(apps: Any) -> int:
-    """Create or update the rows above; `apps` is a migration's or the live app registry."""
+def sync_periodic_tasks(apps: Any, tasks: PeriodicTasks = PERIODIC_TASKS) -> int:
+    """Create or update the rows of `tasks`; `apps` is a migration's or the live registry."""
     interval_model = apps.get_model("django_celery_beat", "IntervalSchedule")
     crontab_model = apps.get_model("django_celery_beat", "CrontabSchedule")
     task_model = apps.get_model("django_celery_beat", "PeriodicTask")
-    for name, (task, schedule) in PERIODIC_TASKS.items():
+    for name, (task, schedule) in tasks.items():
         values: dict[str, Any] = {"task": task, "enabled": True, "interval": None, "crontab": None}
         if schedule[0] == "every":
             values["interval"], _ = interval_model.objects.get_or_create(
@@ -42,4 +44,4 @@ def sync_periodic_tasks(apps: Any) -> int:
                 timezone="UTC",
             )
         task_model.objects.update_or_create(name=name, defaults=values)
-    return len(PERIODIC_TASKS)
+    return len(tasks)

@@ -7,15 +7,15 @@ weekly review waiting for the doctor.
 """
 
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from planner import reminders, selectors, services
-from planner.models import Program, ReminderPreferences, SupervisedSession
+from planner import selectors, services
+from planner.models import Program, SupervisedSession
 from rehab.models import Patient
 
 # Days before today that the demo programs started: long enough for one full week at home.
@@ -42,14 +42,6 @@ def demo_programs_seed() -> DemoProgramsReport:
     )
     for index, patient in enumerate(patients):
         _demo_login(patient)
-        if not ReminderPreferences.objects.filter(patient=patient).exists():
-            # Quiet nights for everyone; the demo's Russian speaker reads her reminders in Russian.
-            reminders.reminder_preferences_update(
-                patient=patient,
-                language="ru" if patient.last_name == "Kuznetsova" else "en",
-                quiet_start=time(22, 0),
-                quiet_end=time(7, 30),
-            )
         if Program.objects.filter(patient=patient).exists():
             report.skipped.append(f"{patient}: has a program")
             continue

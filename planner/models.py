@@ -1,6 +1,5 @@
-"""Planner data: rules, programs and their schedule, logs, reviews, reminders."""
+"""Planner data: rules, programs and their schedule, logs, reviews, and what happened."""
 
-import secrets
 from datetime import date, timedelta
 from typing import Any
 
@@ -10,8 +9,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 
 from exercises.vocabulary import CATEGORIES
+from planner.engine.dose import exercise_seconds
 from planner.engine.serialize import dose_text
-from planner.engine.types import STAGES
+from planner.engine.types import STAGES, Dose
 
 CAUTION_ACTIONS = {
     "easier_variant": "Keep only an easier variant without the tag",
@@ -318,8 +318,17 @@ class ProgramExercise(models.Model):
         return f"{self.exercise} ({self.get_state_display()})"
 
     @property
+    def dose(self) -> Dose:
+        return Dose(self.sets, self.reps, self.hold_s, self.duration_s)
+
+    @property
     def dose_text(self) -> str:
         return dose_text(self.sets, self.reps, self.hold_s, self.duration_s)
+
+    @property
+    def estimated_seconds(self) -> int:
+        """Time for this exercise at its dose, with rests and setting up (loads the exercise)."""
+        return exercise_seconds(self.dose, self.exercise.seconds_per_rep)
 
 
 # -- Schedule -----------------------------------------------------------------------------------
@@ -541,185 +550,43 @@ class ReviewItem(models.Model):
         return f"{self.action} {self.program_exercise.exercise}"
 
 
-# -- Reminders and alerts -----------------------------------------------------------------------
+# -- What happened ------------------------------------------------------------------------------
 
 
-class ReminderKind(models.TextChoices):
-    DAILY_HOME = "daily_home", "Daily home session"
-    EVENING_NUDGE = "evening_nudge", "Evening nudge (day not logged)"
-    SUPERVISED_24H = "supervised_24h", "Clinic session tomorrow"
-    SUPERVISED_2H = "supervised_2h", "Clinic session in 2 hours"
-    MISSED_TWO_DAYS = "missed_two_days", "Encouragement after 2 missed days"
-    ALERT_RED_FLAG = "alert_red_flag", "Alert: red flag reported"
-    ALERT_PAIN = "alert_pain", "Alert: pain of 6 or more"
-    ALERT_MISSED_THREE_DAYS = "alert_missed_three_days", "Alert: 3 missed days"
-    ALERT_PAIN_RISING = "alert_pain_rising", "Alert: pain rising over baseline"
-    WEEKLY_DIGEST = "weekly_digest", "Weekly digest of reviews"
+class EventKind(models.TextChoices):
+    """What the planner saw that a clinician must hear of (notifications turns it into alerts,
+    the clinician's worklist reads it)."""
+
+    RED_FLAG_REPORTED = "red_flag_reported", "Red flag reported"
+    PAIN_HIGH = "pain_high", "Pain of 6 or more"
+    PAIN_RISING = "pain_rising", "Pain rising over baseline"
+    DAYS_MISSED = "days_missed", "3 missed days"
 
 
-PATIENT_KINDS = (
-    ReminderKind.DAILY_HOME,
-    ReminderKind.EVENING_NUDGE,
-    ReminderKind.SUPERVISED_24H,
-    ReminderKind.SUPERVISED_2H,
-    ReminderKind.MISSED_TWO_DAYS,
-)
-ALERT_KINDS = (
-    ReminderKind.ALERT_RED_FLAG,
-    ReminderKind.ALERT_PAIN,
-    ReminderKind.ALERT_MISSED_THREE_DAYS,
-    ReminderKind.ALERT_PAIN_RISING,
-)
+class PatientEvent(models.Model):
+    """Something that happened in a patient's course: one row per (patient, kind, local day).
 
-
-def new_calendar_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-class ReminderPreferences(models.Model):
-    """How and when a patient wants to hear from the clinic."""
-
-    patient = models.OneToOneField(
-        "rehab.Patient", on_delete=models.CASCADE, related_name="reminder_preferences"
-    )
-    email = models.BooleanField(default=True)
-    push = models.BooleanField(default=True)
-    quiet_start = models.TimeField(null=True, blank=True)
-    quiet_end = models.TimeField(null=True, blank=True)
-    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
-    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
-
-    class Meta:
-        verbose_name_plural = "reminder preferences"
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(quiet_start__isnull=True, quiet_end__isnull=True)
-                | models.Q(quiet_start__isnull=False, quiet_end__isnull=False),
-                name="preferences_quiet_hours_whole",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(language__in=[code for code, _ in settings.LANGUAGES]),
-                name="preferences_language_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Reminder preferences of {self.patient}"
-
-
-class ReminderStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENT = "sent", "Sent"
-    SKIPPED = "skipped", "Skipped (no longer needed)"
-    FAILED = "failed", "Failed"
-
-
-class Reminder(models.Model):
-    """One message that must go out once: claimed by a conditional update before sending.
-
-    Patient reminders and clinician alerts concern a patient; the weekly digest
-    concerns a clinician. One row per (who, kind, day), whatever the number of
-    beats, workers or retries.
+    The planner writes these and never sends anything itself; a second report of the
+    same kind on the same day adds nothing (the clinician has already been told).
     """
 
-    kind = models.CharField(max_length=32, choices=ReminderKind.choices)
-    patient = models.ForeignKey(
-        "rehab.Patient", null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
-    )
-    clinician = models.ForeignKey(
-        "rehab.Clinician",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="digests",
-    )
-    for_date = models.DateField()
-    due_at = models.DateTimeField()
-    status = models.CharField(
-        max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
-    )
-    queued_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    channels = models.JSONField(default=list, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    patient = models.ForeignKey("rehab.Patient", on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=EventKind.choices)
+    day = models.DateField(help_text="The patient's local date it happened on.")
     context = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["due_at", "id"]
-        indexes = [models.Index(fields=["status", "due_at"], name="reminder_due_idx")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["patient", "kind", "for_date"],
-                condition=models.Q(patient__isnull=False),
-                name="reminder_once_per_patient_kind_day",
-            ),
-            models.UniqueConstraint(
-                fields=["clinician", "kind", "for_date"],
-                condition=models.Q(clinician__isnull=False),
-                name="reminder_once_per_clinician_kind_day",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(patient__isnull=True, clinician__isnull=False)
-                | models.Q(patient__isnull=False, clinician__isnull=True),
-                name="reminder_for_a_patient_or_a_clinician",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(kind__in=ReminderKind.values), name="reminder_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(status__in=ReminderStatus.values),
-                name="reminder_status_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.for_date}"
-
-
-class Notification(models.Model):
-    """The in-app list: every message a person was sent, whatever the other channels did."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    reminder = models.ForeignKey(
-        Reminder, null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
-    )
-    title = models.CharField(max_length=200)
-    body = models.TextField()
-    link = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_at"], name="patient_event_created_idx")]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "reminder"],
-                condition=models.Q(reminder__isnull=False),
-                name="notification_once_per_reminder",
-            )
+                fields=["patient", "kind", "day"], name="patient_event_once_per_kind_day"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=EventKind.values), name="patient_event_kind_valid"
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.title
-
-
-class PushSubscription(models.Model):
-    """A browser's Web Push endpoint, registered by the service worker."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
-    )
-    endpoint = models.URLField(max_length=1000, unique=True)
-    p256dh = models.CharField(max_length=200)
-    auth = models.CharField(max_length=100)
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    disabled_at = models.DateTimeField(null=True, blank=True)
-    disabled_reason = models.CharField(max_length=200, blank=True)
-
-    def __str__(self) -> str:
-        return f"Push to {self.endpoint[:60]}"
+        return f"{self.get_kind_display()} on {self.day}"

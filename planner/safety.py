@@ -21,7 +21,7 @@ from planner.engine.safety import (
     safe_replacement,
 )
 from planner.engine.serialize import dose_text
-from planner.engine.types import CatalogueExercise, Dose, Exclusion, Plan, Rule
+from planner.engine.types import CatalogueExercise, Exclusion, Plan, Rule
 from planner.models import ExerciseState, ProgramExercise
 from planner.selectors import engine_catalogue, engine_rules, patient_profile
 from rehab.models import Patient
@@ -93,7 +93,7 @@ def rules_on(*, patient: Patient, day: date) -> Rules:
 def _item(row: ProgramExercise) -> ItemToCheck:
     return ItemToCheck(
         row.exercise.slug,
-        Dose(row.sets, row.reps, row.hold_s, row.duration_s),
+        row.dose,
         row.supervised_only,
     )
 

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from exercises.models import Exercise
-from planner.engine.generate import exercise_seconds
+from planner.engine.dose import exercise_seconds
 from planner.engine.types import (
     CatalogueExercise,
     CautionAction,
@@ -76,9 +76,9 @@ def engine_catalogue() -> tuple[CatalogueExercise, ...]:
             difficulty=ex.difficulty,
             tags=frozenset(tag.code for tag in ex.movement_tags.all()),
             indications=frozenset(dx.code for dx in ex.indications.all()),
-            dose=Dose(ex.default_sets, ex.default_reps, ex.default_hold_s, ex.default_duration_s),
-            dose_min=Dose(ex.min_sets, ex.min_reps, ex.min_hold_s, ex.min_duration_s),
-            dose_max=Dose(ex.max_sets, ex.max_reps, ex.max_hold_s, ex.max_duration_s),
+            dose=ex.default_dose,
+            dose_min=ex.min_dose,
+            dose_max=ex.max_dose,
             seconds_per_rep=ex.seconds_per_rep,
             easier=_active_slug(getattr(ex, "easier_variant", None)),
             harder=_active_slug(ex.harder_variant),
@@ -268,6 +268,72 @@ def program_schedule(*, program: Program) -> list[ScheduleDay]:
     return days
 
 
+@dataclass(frozen=True)
+class HomeDays:
+    """The home days of many programs over a range of dates, read in bulk (three queries)."""
+
+    # program id -> (mastered on, estimated seconds) of each home exercise of its current version
+    home_items: dict[int, list[tuple[date, int]]]
+    logged: set[tuple[int, date]]  # (program id, day) with a log
+
+    def exercises_on(self, program: Program, day: date) -> tuple[int, int]:
+        """How many home exercises the day holds, and their minutes."""
+        if program.home_started_on is None or day < program.home_started_on:
+            return 0, 0
+        if not program.covers(day):
+            return 0, 0
+        items = [s for on, s in self.home_items.get(program.pk, []) if on <= day]
+        return len(items), round(sum(items) / 60)
+
+    def is_logged(self, program: Program, day: date) -> bool:
+        return (program.pk, day) in self.logged
+
+
+def home_days(*, programs: Sequence[Program], first: date, last: date) -> HomeDays:
+    """What reminders and adherence need to know of each program's days from `first` to `last`."""
+    ids = [p.pk for p in programs]
+    latest = dict(
+        ProgramVersion.objects.filter(program__in=ids)
+        .values("program")
+        .annotate(latest=Max("number"))
+        .values_list("program", "latest")
+    )
+    home_items: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    for (
+        program_id,
+        number,
+        mastered_on,
+        sets,
+        reps,
+        hold,
+        duration,
+        per_rep,
+    ) in ProgramExercise.objects.filter(
+        version__program__in=ids,
+        state=ExerciseState.MASTERED,
+        supervised_only=False,
+        mastered_on__isnull=False,
+    ).values_list(
+        "version__program",
+        "version__number",
+        "mastered_on",
+        "sets",
+        "reps",
+        "hold_s",
+        "duration_s",
+        "exercise__seconds_per_rep",
+    ):
+        if number == latest.get(program_id) and mastered_on is not None:
+            seconds = exercise_seconds(Dose(sets, reps, hold, duration), per_rep)
+            home_items[program_id].append((mastered_on, seconds))
+    logged = set(
+        ExerciseLog.objects.filter(
+            home_session__program__in=ids, home_session__day__range=(first, last), done=True
+        ).values_list("home_session__program", "home_session__day")
+    )
+    return HomeDays(dict(home_items), logged)
+
+
 # -- The patient's own view: today, the calendar, progress ---------------------------------------
 
 # What a patient's day can be, in the order a program goes through them.
@@ -336,10 +402,7 @@ class PatientDay:
 
 
 def _estimated_minutes(items: Sequence[ProgramExercise]) -> int:
-    seconds = sum(
-        exercise_seconds(Dose(i.sets, i.reps, i.hold_s, i.duration_s), i.exercise.seconds_per_rep)
-        for i in items
-    )
+    seconds = sum(item.estimated_seconds for item in items)
     return max(1, round(seconds / 60)) if items else 0
 
 

@@ -24,8 +24,10 @@ from planner.engine.review import ExerciseLog as ReviewLog
 from planner.engine.review import ExerciseUnderReview, Proposal, baseline_pain, review_week
 from planner.engine.serialize import activity_to_dict, dose_text
 from planner.engine.types import Dose, Exclusion, Plan, Reason
+from planner.events import patient_event_record
 from planner.models import (
     OPEN_STATUSES,
+    EventKind,
     ExerciseLog,
     ExerciseState,
     Feeling,
@@ -34,7 +36,6 @@ from planner.models import (
     ProgramExercise,
     ProgramStatus,
     ProgramVersion,
-    ReminderKind,
     ReviewItem,
     ReviewProposal,
     ReviewStatus,
@@ -43,7 +44,6 @@ from planner.models import (
     SupervisedSession,
     SupervisedStatus,
 )
-from planner.reminders import clinician_alert, preferences_of
 from planner.safety import Rules, enforce, findings_for, row_findings, rules_on
 from planner.selectors import (
     engine_catalogue,
@@ -463,7 +463,7 @@ def red_flags_pause_programs(*, patient: Patient, by: Any, reason: str = "") -> 
     )
     if not flags:
         return []
-    with translation.override(preferences_of(patient).language):
+    with translation.override(patient.language):
         text = reason or _(
             "Paused by your clinic because of: %(symptoms)s. Do not restart the exercises "
             "until your clinic has seen you."
@@ -662,12 +662,7 @@ def _apply(
                 *({"rule": r.rule, "text": r.text} for r in form.why),
             ]
         else:
-            dose = Dose(
-                change.replace_with.default_sets,
-                change.replace_with.default_reps,
-                change.replace_with.default_hold_s,
-                change.replace_with.default_duration_s,
-            )
+            dose = change.replace_with.default_dose
         row.sets, row.reps, row.hold_s, row.duration_s = (
             dose.sets,
             dose.reps,
@@ -989,9 +984,9 @@ def session_log_record(
         Program.objects.filter(pk=program.pk, progression_paused_reason="").update(
             progression_paused_reason=f"Pain of {max(pains)} out of 10 logged on {day}."
         )
-        clinician_alert(
+        patient_event_record(
             patient=patient,
-            kind=ReminderKind.ALERT_PAIN,
+            kind=EventKind.PAIN_HIGH,
             context={"pain": max(pains), "day": day.isoformat()},
             now=_noon(patient, today),
         )
@@ -1029,14 +1024,16 @@ def symptom_red_flag_report(*, patient: Patient, codes: Sequence[str], note: str
         red_flag_raise(patient=patient, code=code, notes=f"Reported by the patient. {note}".strip())
     names = ", ".join(known[code].name for code in sorted(known))
     # The patient reads the reason on Today: it is written in their language.
-    with translation.override(preferences_of(patient).language):
+    with translation.override(patient.language):
         reason = _(
             "Paused because you reported: %(symptoms)s. Your clinic will contact you; "
             "do not restart the exercises until they have."
         ) % {"symptoms": ", ".join(_(known[code].name) for code in sorted(known))}
     for program in Program.objects.filter(patient=patient, status=ProgramStatus.ACTIVE):
         program_pause(program=program, by=None, reason=reason)
-    clinician_alert(patient=patient, kind=ReminderKind.ALERT_RED_FLAG, context={"reason": names})
+    patient_event_record(
+        patient=patient, kind=EventKind.RED_FLAG_REPORTED, context={"reason": names}
+    )
     return raised
 
 
@@ -1074,7 +1071,7 @@ def _baseline_pains(program: Program) -> tuple[int | None, int | None]:
 
 
 def _capped_max(exercise: Exercise, rules: Rules | None) -> Dose:
-    top = Dose(exercise.max_sets, exercise.max_reps, exercise.max_hold_s, exercise.max_duration_s)
+    top = exercise.max_dose
     known = rules.catalogue.get(exercise.slug) if rules is not None else None
     if rules is None or known is None:
         return top
@@ -1162,13 +1159,8 @@ def review_inputs(
             ExerciseUnderReview(
                 slug=exercise.slug,
                 name=exercise.name,
-                dose=Dose(item.sets, item.reps, item.hold_s, item.duration_s),
-                dose_min=Dose(
-                    exercise.min_sets,
-                    exercise.min_reps,
-                    exercise.min_hold_s,
-                    exercise.min_duration_s,
-                ),
+                dose=item.dose,
+                dose_min=exercise.min_dose,
                 dose_max=_capped_max(exercise, rules),
                 harder=harder_of.get(exercise.harder_variant_id or 0),
                 easier=easier_of.get(exercise.pk),
@@ -1227,7 +1219,7 @@ def _proposals_within_rules(
 
 
 def _held_back(proposal: Proposal, item: ProgramExercise, why: str) -> Proposal:
-    current = Dose(item.sets, item.reps, item.hold_s, item.duration_s)
+    current = item.dose
     return Proposal(
         proposal.slug,
         "hold",
@@ -1304,9 +1296,9 @@ def review_propose(
         for p in proposals
     )
     if review.alert_clinician:
-        clinician_alert(
+        patient_event_record(
             patient=program.patient,
-            kind=ReminderKind.ALERT_PAIN_RISING,
+            kind=EventKind.PAIN_RISING,
             context={"reason": " ".join(r.text for r in review.alert_reasons)},
             now=_noon(program.patient, today),
         )
@@ -1339,7 +1331,7 @@ def review_approve(
     changes = []
     for item in items:
         if item.action in ("progress", "step_back"):
-            dose = Dose(item.sets, item.reps, item.hold_s, item.duration_s)
+            dose = item.dose
             stored = item.exact_dose or {}
             exact = ExactDose(
                 *(

@@ -33,9 +33,9 @@ Choices the simulation makes, so its output can be read:
   review (a specialist would see the patient for it).
 - When a review pauses progression, the simulated clinician approves the review,
   looks, and resumes progression (`progression_resume`), which the alerts say.
-- Clinician alerts are read from the alert rows created while a week is
-  simulated. They are deduplicated per wall-clock day by `clinician_alert`, so
-  one run raises at most one alert of each kind.
+- Clinician alerts are read from the event rows (`PatientEvent`) the planner
+  records while a week is simulated, which the notifications app would turn into
+  alerts. They are deduplicated per day and kind by `patient_event_record`.
 - Patterns (pain during / after, how it felt):
   `steady`: every day done, 1 / 2, easy.
   `flare`: steady, except the whole of home week 4 at 7 / 5, hard (a week rather
@@ -65,12 +65,11 @@ from planner.engine.safety import RulesInForce
 from planner.engine.serialize import dose_text
 from planner.engine.types import CatalogueExercise, Dose, PatientProfile, Rule
 from planner.models import (
-    ALERT_KINDS,
+    EventKind,
     ExerciseState,
+    PatientEvent,
     Program,
     ProgramExercise,
-    Reminder,
-    ReminderKind,
     ReviewStatus,
     SupervisedSession,
     SupervisedStatus,
@@ -481,21 +480,17 @@ class _Course:
         return rows
 
     def _new_alerts(self) -> list[dict[str, str]]:
-        rows = Reminder.objects.filter(patient=self.patient, kind__in=ALERT_KINDS).exclude(
-            pk__in=self.seen_alerts
-        )
+        rows = PatientEvent.objects.filter(patient=self.patient).exclude(pk__in=self.seen_alerts)
         alerts = []
-        for reminder in rows.order_by("pk"):
-            self.seen_alerts.add(reminder.pk)
+        for event in rows.order_by("pk"):
+            self.seen_alerts.add(event.pk)
             # A review's alert carries its reasons, which the week lists as the review's own.
             details = ", ".join(
-                f"{key} {value}"
-                for key, value in sorted(reminder.context.items())
-                if key != "reason"
+                f"{key} {value}" for key, value in sorted(event.context.items()) if key != "reason"
             )
-            label = ReminderKind(reminder.kind).label
+            label = EventKind(event.kind).label
             alerts.append(
-                {"kind": reminder.kind, "text": f"{label} ({details})." if details else label}
+                {"kind": event.kind, "text": f"{label} ({details})." if details else label}
             )
         return alerts
 

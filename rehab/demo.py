@@ -200,6 +200,8 @@ def _demo_patient(spec: DemoPatient, clinician: Clinician, today: date) -> Patie
     patient.weight_kg = Decimal(spec.weight_kg)
     patient.fitness_level = spec.fitness
     patient.time_zone = "Europe/Moscow"
+    # The demo's Russian speaker reads the app and her reminders in Russian.
+    patient.language = "ru" if spec.last_name == "Kuznetsova" else "en"
     patient.pregnancy_weeks = spec.pregnancy_weeks
     patient.pregnancy_weeks_on = today if spec.pregnancy_weeks is not None else None
     patient.pregnancy_due_date = None

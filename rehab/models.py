@@ -142,6 +142,12 @@ class Patient(models.Model):
     # migration per release would be noise. The admin form offers the list.
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     reminder_time = models.TimeField(default="09:00", help_text="Local time of the daily reminder.")
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="The language of the app, the reminders and what the clinic writes to them.",
+    )
     fitness_level = models.CharField(
         max_length=10, choices=FitnessLevel.choices, default=FitnessLevel.MODERATE
     )
@@ -180,6 +186,10 @@ class Patient(models.Model):
                 name="patient_pregnancy_only_if_female",
             ),
             models.CheckConstraint(condition=Q(sex__in=Sex.values), name="patient_sex_valid"),
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _ in settings.LANGUAGES]),
+                name="patient_language_valid",
+            ),
             models.CheckConstraint(
                 condition=Q(fitness_level__in=FitnessLevel.values), name="patient_fitness_valid"
             ),

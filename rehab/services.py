@@ -60,6 +60,8 @@ _CLINICIAN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "supervisedsession": ("view", "change"),
         "reviewproposal": ("view", "change"),
         "reviewitem": ("view",),
+    },
+    "notifications": {
         "reminder": ("view",),
         "reminderpreferences": ("view", "add", "change"),
     },

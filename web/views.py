@@ -25,7 +25,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from exercises.models import Exercise
 from exercises.selectors import exercise_illustration_svg
-from planner import reminders, selectors, services
+from notifications.selectors import reminder_preferences_get
+from notifications.services import (
+    calendar_token_reset,
+    push_subscription_register,
+    reminder_preferences_update,
+)
+from planner import selectors, services
 from rehab.models import Patient
 from rehab.selectors import red_flags_need_care_today
 from rehab.services import patient_invite_get
@@ -83,7 +89,7 @@ class PatientLoginView(LoginView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        language = reminders.preferences_of(form.get_user().patient).language
+        language = form.get_user().patient.language
         translation.activate(language)
         _remember_language(response, language)
         return response
@@ -348,7 +354,7 @@ def symptoms(request: HttpRequest, patient: Patient) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @patient_required
 def settings_view(request: HttpRequest, patient: Patient) -> HttpResponseBase:
-    preferences = reminders.preferences_of(patient)
+    preferences = reminder_preferences_get(patient=patient)
     initial = {
         "reminder_time": patient.reminder_time,
         "time_zone": patient.time_zone,
@@ -356,18 +362,18 @@ def settings_view(request: HttpRequest, patient: Patient) -> HttpResponseBase:
         "quiet_end": preferences.quiet_end,
         "email": preferences.email,
         "push": preferences.push,
-        "language": preferences.language,
+        "language": patient.language,
     }
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = reminders.reminder_preferences_update(patient=patient, **form.cleaned_data)
+            reminder_preferences_update(patient=patient, **form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            translation.activate(saved.language)
+            translation.activate(patient.language)
             messages.success(request, _("Settings saved."))
-            return _remember_language(redirect("web:settings"), saved.language)
+            return _remember_language(redirect("web:settings"), patient.language)
     calendar_url = (
         request.build_absolute_uri(reverse("calendar-feed", args=[preferences.calendar_token]))
         if preferences.pk
@@ -388,7 +394,7 @@ def settings_view(request: HttpRequest, patient: Patient) -> HttpResponseBase:
 @require_POST
 @patient_required
 def calendar_reset(request: HttpRequest, patient: Patient) -> HttpResponse:
-    reminders.calendar_token_reset(patient=patient)
+    calendar_token_reset(patient=patient)
     messages.success(request, _("Your calendar has a new address; the old one no longer works."))
     return redirect("web:settings")
 
@@ -397,7 +403,7 @@ def calendar_reset(request: HttpRequest, patient: Patient) -> HttpResponse:
 @patient_required
 def push_subscribe(request: HttpRequest, patient: Patient) -> JsonResponse:
     try:
-        reminders.push_subscription_register(
+        push_subscription_register(
             user=request.user,
             endpoint=request.POST.get("endpoint", ""),
             p256dh=request.POST.get("p256dh", ""),

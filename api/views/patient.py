@@ -34,12 +34,10 @@ from api.serializers import (
     illustrations,
 )
 from exercises.models import Exercise
-from planner.models import ExerciseState, Feeling, ProgramStatus, ReminderPreferences
-from planner.reminders import (
-    preferences_of,
-    push_subscription_register,
-    reminder_preferences_update,
-)
+from notifications.models import ReminderPreferences
+from notifications.selectors import reminder_preferences_get
+from notifications.services import push_subscription_register, reminder_preferences_update
+from planner.models import ExerciseState, Feeling, ProgramStatus
 from planner.selectors import (
     CALENDAR_STATUSES,
     DAY_STATES,
@@ -75,9 +73,7 @@ class MeApi(PatientApi):
         name = serializers.CharField(source="patient.full_name")
         clinician = ClinicianContactSerializer(source="patient.clinician")
         time_zone = serializers.CharField(source="patient.time_zone")
-        language = serializers.ChoiceField(
-            source="preferences.language", choices=settings.LANGUAGES
-        )
+        language = serializers.ChoiceField(source="patient.language", choices=settings.LANGUAGES)
 
     @extend_schema(
         operation_id="me_retrieve",
@@ -86,7 +82,7 @@ class MeApi(PatientApi):
     )
     def get(self, request: Request) -> Response:
         patient = patient_of(request)
-        data = {"patient": patient, "preferences": preferences_of(patient)}
+        data = {"patient": patient}
         return Response(self.OutputSerializer(data).data)
 
 
@@ -412,7 +408,7 @@ class ReminderPreferencesApi(PatientApi):
         push = serializers.BooleanField()
         quiet_start = serializers.TimeField(allow_null=True)
         quiet_end = serializers.TimeField(allow_null=True)
-        language = serializers.ChoiceField(choices=settings.LANGUAGES)
+        language = serializers.ChoiceField(source="patient.language", choices=settings.LANGUAGES)
         reminder_time = serializers.TimeField(source="patient.reminder_time")
         time_zone = serializers.CharField(source="patient.time_zone")
         calendar_url = serializers.SerializerMethodField(
@@ -442,7 +438,7 @@ class ReminderPreferencesApi(PatientApi):
     )
     def get(self, request: Request) -> Response:
         patient = patient_of(request)
-        preferences = preferences_of(patient)
+        preferences = reminder_preferences_get(patient=patient)
         return Response(self.OutputSerializer(preferences, context={"request": request}).data)
 
     @extend_schema(

@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "rehab",
     "exercises",
     "planner",
+    "notifications",
+    "workspace",
     "api",
     "web",
 ]

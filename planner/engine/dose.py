@@ -104,3 +104,17 @@ def shown_dose(exact: ExactDose, dose_min: Dose, dose_max: Dose) -> Dose:
             _duration(tenths(exact.duration_s)), dose_min.duration_s, dose_max.duration_s
         ),
     )
+
+
+# Time estimates: a set's work, a rest between sets, and setting up each exercise.
+REST_BETWEEN_SETS_S = 30
+SETUP_PER_EXERCISE_S = 20
+
+
+def exercise_seconds(dose: Dose, seconds_per_rep: int) -> int:
+    """Estimated time for one exercise at this dose, with rests and setting up."""
+    if dose.is_timed:
+        work = dose.sets * dose.duration_s
+    else:
+        work = dose.sets * dose.reps * (seconds_per_rep + dose.hold_s)
+    return work + REST_BETWEEN_SETS_S * (dose.sets - 1) + SETUP_PER_EXERCISE_S

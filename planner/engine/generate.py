@@ -8,7 +8,7 @@ cites the rule behind it.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from planner.engine.dose import ExactDose, shown_dose
+from planner.engine.dose import ExactDose, exercise_seconds, shown_dose
 from planner.engine.safety import RulesInForce
 from planner.engine.types import (
     CatalogueExercise,
@@ -41,8 +41,6 @@ CLAUDICATION_MINUTES = 30
 # STarT Back risk -> (supervised sessions a week, sessions in the course).
 SUPERVISED_COURSE = {"high": (3, 12), "medium": (2, 10), "low": (2, 8), None: (3, 10)}
 MIN_SECONDS, MAX_SECONDS = 10 * 60, 25 * 60
-REST_BETWEEN_SETS_S = 30
-SETUP_PER_EXERCISE_S = 20
 CORE_CATEGORY = "core_stabilisation"
 MOBILITY_CATEGORIES = frozenset({"mobility", "stretching"})
 FILL_ORDER = (
@@ -84,15 +82,6 @@ def _label(code: str) -> str:
 def _round(value: float) -> int:
     # Half up, not Python's half-to-even: 2.5 reps is 3, as a clinician would round.
     return int(value + 0.5)
-
-
-def exercise_seconds(dose: Dose, seconds_per_rep: int) -> int:
-    """Estimated time for one exercise at this dose, with rests and setting up."""
-    if dose.is_timed:
-        work = dose.sets * dose.duration_s
-    else:
-        work = dose.sets * dose.reps * (seconds_per_rep + dose.hold_s)
-    return work + REST_BETWEEN_SETS_S * (dose.sets - 1) + SETUP_PER_EXERCISE_S
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from planner.models import Reminder, ReminderKind
+from notifications.models import Reminder, ReminderKind
 from rehab import services
 from rehab.models import Patient
 

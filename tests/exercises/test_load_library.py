@@ -64,7 +64,7 @@ def test_creates_exercises_with_tags_indications_and_variant_links(tmp_path):
     assert sorted(heel.movement_tags.values_list("code", flat=True)) == ["floor_transfer", "supine"]
     assert list(heel.indications.values_list("code", flat=True)) == ["sciatica"]
     assert heel.steps == ["Lie on your back.", "Breathe out and tighten your tummy gently."]
-    assert heel.estimated_seconds() == 2 * 10 * (3 + 5)
+    assert heel.estimated_seconds() == 2 * 10 * (3 + 5) + 30 + 20  # work, a rest, setting up
 
 
 def test_second_load_changes_nothing(tmp_path):

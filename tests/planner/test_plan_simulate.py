@@ -116,7 +116,7 @@ def test_a_flare_alerts_steps_back_and_the_clinician_resumes(
     flare = weeks[3]
     assert flare["status"] == "active, progression paused"
     kinds = [a["kind"] for a in flare["alerts"]]
-    assert "alert_pain" in kinds
+    assert "pain_high" in kinds
     assert "progression_paused" in kinds
     assert kinds[-1] == "progression_resumed"
     assert flare["changes"]

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from planner import selectors, services
-from planner.models import Program, ReviewProposal
+from planner.models import EventKind, PatientEvent, Program, ReviewProposal
 from rehab import services as rehab_services
 from tests.conftest import log_home_days, make_patient
 
@@ -200,8 +200,6 @@ def test_propose_reviews_command(at_home):
 
 def test_creeping_pain_alerts_the_clinician_without_pausing(clinician):
     """Baseline 1 in the first home week, then 4 a week later: below 6, but 3 points up."""
-    from planner.models import Reminder, ReminderKind
-
     program = home_program(clinician, TODAY - timedelta(days=15))
     first = TODAY - timedelta(days=15)
     log_home_days(program, first, 7, pain=1, difficulty="easy")
@@ -210,8 +208,8 @@ def test_creeping_pain_alerts_the_clinician_without_pausing(clinician):
     proposal = services.review_propose(program=program, week_start=first + timedelta(days=7))
     assert not proposal.pause_progression
     assert any(r["rule"] == "V-CREEP" for r in proposal.alert_reasons)
-    alert = Reminder.objects.get(patient=program.patient, kind=ReminderKind.ALERT_PAIN_RISING)
-    assert "baseline" in alert.context["reason"]
+    event = PatientEvent.objects.get(patient=program.patient, kind=EventKind.PAIN_RISING)
+    assert "baseline" in event.context["reason"]
 
 
 def test_a_stable_patient_logging_three_during_one_after_is_never_stepped_back(clinician):

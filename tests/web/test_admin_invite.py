@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core import mail
 
-from planner import reminders
+from notifications import services as notification_services
 from rehab.models import PatientInvite
 from tests.conftest import PASSWORD, make_patient
 
@@ -22,7 +22,7 @@ def invite(client, *patients):
 
 def test_the_clinician_gets_the_link_and_the_patient_an_email_in_their_language(client, clinician):
     vera = make_patient(clinician, first_name="Vera", email="vera@example.org")
-    reminders.reminder_preferences_update(patient=vera, language="ru")
+    notification_services.reminder_preferences_update(patient=vera, language="ru")
     quiet = make_patient(clinician, first_name="Quiet")  # no email address: the link is shown
     client.login(username="owner", password=PASSWORD)
     page = invite(client, vera, quiet).content.decode()

@@ -7,8 +7,9 @@ import pytest
 from django.apps import apps
 
 from exercises.models import Exercise
+from notifications.models import ReminderPreferences
 from planner import selectors
-from planner.models import Program, ProgramStatus, Reminder, ReminderPreferences
+from planner.models import PatientEvent, Program, ProgramStatus
 from rehab.models import OswestryAssessment, PatientRedFlag
 from tests.web.conftest import sciatica_patient
 
@@ -147,7 +148,7 @@ def test_cauda_equina_signs_say_seek_care_today_pause_the_program_and_alert(owne
     assert "Seek medical care today" in html
     assert Program.objects.get(patient=owner).status == ProgramStatus.PAUSED
     assert PatientRedFlag.objects.filter(patient=owner, red_flag__code="saddle_anesthesia").exists()
-    assert Reminder.objects.filter(patient=owner, kind="alert_red_flag").count() == 1
+    assert PatientEvent.objects.filter(patient=owner, kind="red_flag_reported").count() == 1
     assert "Your program is paused" in owner_client.get("/app/today/").content.decode()
 
 
@@ -186,7 +187,7 @@ def test_settings_are_saved_and_the_interface_follows_the_language(owner_client,
     preferences = ReminderPreferences.objects.get(patient=owner)
     assert (owner.reminder_time, owner.time_zone) == (time(7, 30), "Asia/Yekaterinburg")
     assert (preferences.quiet_start, preferences.quiet_end) == (time(22, 0), time(7, 0))
-    assert (preferences.email, preferences.push, preferences.language) == (True, False, "ru")
+    assert (preferences.email, preferences.push, owner.language) == (True, False, "ru")
     page = owner_client.get("/app/settings/").content.decode()
     assert f"/calendar/{preferences.calendar_token}.ics" in page
 

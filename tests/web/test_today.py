@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 
 from planner import selectors, services
-from planner.models import ExerciseLog, Program, Reminder, SessionLog
+from planner.models import ExerciseLog, PatientEvent, Program, SessionLog
 from tests.web.conftest import program_for, sciatica_patient
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +152,7 @@ def test_anonymous_and_clinicians_cannot_log(client, owner, clinician):
 
 def test_pain_of_six_or_more_alerts_the_clinician(owner_client, owner):
     owner_client.post("/app/today/log/", log_data(owner, pain_after="7"))
-    assert Reminder.objects.filter(kind="alert_pain", patient=owner).exists()
+    assert PatientEvent.objects.filter(kind="pain_high", patient=owner).exists()
     assert Program.objects.get(patient=owner).progression_paused_reason
 
 

@@ -22,17 +22,14 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from py_vapid import Vapid01
 
-from planner import reminders, selectors, services
-from planner.engine.reminders import due_at, local_date
-from planner.models import (
-    Notification,
-    Program,
-    PushSubscription,
-    Reminder,
-    ReminderPreferences,
-    SupervisedSession,
-)
-from planner.push import TransientDeliveryError
+from notifications import delivery, planning
+from notifications import services as notification_services
+from notifications.channels import TransientDeliveryError
+from notifications.models import Notification, PushSubscription, Reminder, ReminderPreferences
+from notifications.tasks import patient_event_alert_task
+from notifications.timing import due_at, local_date
+from planner import selectors, services
+from planner.models import PatientEvent, Program, SupervisedSession
 from rehab import services as rehab_services
 from tests.conftest import PASSWORD, make_patient, start_program
 
@@ -98,8 +95,8 @@ def kinds(**filters) -> list[str]:
 def test_the_daily_reminder_is_planned_at_the_patients_local_time_once(program, settings):
     settings.EVENING_NUDGE_TIME = None
     log_all_but(program, missed=0)
-    reminders.reminders_plan(now=NOW)
-    reminders.reminders_plan(now=NOW)  # a second beat, the same minute
+    planning.reminders_plan(now=NOW)
+    planning.reminders_plan(now=NOW)  # a second beat, the same minute
     assert kinds(patient=program.patient) == ["daily_home"]
     daily = Reminder.objects.get(kind="daily_home")
     assert daily.for_date == TODAY and daily.due_at == NINE
@@ -114,7 +111,7 @@ def test_quiet_hours_move_the_reminder_to_their_end(program):
     ReminderPreferences.objects.create(
         patient=program.patient, quiet_start=time(8, 0), quiet_end=time(10, 30)
     )
-    reminders.reminders_plan(now=NOW)
+    planning.reminders_plan(now=NOW)
     daily = Reminder.objects.get(kind="daily_home")
     assert daily.due_at == due_at(TODAY, time(10, 30), ZONE)
 
@@ -126,7 +123,7 @@ def test_no_daily_reminder_before_home_unlock_when_paused_or_once_logged(clinici
     services.program_pause(program=paused, by=clinician.user, reason="Flare-up.")
     logged = make_program(clinician, name="Done")
     log_all_but(logged, missed=-1)  # today included
-    reminders.reminders_plan(now=NOW)
+    planning.reminders_plan(now=NOW)
     for program in (supervised, paused, logged):
         assert "daily_home" not in kinds(patient=program.patient)
 
@@ -134,12 +131,12 @@ def test_no_daily_reminder_before_home_unlock_when_paused_or_once_logged(clinici
 def test_evening_nudge_follows_the_clinic_setting(program, settings):
     log_all_but(program, missed=0)
     settings.EVENING_NUDGE_TIME = time(19, 30)
-    reminders.reminders_plan(now=NOW)
+    planning.reminders_plan(now=NOW)
     nudge = Reminder.objects.get(kind="evening_nudge")
     assert nudge.due_at == due_at(TODAY, time(19, 30), ZONE)
     Reminder.objects.all().delete()
     settings.EVENING_NUDGE_TIME = None
-    reminders.reminders_plan(now=NOW)
+    planning.reminders_plan(now=NOW)
     assert kinds() == ["daily_home"]
 
 
@@ -149,7 +146,7 @@ def test_two_missed_days_bring_an_encouraging_nudge_three_alert_the_clinician(cl
     log_all_but(two, missed=2)
     three = make_program(clinician, name="Three")
     log_all_but(three, missed=3)
-    reminders.reminders_plan(now=NOW)
+    planning.reminders_plan(now=NOW)
     assert kinds(patient=two.patient) == ["daily_home", "missed_two_days"]
     assert kinds(patient=three.patient) == ["alert_missed_three_days", "daily_home"]
 
@@ -158,7 +155,7 @@ def test_clinic_sessions_are_reminded_a_day_and_two_hours_before(clinician):
     program = make_program(clinician, name="Clinic", mastered=False, start=TODAY)
     session = SupervisedSession.objects.filter(program=program).order_by("scheduled_for")[0]
     before = session.scheduled_for - timedelta(hours=25)
-    reminders.reminders_plan(now=before)
+    planning.reminders_plan(now=before)
     rows = {r.kind: r for r in Reminder.objects.filter(patient=program.patient)}
     assert set(rows) == {"supervised_24h", "supervised_2h"}
     assert rows["supervised_24h"].due_at == session.scheduled_for - timedelta(hours=24)
@@ -169,11 +166,11 @@ def test_clinic_sessions_are_reminded_a_day_and_two_hours_before(clinician):
 def test_planning_costs_the_same_queries_for_one_or_many_programs(clinician):
     make_program(clinician, name="A")
     with CaptureQueriesContext(connection) as one:
-        reminders.reminders_plan(now=NOW)
+        planning.reminders_plan(now=NOW)
     for n in range(4):
         make_program(clinician, name=f"B{n}")
     with CaptureQueriesContext(connection) as many:
-        reminders.reminders_plan(now=NOW)
+        planning.reminders_plan(now=NOW)
     assert len(many.captured_queries) == len(one.captured_queries)
 
 
@@ -182,14 +179,14 @@ def test_planning_costs_the_same_queries_for_one_or_many_programs(clinician):
 
 def due_daily(program: Program) -> Reminder:
     log_all_but(program, missed=0)
-    reminders.reminders_plan(now=NOW)
+    planning.reminders_plan(now=NOW)
     return Reminder.objects.get(patient=program.patient, kind="daily_home")
 
 
 def test_a_reminder_goes_out_once_by_email_and_in_app(program):
     reminder = due_daily(program)
-    assert reminders.reminder_send(reminder_id=reminder.pk, now=NINE) == "sent"
-    assert reminders.reminder_send(reminder_id=reminder.pk, now=NINE) == "not-claimed"
+    assert delivery.reminder_send(reminder_id=reminder.pk, now=NINE) == "sent"
+    assert delivery.reminder_send(reminder_id=reminder.pk, now=NINE) == "not-claimed"
     reminder.refresh_from_db()
     assert reminder.status == "sent" and reminder.channels == ["in_app", "email"]
     assert len(mail.outbox) == 1
@@ -203,16 +200,17 @@ def test_a_reminder_goes_out_once_by_email_and_in_app(program):
 
 def test_not_before_it_is_due(program):
     reminder = due_daily(program)
-    assert reminders.reminder_send(reminder_id=reminder.pk, now=NINE - timedelta(minutes=1)) == (
+    assert delivery.reminder_send(reminder_id=reminder.pk, now=NINE - timedelta(minutes=1)) == (
         "not-claimed"
     )
     assert mail.outbox == []
 
 
 def test_russian_speakers_get_russian(program):
-    ReminderPreferences.objects.create(patient=program.patient, language="ru")
+    program.patient.language = "ru"
+    program.patient.save(update_fields=["language"])
     reminder = due_daily(program)
-    reminders.reminder_send(reminder_id=reminder.pk, now=NINE)
+    delivery.reminder_send(reminder_id=reminder.pk, now=NINE)
     assert mail.outbox[0].subject == "Пора сделать упражнения"
     assert "Здравствуйте, Vera!" in mail.outbox[0].body
 
@@ -220,7 +218,7 @@ def test_russian_speakers_get_russian(program):
 def test_a_day_logged_after_planning_is_not_reminded(program):
     reminder = due_daily(program)
     log_day(program, TODAY)
-    assert reminders.reminder_send(reminder_id=reminder.pk, now=NINE) == "skipped"
+    assert delivery.reminder_send(reminder_id=reminder.pk, now=NINE) == "skipped"
     reminder.refresh_from_db()
     assert reminder.status == "skipped" and "already logged" in reminder.last_error
     assert mail.outbox == [] and not Notification.objects.exists()
@@ -229,16 +227,16 @@ def test_a_day_logged_after_planning_is_not_reminded(program):
 def test_email_can_be_switched_off_in_app_always_keeps_a_copy(program):
     ReminderPreferences.objects.create(patient=program.patient, email=False)
     reminder = due_daily(program)
-    reminders.reminder_send(reminder_id=reminder.pk, now=NINE)
+    delivery.reminder_send(reminder_id=reminder.pk, now=NINE)
     assert mail.outbox == []
     assert Notification.objects.filter(reminder=reminder).count() == 1
 
 
 def test_due_rows_are_handed_out_once_every_few_minutes(program):
     reminder = due_daily(program)
-    assert reminder.pk in reminders.reminders_queue_due(now=NINE)
-    assert reminder.pk not in reminders.reminders_queue_due(now=NINE + timedelta(minutes=1))
-    assert reminder.pk in reminders.reminders_queue_due(now=NINE + timedelta(minutes=6))
+    assert reminder.pk in delivery.reminders_queue_due(now=NINE)
+    assert reminder.pk not in delivery.reminders_queue_due(now=NINE + timedelta(minutes=1))
+    assert reminder.pk in delivery.reminders_queue_due(now=NINE + timedelta(minutes=6))
 
 
 # -- alerts -------------------------------------------------------------------------------------
@@ -246,11 +244,13 @@ def test_due_rows_are_handed_out_once_every_few_minutes(program):
 
 def test_pain_of_six_alerts_the_clinician_and_pauses_progression(program, clinician):
     log_day(program, TODAY - timedelta(days=1), pain=7)
-    alert = Reminder.objects.get(kind="alert_pain")
-    assert alert.patient == program.patient and alert.context["pain"] == 7
+    event = PatientEvent.objects.get(kind="pain_high")  # the planner's record
     program.refresh_from_db()
     assert "Pain of 7" in program.progression_paused_reason
-    assert reminders.reminder_send(reminder_id=alert.pk) == "sent"
+    assert patient_event_alert_task(event.pk) == "sent"  # what the worker does on commit
+    alert = Reminder.objects.get(kind="alert_pain")
+    assert alert.patient == program.patient and alert.context["pain"] == 7
+    assert alert.event == event
     assert mail.outbox[0].to == [clinician.user.email]
     assert "7/10" in mail.outbox[0].subject
     assert Notification.objects.get().user == clinician.user
@@ -263,9 +263,11 @@ def test_a_reported_red_flag_pauses_the_program_and_alerts_at_once(program, clin
     assert raised == ["saddle_anesthesia"]
     program.refresh_from_db()
     assert program.status == "paused" and "contact you" in program.paused_reason
-    alert = Reminder.objects.get(kind="alert_red_flag")
-    reminders.reminder_send(reminder_id=alert.pk)
+    event = PatientEvent.objects.get(kind="red_flag_reported")
+    assert patient_event_alert_task(event.pk) == "sent"
     assert "please contact the patient today" in mail.outbox[0].body
+    assert patient_event_alert_task(event.pk) == "not-claimed"  # a redelivered task: no copy
+    assert len(mail.outbox) == 1
 
 
 def test_an_unknown_red_flag_is_refused_and_nothing_changes(program):
@@ -342,7 +344,7 @@ def browser_subscription(user, service: PushService, name: str = "phone"):
 def test_push_is_encrypted_for_the_browser_and_signed_with_vapid(program, push_service):
     _, private, auth = browser_subscription(program.patient.user, push_service)
     reminder = due_daily(program)
-    assert reminders.reminder_send(reminder_id=reminder.pk, now=NINE) == "sent"
+    assert delivery.reminder_send(reminder_id=reminder.pk, now=NINE) == "sent"
     reminder.refresh_from_db()
     assert reminder.channels == ["push", "in_app", "email"]
     [request] = push_service.requests
@@ -368,7 +370,7 @@ def test_a_subscription_the_push_service_says_is_gone_is_disabled_not_retried(
     subscription, _, _ = browser_subscription(program.patient.user, push_service)
     push_service.status = 410
     reminder = due_daily(program)
-    assert reminders.reminder_send(reminder_id=reminder.pk, now=NINE) == "sent"
+    assert delivery.reminder_send(reminder_id=reminder.pk, now=NINE) == "sent"
     subscription.refresh_from_db()
     assert not subscription.is_active and "gone" in subscription.disabled_reason
     reminder.refresh_from_db()
@@ -380,30 +382,30 @@ def test_a_push_service_error_rolls_the_claim_back_for_a_retry(program, push_ser
     push_service.status = 503
     reminder = due_daily(program)
     with pytest.raises(TransientDeliveryError):
-        reminders.reminder_send(reminder_id=reminder.pk, now=NINE)
+        delivery.reminder_send(reminder_id=reminder.pk, now=NINE)
     reminder.refresh_from_db()
     assert reminder.status == "pending" and reminder.sent_at is None
     assert reminder.attempts == 1 and "503" in reminder.last_error
     assert mail.outbox == [] and not Notification.objects.exists()
     push_service.status = 201
-    assert reminders.reminder_send(reminder_id=reminder.pk, now=NINE) == "sent"
+    assert delivery.reminder_send(reminder_id=reminder.pk, now=NINE) == "sent"
     assert len(mail.outbox) == 1
 
 
 def test_register_a_subscription_checks_its_fields(program):
     user = program.patient.user
     with pytest.raises(ValidationError) as error:
-        reminders.push_subscription_register(
+        notification_services.push_subscription_register(
             user=user, endpoint="http://insecure.test/x", p256dh="", auth=""
         )
     assert set(error.value.message_dict) == {"endpoint", "keys"}
     assert not PushSubscription.objects.exists()
-    first = reminders.push_subscription_register(
+    first = notification_services.push_subscription_register(
         user=user, endpoint="https://push.test/abc", p256dh="key", auth="secret"
     )
     first.is_active = False
     first.save()
-    again = reminders.push_subscription_register(
+    again = notification_services.push_subscription_register(
         user=user, endpoint="https://push.test/abc", p256dh="key2", auth="secret"
     )
     assert again.pk == first.pk and again.is_active and again.p256dh == "key2"
@@ -455,7 +457,7 @@ def test_the_calendar_feed_lists_home_and_clinic_sessions(client, program):
 def test_an_unknown_or_reset_address_shows_nothing(client, program):
     old = feed_url(program.patient)
     assert client.get("/calendar/not-a-token.ics").status_code == 404
-    new_token = reminders.calendar_token_reset(patient=program.patient)
+    new_token = notification_services.calendar_token_reset(patient=program.patient)
     assert client.get(old).status_code == 404
     assert client.get(f"/calendar/{new_token}.ics").status_code == 200
 
@@ -475,26 +477,29 @@ def test_the_feed_is_read_only_and_costs_few_queries(
 def test_preferences_are_validated_before_anything_is_saved(program):
     patient = program.patient
     with pytest.raises(ValidationError) as error:
-        reminders.reminder_preferences_update(patient=patient, language="fr", colour="blue")
+        notification_services.reminder_preferences_update(
+            patient=patient, language="fr", colour="blue"
+        )
     assert set(error.value.message_dict) == {"colour"}
     with pytest.raises(ValidationError) as error:
-        reminders.reminder_preferences_update(patient=patient, language="fr")
+        notification_services.reminder_preferences_update(patient=patient, language="fr")
     assert "language" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        reminders.reminder_preferences_update(patient=patient, quiet_start=time(22, 0))
+        notification_services.reminder_preferences_update(patient=patient, quiet_start=time(22, 0))
     assert "quiet_end" in error.value.message_dict
     assert not ReminderPreferences.objects.exists()
-    saved = reminders.reminder_preferences_update(
+    saved = notification_services.reminder_preferences_update(
         patient=patient, language="ru", quiet_start=time(22, 0), quiet_end=time(7, 0)
     )
-    assert (saved.language, saved.quiet_end) == ("ru", time(7, 0))
+    patient.refresh_from_db()
+    assert (patient.language, saved.quiet_end) == ("ru", time(7, 0))
 
 
 def test_reminder_time_and_time_zone_are_saved_on_the_patient_with_the_rest(program):
     patient = program.patient
     before = (patient.reminder_time, patient.time_zone)
     with pytest.raises(ValidationError) as error:
-        reminders.reminder_preferences_update(
+        notification_services.reminder_preferences_update(
             patient=patient, time_zone="Mars/Olympus", reminder_time=time(7, 15), email=False
         )
     assert set(error.value.message_dict) == {"time_zone"}
@@ -502,7 +507,7 @@ def test_reminder_time_and_time_zone_are_saved_on_the_patient_with_the_rest(prog
     assert (patient.reminder_time, patient.time_zone) == before
     assert not ReminderPreferences.objects.exists()
 
-    reminders.reminder_preferences_update(
+    notification_services.reminder_preferences_update(
         patient=patient, time_zone="Asia/Tokyo", reminder_time=time(7, 15), email=False
     )
     patient.refresh_from_db()
@@ -512,7 +517,7 @@ def test_reminder_time_and_time_zone_are_saved_on_the_patient_with_the_rest(prog
 
 def test_the_clinic_sees_its_own_patients_reminders_only(client, program, colleague):
     due_daily(program)
-    url = "/admin/planner/reminder/"
+    url = "/admin/notifications/reminder/"
     assert client.login(username=program.patient.clinician.user.username, password=PASSWORD)
     assert "Vera" in client.get(url).content.decode()
     client.logout()
@@ -520,19 +525,36 @@ def test_the_clinic_sees_its_own_patients_reminders_only(client, program, collea
     assert "Vera" not in client.get(url).content.decode()
 
 
+def test_an_event_is_announced_by_task_name_once_its_transaction_commits(
+    program, monkeypatch, django_capture_on_commit_callbacks
+):
+    from celery import current_app
+
+    sent: list[tuple[str, tuple[object, ...]]] = []
+    monkeypatch.setattr(current_app, "send_task", lambda name, args: sent.append((name, args)))
+    with django_capture_on_commit_callbacks(execute=True):
+        log_day(program, TODAY - timedelta(days=1), pain=8)
+    event = PatientEvent.objects.get(kind="pain_high")
+    # The planner names the task; notifications registers it under that very name.
+    assert sent == [(patient_event_alert_task.name, (event.pk,))]
+
+
 def test_an_alert_survives_an_unreachable_broker_for_the_next_tick(
     program, monkeypatch, django_capture_on_commit_callbacks
 ):
+    from celery import current_app
     from kombu.exceptions import OperationalError
 
-    from planner.tasks import reminder_send_task
-
-    def broker_down(*args: object) -> None:
+    def broker_down(*args: object, **kwargs: object) -> None:
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(reminder_send_task, "delay", broker_down)
+    monkeypatch.setattr(current_app, "send_task", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         log_day(program, TODAY - timedelta(days=1), pain=8)  # the patient's request succeeds
+    assert not Reminder.objects.filter(kind="alert_pain").exists()
+    now = timezone.now()
+    planning.reminders_plan(now=now)  # the next tick turns the waiting event into its alert
+    planning.reminders_plan(now=now)  # and a second tick makes no second one
     alert = Reminder.objects.get(kind="alert_pain")
-    assert alert.status == "pending"
-    assert alert.pk in reminders.reminders_queue_due(now=timezone.now())  # the tick takes it
+    assert alert.status == "pending" and alert.event == PatientEvent.objects.get()
+    assert alert.pk in delivery.reminders_queue_due(now=now)

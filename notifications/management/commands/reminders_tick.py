@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from planner.tasks import reminders_tick
+from notifications.tasks import reminders_tick
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from planner.models import Reminder, ReminderKind
+from notifications.models import Reminder, ReminderKind
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,9 @@
 """When reminders fall due and how they go out: time zones, daylight saving, quiet hours.
 
-Pure Python, like the rest of the engine: the services pass in plain values and
+Pure Python with no Django, like the planner's engine: the services pass in plain values and
 get plain values back, so the rules are tested without a database or a clock.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -83,22 +82,3 @@ def channels_for(
     if choice.push and push_subscriptions > 0:
         chosen.append("push")
     return tuple(chosen)
-
-
-def missed_streak(days: Iterable[tuple[date, bool, bool]], until: date) -> int:
-    """Consecutive days up to `until` that had home exercises and no log.
-
-    `days` holds (day, had_home_exercises, logged); days without home exercises
-    neither break nor extend a streak.
-    """
-    by_day = {day: (planned, logged) for day, planned, logged in days}
-    streak = 0
-    day = until
-    while day in by_day:
-        planned, logged = by_day[day]
-        if planned:
-            if logged:
-                break
-            streak += 1
-        day -= timedelta(days=1)
-    return streak

@@ -6,14 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.engine.reminders import (
+from notifications.timing import (
     ChannelChoice,
     QuietHours,
     after_quiet_hours,
     channels_for,
     due_at,
     local_date,
-    missed_streak,
 )
 
 NIGHT = QuietHours(time(22, 0), time(7, 0))
@@ -107,16 +106,3 @@ def test_channels_follow_the_patients_choice_and_what_can_reach_them(
     choice, has_email, subscriptions, expected
 ):
     assert channels_for(choice, has_email=has_email, push_subscriptions=subscriptions) == expected
-
-
-def test_missed_streak_counts_planned_days_without_a_log():
-    d = date(2026, 11, 24)
-    days = [
-        (date(2026, 11, 24), True, False),
-        (date(2026, 11, 23), False, False),  # a rest day neither breaks nor extends
-        (date(2026, 11, 22), True, False),
-        (date(2026, 11, 21), True, True),
-    ]
-    assert missed_streak(days, d) == 2
-    assert missed_streak([(d, True, True)], d) == 0
-    assert missed_streak([], d) == 0

@@ -4,19 +4,14 @@ import json
 from typing import Any, Literal
 
 from django.conf import settings
+from django.utils import timezone
 from pywebpush import WebPushException, webpush
 
-from planner.models import PushSubscription
+from notifications.channels import PermanentDeliveryError, TransientDeliveryError
+from notifications.messages import Message
+from notifications.models import PushSubscription, Reminder
 
 PushOutcome = Literal["sent", "gone"]
-
-
-class TransientDeliveryError(Exception):
-    """The channel may work if tried again later (network trouble, a 5xx, a 429)."""
-
-
-class PermanentDeliveryError(Exception):
-    """Trying again will not help (a 4xx other than gone); the reminder is marked failed."""
 
 
 def push_configured() -> bool:
@@ -54,3 +49,23 @@ def push_send(
     except OSError as error:  # connection refused, reset, timeouts from requests
         raise TransientDeliveryError(f"push service unreachable: {error}") from None
     return "sent"
+
+
+def push_deliver(
+    reminder: Reminder, subscriptions: list[PushSubscription], message: Message
+) -> bool:
+    """Send the message to each of the reader's browsers; True when one took it.
+
+    A subscription the push service reports gone is switched off, not retried.
+    """
+    payload = {"title": message.title, "body": message.body, "url": message.link}
+    delivered = False
+    for subscription in subscriptions:
+        if push_send(subscription, payload, topic=f"reminder{reminder.pk}") == "gone":
+            subscription.is_active = False
+            subscription.disabled_at = timezone.now()
+            subscription.disabled_reason = "The push service reports the subscription gone."
+            subscription.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
+        else:
+            delivered = True
+    return delivered

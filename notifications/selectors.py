@@ -1,0 +1,68 @@
+"""Reads of the notifications app: a patient's preferences, the calendar feed."""
+
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from notifications.ical import CalendarEvent, calendar_text
+from notifications.models import ReminderPreferences
+from notifications.timing import local_moment
+from planner.models import Program, ProgramStatus, SupervisedStatus
+from planner.selectors import program_schedule
+from rehab.models import Patient
+
+
+def reminder_preferences_get(*, patient: Patient) -> ReminderPreferences:
+    """The patient's preferences, or the defaults when none were saved yet (not saved)."""
+    try:
+        # The reverse one-to-one from notifications to rehab, which the stubs cannot see.
+        return cast(ReminderPreferences, cast(Any, patient).reminder_preferences)
+    except ReminderPreferences.DoesNotExist:
+        return ReminderPreferences(patient=patient)
+
+
+def calendar_feed_render(*, token: str, now: datetime | None = None) -> str | None:
+    """The patient's sessions as iCalendar text, or None for an unknown token."""
+    preferences = (
+        ReminderPreferences.objects.filter(calendar_token=token).select_related("patient").first()
+    )
+    if preferences is None or not token:
+        return None
+    patient = preferences.patient
+    with translation.override(patient.language):
+        return _calendar_text(patient, now or timezone.now())
+
+
+def _calendar_text(patient: Patient, now: datetime) -> str:
+    events: list[CalendarEvent] = []
+    for program in Program.objects.filter(
+        patient=patient, status__in=[ProgramStatus.ACTIVE, ProgramStatus.PAUSED]
+    ):
+        for day in program_schedule(program=program):
+            if day.home and program.status == ProgramStatus.ACTIVE:
+                seconds = sum(item.estimated_seconds for item in day.home)
+                events.append(
+                    CalendarEvent(
+                        uid=f"home-{program.pk}-{day.day.isoformat()}@rehab-planner",
+                        start=local_moment(day.day, patient.reminder_time, patient.time_zone),
+                        duration=timedelta(seconds=max(seconds, 600)),
+                        summary=_("Home exercises (%(count)s)") % {"count": len(day.home)},
+                        description="\n".join(
+                            f"{i.exercise.name}: {i.dose_text}" for i in day.home
+                        ),
+                    )
+                )
+            for session in day.supervised:
+                events.append(
+                    CalendarEvent(
+                        uid=f"clinic-{session.pk}@rehab-planner",
+                        start=session.scheduled_for,
+                        duration=timedelta(hours=1),
+                        summary=_("Session at the clinic (#%(number)s)")
+                        % {"number": session.number},
+                        cancelled=session.status == SupervisedStatus.CANCELLED,
+                    )
+                )
+    return calendar_text(_("Exercises: %(name)s") % {"name": patient.first_name}, events, now=now)

@@ -1,0 +1,116 @@
+"""Writes of the notifications app: preferences, push endpoints, the calendar address,
+and the invitation email."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from notifications.models import PushSubscription, ReminderPreferences, new_calendar_token
+from notifications.selectors import reminder_preferences_get
+from rehab.models import Patient
+from rehab.services import INVITE_VALID_FOR, patient_invite_create
+
+# Settings the patient changes in the app that live on the patient record itself.
+PATIENT_REMINDER_FIELDS = ("reminder_time", "time_zone", "language")
+
+
+@transaction.atomic
+def reminder_preferences_update(*, patient: Patient, **changes: Any) -> ReminderPreferences:
+    """Change how and when the patient hears from the clinic; field errors write nothing.
+
+    Besides the preferences row this takes the daily reminder time, the time zone and
+    the language, which are kept on the patient.
+    """
+    allowed = {"email", "push", "quiet_start", "quiet_end", *PATIENT_REMINDER_FIELDS}
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise ValidationError({name: "Not a reminder preference." for name in unknown})
+    preferences = reminder_preferences_get(patient=patient)
+    patient_changes = {k: v for k, v in changes.items() if k in PATIENT_REMINDER_FIELDS}
+    for name, value in changes.items():
+        setattr(patient if name in PATIENT_REMINDER_FIELDS else preferences, name, value)
+    errors: dict[str, str] = {}
+    if (preferences.quiet_start is None) != (preferences.quiet_end is None):
+        errors["quiet_end"] = "Give both the start and the end of the quiet hours, or neither."
+    try:
+        preferences.full_clean(exclude=["patient", "calendar_token"])
+    except ValidationError as error:
+        errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+    if patient_changes:
+        try:
+            patient.clean_fields(
+                exclude=[f.name for f in patient._meta.fields if f.name not in patient_changes]
+            )
+        except ValidationError as error:
+            errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+    if errors:
+        if patient_changes:
+            patient.refresh_from_db(fields=list(patient_changes))
+        raise ValidationError(errors)
+    if patient_changes:
+        patient.save(update_fields=list(patient_changes))
+    preferences.save()
+    return preferences
+
+
+def push_subscription_register(
+    *, user: Any, endpoint: str, p256dh: str, auth: str
+) -> PushSubscription:
+    """Remember a browser's push endpoint (registering it again re-activates it)."""
+    errors = {}
+    if not endpoint.startswith("https://"):
+        errors["endpoint"] = "A push endpoint is an https:// address."
+    if not p256dh or not auth:
+        errors["keys"] = "Both keys of the subscription (p256dh and auth) are required."
+    if errors:
+        raise ValidationError(errors)
+    subscription, _created = PushSubscription.objects.update_or_create(
+        endpoint=endpoint,
+        defaults={
+            "user": user,
+            "p256dh": p256dh,
+            "auth": auth,
+            "is_active": True,
+            "disabled_at": None,
+            "disabled_reason": "",
+        },
+    )
+    return subscription
+
+
+def calendar_token_reset(*, patient: Patient) -> str:
+    """A new secret address for the patient's calendar; the old one stops working at once."""
+    preferences = reminder_preferences_get(patient=patient)
+    preferences.calendar_token = new_calendar_token()
+    preferences.save()
+    return preferences.calendar_token
+
+
+def patient_invite_send(*, patient: Patient, by: Any, base_url: str) -> str:
+    """Make a new invitation link, mail it when the patient has an address, and return it.
+
+    The email is written in the patient's language; earlier links stop working.
+    """
+    _invite, token = patient_invite_create(patient=patient, by=by)
+    link = base_url.rstrip("/") + reverse("web:invite", args=[token])
+    if patient.email:
+        with translation.override(patient.language):
+            send_mail(
+                subject=_("Your exercise program is ready in the app"),
+                message=_(
+                    "Hello %(name)s,\n\nyour clinic invites you to follow your home exercise "
+                    "program in the app. Open this link on your phone to choose your password "
+                    "(it works once, for %(days)s days):\n\n%(link)s\n\nThen add the app to "
+                    "your home screen from the browser's menu."
+                )
+                % {"name": patient.first_name, "days": INVITE_VALID_FOR.days, "link": link},
+                from_email=getattr(settings, "DEFAULT_FROM_EMAIL", None),
+                recipient_list=[patient.email],
+            )
+    return link

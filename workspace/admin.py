@@ -1,0 +1,245 @@
+"""The clinician's workspace in the admin: the pages that bring several apps together.
+
+The patient page is declared here, above the apps whose parts it shows (rehab's
+records, the planner's programs, notifications' preferences), so no app patches
+another's admin.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+
+from notifications.admin import ReminderPreferencesInline
+from notifications.services import patient_invite_send
+from planner import services as planner_services
+from planner.admin import generate_draft_program
+from rehab import selectors
+from rehab.admin import (
+    ActiveRedFlagFilter,
+    BodyCompositionInline,
+    FitnessTestInline,
+    OswestryInline,
+    PainInline,
+    PatientComorbidityInline,
+    PatientDiagnosisInline,
+    PatientRedFlagInline,
+    StartBackInline,
+)
+from rehab.models import TIME_ZONE_CHOICES, Patient, PatientRedFlag
+
+
+@admin.action(description="Invite the selected patients to the mobile app")
+def invite_to_app(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Patient]
+) -> None:
+    base_url = request.build_absolute_uri("/")
+    for patient in queryset:
+        link = patient_invite_send(patient=patient, by=request.user, base_url=base_url)
+        sent = f"emailed to {patient.email}, and " if patient.email else ""
+        modeladmin.message_user(
+            request,
+            format_html(
+                "{}: invitation {}valid for 7 days: <a href='{}'>{}</a> (shown once).",
+                patient,
+                sent,
+                link,
+                link,
+            ),
+            messages.SUCCESS,
+        )
+
+
+class PatientAdminForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="UTC")
+
+    class Meta:
+        model = Patient
+        fields = (
+            "first_name",
+            "last_name",
+            "email",
+            "clinician",
+            "user",
+            "date_of_birth",
+            "sex",
+            "height_cm",
+            "weight_kg",
+            "fitness_level",
+            "pregnancy_weeks",
+            "pregnancy_weeks_on",
+            "pregnancy_due_date",
+            "time_zone",
+            "reminder_time",
+            "language",
+        )
+
+
+@admin.register(Patient)
+class PatientAdmin(admin.ModelAdmin):
+    """The patient page: records from rehab, programs from the planner, reminder preferences
+    from notifications, the app invitation; each part's logic stays in its own app."""
+
+    form = PatientAdminForm
+    list_display = (
+        "full_name",
+        "age_display",
+        "bmi_display",
+        "diagnoses_display",
+        "latest_pain_display",
+        "odi_display",
+        "red_flags_display",
+        "clinician",
+    )
+    list_display_links = ("full_name",)
+    list_filter = (
+        ActiveRedFlagFilter,
+        "clinician",
+        ("diagnoses__diagnosis", admin.RelatedOnlyFieldListFilter),
+        ("diagnoses__stage", admin.ChoicesFieldListFilter),
+        "fitness_level",
+    )
+    search_fields = ("first_name", "last_name", "email")
+    list_per_page = 100
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Records count from when they are recorded: a red flag stops home training at once,
+        # a new comorbidity or pregnancy week re-checks the running program.
+        planner_services.patient_records_changed(patient=form.instance, by=request.user)
+
+    inlines = (
+        PatientDiagnosisInline,
+        PatientComorbidityInline,
+        PatientRedFlagInline,
+        PainInline,
+        OswestryInline,
+        StartBackInline,
+        FitnessTestInline,
+        BodyCompositionInline,
+        ReminderPreferencesInline,
+    )
+    actions = (generate_draft_program, invite_to_app)
+    fieldsets = (
+        (None, {"fields": ("first_name", "last_name", "email", "clinician", "user")}),
+        (
+            "Body and fitness",
+            {"fields": ("date_of_birth", "sex", "height_cm", "weight_kg", "fitness_level")},
+        ),
+        (
+            "Pregnancy",
+            {
+                "fields": ("pregnancy_weeks", "pregnancy_weeks_on", "pregnancy_due_date"),
+                "description": "Gestational weeks (with the day they were recorded) or a due "
+                "date; leave empty if the patient is not pregnant.",
+            },
+        ),
+        ("Reminders and language", {"fields": ("time_zone", "reminder_time", "language")}),
+    )
+    raw_id_fields = ("user",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Patient]:
+        return selectors.patient_list(user=request.user)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        if request.method == "GET":
+            patient = self.get_object(request, object_id)
+            flags = (
+                PatientRedFlag.objects.filter(patient=patient, status=PatientRedFlag.Status.ACTIVE)
+                .select_related("red_flag")
+                .order_by("-red_flag__same_day", "red_flag__name")
+                if patient is not None
+                else []
+            )
+            for flag in flags:
+                urgency = (
+                    "possible cauda equina: the patient must be seen today"
+                    if flag.red_flag.same_day
+                    else "no home program until a doctor has reviewed it"
+                )
+                self.message_user(
+                    request, f"Active red flag: {flag.red_flag.name} ({urgency}).", messages.ERROR
+                )
+            if patient is not None:
+                for message in selectors.patient_contradictions(patient=patient):
+                    self.message_user(request, f"Check the records: {message}", messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # A doctor's new patients are their own; reassigning is an administrator's job.
+        return () if request.user.is_superuser else ("clinician",)
+
+    def save_model(self, request: HttpRequest, obj: Patient, form: Any, change: bool) -> None:
+        if not change and not request.user.is_superuser:
+            obj.clinician = request.user.clinician  # type: ignore[union-attr]
+        super().save_model(request, obj, form, change)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)
+        clinician = getattr(request.user, "clinician", None)
+        if clinician is not None:
+            initial.setdefault("clinician", clinician.pk)
+        return initial
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A user who is neither a superuser nor a clinician owns no patients to add.
+        allowed = super().has_add_permission(request)
+        return allowed and (request.user.is_superuser or hasattr(request.user, "clinician"))
+
+    @admin.display(description="name", ordering="last_name")
+    def full_name(self, obj: Patient) -> str:
+        return obj.full_name
+
+    @admin.display(description="age", ordering="-date_of_birth")
+    def age_display(self, obj: Patient) -> int:
+        return obj.age()
+
+    @admin.display(description="BMI")
+    def bmi_display(self, obj: Patient) -> str:
+        return str(obj.bmi)
+
+    @admin.display(description="diagnoses")
+    def diagnoses_display(self, obj: Any) -> str:
+        rows = obj.diagnosis_rows
+        return ", ".join(
+            f"{row.diagnosis.name} ({row.get_side_display().lower()}, {row.stage})" for row in rows
+        )
+
+    @admin.display(description="latest pain", ordering="latest_pain")
+    def latest_pain_display(self, obj: Any) -> str:
+        return "—" if obj.latest_pain is None else f"{obj.latest_pain}/10"
+
+    @admin.display(description="ODI")
+    def odi_display(self, obj: Any) -> str:
+        for row in obj.odi_rows:
+            result = row.result
+            if result is not None:
+                return f"{result.percent} % {result.band.replace('_', '-')}"
+        return "—"
+
+    @admin.display(description="red flags")
+    def red_flags_display(self, obj: Any) -> str:
+        flags = obj.active_red_flags
+        if not flags:
+            return "—"
+        return format_html_join(
+            " ",
+            '<strong style="background:#b00020;color:#fff;padding:2px 6px;'
+            'border-radius:4px" title="{}">⚠ {}</strong>',
+            (
+                (
+                    "Same day: possible cauda equina" if f.red_flag.same_day else "Active",
+                    f.red_flag.name,
+                )
+                for f in flags
+            ),
+        )
