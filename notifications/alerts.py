@@ -1,6 +1,6 @@
 """The alert entry point: the planner's events become alerts to the patient's clinician.
 
-The planner records what happened (planner.events); this module turns each new
+The planner records what happened (planner.services.events); this module turns each new
 event into one alert row, due at once. A task does it the moment the event is
 committed, and each minute's tick turns any event still without an alert (the
 broker was down, the worker was restarted), so none is lost and none is doubled:

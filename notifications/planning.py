@@ -14,7 +14,6 @@ from notifications.models import Reminder, ReminderKind, ReminderPreferences
 from notifications.selectors import reminder_preferences_get
 from notifications.timing import QuietHours, after_quiet_hours, due_at, local_date
 from planner.engine.adherence import missed_streak
-from planner.events import missed_days_record
 from planner.models import (
     Program,
     ProgramStatus,
@@ -24,6 +23,7 @@ from planner.models import (
     SupervisedStatus,
 )
 from planner.selectors import HomeDays, home_days
+from planner.services.events import missed_days_record
 
 # How far ahead clinic-session reminders are planned (a little over the 24 h one).
 SUPERVISED_LOOKAHEAD = timedelta(hours=26)
@@ -96,7 +96,7 @@ def _patient_rows(program: Program, days: HomeDays, now: datetime) -> list[Remin
         for day in (today - timedelta(days=n) for n in range(1, 4))
     ]
     # Two missed days bring an encouraging word; the third is the planner's event
-    # (planner.events.missed_days_record), which alerts the clinician instead.
+    # (planner.services.events.missed_days_record), which alerts the clinician instead.
     if missed_streak(history, today - timedelta(days=1)) == 2 and count:
         rows.append(
             Reminder(

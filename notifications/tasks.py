@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from notifications import alerts, delivery, planning
 from notifications.channels import TransientDeliveryError
-from planner.events import EVENT_RECORDED_TASK
+from planner.services.events import EVENT_RECORDED_TASK
 
 SEND_RETRIES = 6
 

@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 
 from exercises.vocabulary import CATEGORIES
-from planner.engine.dose import exercise_seconds
+from planner.engine.dose import ExactDose, exercise_seconds
 from planner.engine.serialize import dose_text
 from planner.engine.types import STAGES, Dose
 
@@ -320,6 +320,11 @@ class ProgramExercise(models.Model):
     @property
     def dose(self) -> Dose:
         return Dose(self.sets, self.reps, self.hold_s, self.duration_s)
+
+    @property
+    def exact(self) -> ExactDose | None:
+        """The exact dose the reviews grow, or None when it is exactly the shown one."""
+        return ExactDose.stored(self.exact_dose, self.dose) if self.exact_dose else None
 
     @property
     def dose_text(self) -> str:

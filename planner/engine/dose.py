@@ -11,6 +11,7 @@ All rounding here is half up in whole tenths, never Python's half-to-even `round
 """
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 from planner.engine.types import Dose
@@ -54,6 +55,19 @@ class ExactDose:
     def of(cls, dose: Dose) -> "ExactDose":
         """The exact dose that is exactly the prescribed (shown) dose."""
         return cls(float(dose.sets), float(dose.reps), float(dose.hold_s), float(dose.duration_s))
+
+    @classmethod
+    def stored(cls, values: Mapping[str, float], shown: Dose) -> "ExactDose":
+        """The exact dose kept as only what differs from the shown dose (see `as_stored`)."""
+        return cls(*(float(values.get(f.name, getattr(shown, f.name))) for f in fields(cls)))
+
+    def as_stored(self, shown: Dose) -> dict[str, float]:
+        """Only what differs from the shown dose is kept: an exact dose equal to it is {}."""
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if getattr(self, f.name) != float(getattr(shown, f.name))
+        }
 
 
 def _half_up(value_tenths: int, step_tenths: int) -> int:

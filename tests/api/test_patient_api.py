@@ -10,15 +10,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from exercises.models import Exercise
-from planner.models import (
-    ExerciseLog,
-    Program,
-    ProgramStatus,
-    PushSubscription,
-    ReminderPreferences,
-    SessionLog,
-    SupervisedStatus,
-)
+from notifications.models import PushSubscription, ReminderPreferences
+from planner.models import ExerciseLog, Program, ProgramStatus, SessionLog, SupervisedStatus
 from rehab.models import Clinician, Patient, PatientRedFlag
 from tests.api.conftest import Clinic, client_for, current_items, login, row_counts
 

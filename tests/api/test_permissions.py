@@ -13,13 +13,8 @@ from typing import Any
 
 import pytest
 
-from planner.models import (
-    Program,
-    PushSubscription,
-    ReminderPreferences,
-    ReviewProposal,
-    SupervisedSession,
-)
+from notifications.models import PushSubscription, ReminderPreferences
+from planner.models import Program, ReviewProposal, SupervisedSession
 from rehab.models import Patient, PatientRedFlag
 from tests.api.conftest import ACTORS, Clinic, current_items, row_counts
 

@@ -1,0 +1,249 @@
+"""Programs: the clinician's page for a program, its actions, and generating drafts."""
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
+
+from planner import selectors, services
+from planner.admin.shared import OwnProgramsMixin, _errors, _why
+from planner.models import (
+    Program,
+    ProgramStatus,
+)
+from rehab.models import Patient
+from rehab.selectors import patient_visible_to
+
+
+@admin.register(Program)
+class ProgramAdmin(OwnProgramsMixin, admin.ModelAdmin):
+    list_display = (
+        "patient",
+        "status",
+        "start_date",
+        "weeks",
+        "home_started_on",
+        "progression_flag",
+    )
+    list_filter = ("status",)
+    search_fields = ("patient__first_name", "patient__last_name")
+    list_select_related = ("patient",)
+    actions = ("approve", "resume", "complete", "resume_progression")
+    fields = (
+        "patient",
+        "status",
+        "start_date",
+        "weeks",
+        "supervised_per_week",
+        "supervised_course_length",
+        "home_started_on",
+        "approved_by",
+        "approved_at",
+        "paused_reason",
+        "progression_paused_reason",
+        "current_version",
+        "schedule",
+        "history",
+    )
+
+    def restrict(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(patient__in=patient_visible_to(user=request.user))
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Program]:
+        return self.restrict(request, super().get_queryset(request))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # programs are generated from the patient list, never typed in
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        editable = ("start_date", "weeks", "supervised_per_week", "supervised_course_length")
+        if obj is not None and obj.status == ProgramStatus.DRAFT:
+            return tuple(f for f in self.fields if f not in editable)
+        return self.fields
+
+    @admin.display(description="progression")
+    def progression_flag(self, obj: Program) -> str:
+        return "paused: needs review" if obj.progression_paused_reason else "-"
+
+    @admin.display(description="current version")
+    def current_version(self, obj: Program) -> str:
+        version = selectors.program_current_version(program=obj)
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    item.position,
+                    item.exercise.name,
+                    item.dose_text,
+                    item.get_state_display() + (" (clinic only)" if item.supervised_only else ""),
+                    _why(item.explanation),
+                )
+                for item in selectors.program_exercises(version=version)
+            ),
+        )
+        url = reverse("admin:planner_programversion_change", args=[version.pk])
+        reasons = _why(version.plan_reasons)
+        activity = version.activity or {}
+        return format_html(
+            '<p><a href="{}">Version {}</a> ({}): {}</p><table><tr><th>#</th><th>Exercise</th>'
+            "<th>Dose</th><th>State</th><th>Why</th></tr>{}</table>"
+            "<p><strong>Daily activity, apart from the session:</strong> {}</p>"
+            "<details><summary>Advice given with the plan</summary>{}</details>"
+            "<details><summary>Planner status {} and the rules applied</summary>{}</details>",
+            url,
+            version.number,
+            version.created_at.strftime("%Y-%m-%d"),
+            version.note,
+            rows,
+            activity.get("text", "none"),
+            _why(version.advice),
+            version.plan_status,
+            reasons,
+        )
+
+    @admin.display(description="schedule")
+    def schedule(self, obj: Program) -> str:
+        if obj.status == ProgramStatus.DRAFT:
+            return "Laid out when the program is approved."
+        days = selectors.program_schedule(program=obj)
+        zone = ZoneInfo(obj.patient.time_zone)  # clinic times as the patient's clock shows them
+        return format_html(
+            "<table><tr><th>Day</th><th>At home</th><th>At the clinic</th></tr>{}</table>",
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (
+                        day.day.strftime("%a %Y-%m-%d"),
+                        ", ".join(i.exercise.name for i in day.home)
+                        or "- (next: supervised session)",
+                        ", ".join(
+                            f"#{s.number} {s.scheduled_for.astimezone(zone):%H:%M} "
+                            f"({s.get_status_display()})"
+                            for s in day.supervised
+                        ),
+                    )
+                    for day in days
+                ),
+            ),
+        )
+
+    @admin.display(description="versions")
+    def history(self, obj: Program) -> str:
+        return format_html_join(
+            "",
+            "<div><b>v{}</b> {} - {}<pre>{}</pre></div>",
+            (
+                (v.number, v.created_at.strftime("%Y-%m-%d %H:%M"), v.note, v.diff)
+                for v in obj.versions.order_by("-number")
+            ),
+        )
+
+    def _each(
+        self, request: HttpRequest, queryset: QuerySet[Program], action: Any, done: str
+    ) -> None:
+        for program in queryset:
+            try:
+                action(program=program, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{program}: {_errors(error)}", messages.ERROR)
+            else:
+                self.message_user(request, f"{program}: {done}.", messages.SUCCESS)
+
+    @admin.action(description="Approve the selected drafts (lays out the schedule)")
+    def approve(self, request: HttpRequest, queryset: QuerySet[Program]) -> None:
+        self._each(request, queryset, services.program_approve, "approved")
+
+    @admin.action(description="Resume the selected paused programs")
+    def resume(self, request: HttpRequest, queryset: QuerySet[Program]) -> None:
+        self._each(request, queryset, services.program_resume, "resumed")
+
+    @admin.action(description="Complete the selected programs")
+    def complete(self, request: HttpRequest, queryset: QuerySet[Program]) -> None:
+        self._each(request, queryset, services.program_complete, "completed")
+
+    @admin.action(description="Resume progression (after a red flag or pain of 6+)")
+    def resume_progression(self, request: HttpRequest, queryset: QuerySet[Program]) -> None:
+        self._each(request, queryset, services.progression_resume, "progression resumed")
+
+    def get_urls(self) -> list[URLPattern]:
+        urls = super().get_urls()
+        pause = path(
+            "<int:program_id>/pause/",
+            self.admin_site.admin_view(self.pause_view),
+            name="planner_program_pause",
+        )
+        return [pause, *urls]
+
+    def pause_view(self, request: HttpRequest, program_id: int) -> HttpResponse:
+        program = get_object_or_404(self.get_queryset(request), pk=program_id)
+        if not self.has_change_permission(request, program):
+            raise PermissionDenied
+        form = PauseForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.program_pause(
+                    program=program, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                form.add_error(None, _errors(error))
+            else:
+                self.message_user(request, f"{program}: paused.", messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:planner_program_change", args=[program.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Pause {program}",
+            "form": form,
+            "program": program,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/planner/program_pause.html", context)
+
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        obj = kwargs.get("obj")
+        if obj is not None and obj.status == ProgramStatus.ACTIVE:
+            context["pause_url"] = reverse("admin:planner_program_pause", args=[obj.pk])
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    change_form_template = "admin/planner/program_change_form.html"
+
+
+class PauseForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The patient sees this, with whom to call.",
+    )
+
+
+@admin.action(description="Generate a draft program for the selected patients")
+def generate_draft_program(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Patient]
+) -> None:
+    for patient in queryset:
+        try:
+            program = services.program_generate(patient=patient, by=request.user)
+        except ValidationError as error:
+            modeladmin.message_user(request, f"{patient}: {_errors(error)}", messages.ERROR)
+            continue
+        url = reverse("admin:planner_program_change", args=[program.pk])
+        modeladmin.message_user(
+            request,
+            format_html('{}: <a href="{}">draft program</a> ready for review.', patient, url),
+            messages.SUCCESS,
+        )

@@ -1,0 +1,105 @@
+"""Reads of the planner, one module per topic: the engine's inputs, a program and its
+schedule, the patient's day, their history and progress, the clinic's lists, reviews.
+
+Callers import from this package (`from planner import selectors`)."""
+
+from planner.selectors.clinic import (
+    NO_PROGRAM,
+    patient_chart_list,
+    patient_search,
+    program_latest,
+    program_visible_to,
+    review_list,
+    session_log_entries,
+    supervised_session_list,
+    supervised_session_visible_to,
+)
+from planner.selectors.engine_inputs import (
+    BODY_COMPOSITION_VALID_DAYS,
+    engine_catalogue,
+    engine_rules,
+    patient_profile,
+    patient_profiles,
+    rule_from_row,
+)
+from planner.selectors.history import (
+    CALENDAR_STATUSES,
+    CalendarDay,
+    PainPoint,
+    PatientProgress,
+    WeekAdherence,
+    patient_calendar,
+    patient_progress,
+)
+from planner.selectors.programs import (
+    HomeDays,
+    ScheduleDay,
+    home_days,
+    home_session_exercises,
+    home_unlocked,
+    next_supervised_session,
+    program_current_version,
+    program_exercises,
+    program_schedule,
+)
+from planner.selectors.reviews import review_inputs
+from planner.selectors.rules import Rules, rules_on
+from planner.selectors.today import (
+    DAY_CACHE_SECONDS,
+    DAY_STATES,
+    PatientDay,
+    TodayItem,
+    patient_current_program,
+    patient_day_cached,
+    patient_day_stamp,
+    patient_local_today,
+    patient_program_exercise,
+    patient_today,
+)
+
+__all__ = [
+    "BODY_COMPOSITION_VALID_DAYS",
+    "CALENDAR_STATUSES",
+    "DAY_CACHE_SECONDS",
+    "DAY_STATES",
+    "NO_PROGRAM",
+    "CalendarDay",
+    "HomeDays",
+    "PainPoint",
+    "PatientDay",
+    "PatientProgress",
+    "Rules",
+    "ScheduleDay",
+    "TodayItem",
+    "WeekAdherence",
+    "engine_catalogue",
+    "engine_rules",
+    "home_days",
+    "home_session_exercises",
+    "home_unlocked",
+    "next_supervised_session",
+    "patient_calendar",
+    "patient_chart_list",
+    "patient_current_program",
+    "patient_day_cached",
+    "patient_day_stamp",
+    "patient_local_today",
+    "patient_profile",
+    "patient_profiles",
+    "patient_program_exercise",
+    "patient_progress",
+    "patient_search",
+    "patient_today",
+    "program_current_version",
+    "program_exercises",
+    "program_latest",
+    "program_schedule",
+    "program_visible_to",
+    "review_inputs",
+    "review_list",
+    "rule_from_row",
+    "rules_on",
+    "session_log_entries",
+    "supervised_session_list",
+    "supervised_session_visible_to",
+]

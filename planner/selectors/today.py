@@ -1,0 +1,261 @@
+"""The patient's day: what Today shows, its fingerprint and its cache."""
+
+import functools
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any, TypeVar, cast
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from exercises.models import Exercise
+from planner.models import (
+    ExerciseLog,
+    ExerciseState,
+    HomeSession,
+    Program,
+    ProgramExercise,
+    ProgramStatus,
+    ProgramVersion,
+    SupervisedSession,
+    SupervisedStatus,
+)
+from planner.selectors.programs import (
+    _goes_home,
+    home_unlocked,
+    next_supervised_session,
+    program_current_version,
+    program_exercises,
+)
+from rehab.models import (
+    Clinician,
+    Patient,
+)
+
+# What a patient's day can be, in the order a program goes through them.
+DAY_STATES = ("no_program", "not_started", "supervised", "home", "paused", "finished")
+
+
+def patient_local_today(*, patient: Patient) -> date:
+    """Today where the patient lives: the day their phone shows."""
+    return timezone.localdate(timezone=ZoneInfo(patient.time_zone))
+
+
+def patient_current_program(*, patient: Patient) -> Program | None:
+    """The program a patient sees: the open one, else the last one completed.
+
+    Drafts are the clinician's work in progress and are never shown to the patient.
+    """
+    programs = Program.objects.filter(patient=patient).exclude(status=ProgramStatus.DRAFT)
+    return (
+        programs.filter(status__in=[ProgramStatus.ACTIVE, ProgramStatus.PAUSED]).first()
+        or programs.filter(status=ProgramStatus.COMPLETED).order_by("-start_date", "-id").first()
+    )
+
+
+def patient_program_exercise(*, patient: Patient, slug: str) -> ProgramExercise | None:
+    """An exercise of the patient's current program (None for any other exercise)."""
+    program = patient_current_program(patient=patient)
+    if program is None:
+        return None
+    return (
+        program_current_version(program=program)
+        .exercises.select_related("exercise")
+        .filter(exercise__slug=slug)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class TodayItem:
+    item: ProgramExercise
+    log: ExerciseLog | None
+
+    @property
+    def logged(self) -> bool:
+        return self.log is not None
+
+
+@dataclass(frozen=True)
+class PatientDay:
+    """One day as the patient sees it (see DAY_STATES for `state`)."""
+
+    patient: Patient
+    day: date
+    state: str
+    program: Program | None
+    home: list[TodayItem]
+    next_session: SupervisedSession | None
+    to_practise: list[ProgramExercise]
+    paused_reason: str
+    estimated_minutes: int
+    # The day's walk apart from the session ({slug, name, minutes, text}); empty before home.
+    activity: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def all_logged(self) -> bool:
+        return bool(self.home) and all(entry.logged for entry in self.home)
+
+
+def _estimated_minutes(items: Sequence[ProgramExercise]) -> int:
+    seconds = sum(item.estimated_seconds for item in items)
+    return max(1, round(seconds / 60)) if items else 0
+
+
+def patient_today(*, patient: Patient, day: date | None = None) -> PatientDay:
+    """The patient's day: home exercises with today's logs, or the next clinic session.
+
+    A fixed number of queries whatever the number of exercises (at most six).
+    """
+    day = day or patient_local_today(patient=patient)
+    program = patient_current_program(patient=patient)
+    empty = PatientDay(patient, day, "no_program", program, [], None, [], "", 0)
+    if program is None:
+        return empty
+    if program.status == ProgramStatus.PAUSED:
+        return replace(empty, state="paused", paused_reason=program.paused_reason)
+    if program.status == ProgramStatus.COMPLETED or day > program.end_date:
+        return replace(empty, state="finished")
+    if day < program.start_date:
+        return replace(
+            empty,
+            state="not_started",
+            next_session=next_supervised_session(program=program, after=timezone.now()),
+        )
+    version = program_current_version(program=program)
+    items = program_exercises(version=version)
+    unlocked = home_unlocked(program=program, day=day)
+    home_items = [item for item in items if _goes_home(item, day)] if unlocked else []
+    logs = {
+        log.program_exercise_id: log
+        for log in ExerciseLog.objects.filter(
+            home_session__program=program,
+            home_session__day=day,
+            program_exercise__in=[item.pk for item in home_items],
+        )
+    }
+    to_practise = [item for item in items if item.state == ExerciseState.SUPERVISED]
+    next_session = (
+        next_supervised_session(program=program, after=timezone.now()) if to_practise else None
+    )
+    return PatientDay(
+        patient=patient,
+        day=day,
+        state="home" if home_items else "supervised",
+        program=program,
+        home=[TodayItem(item, logs.get(item.pk)) for item in home_items],
+        next_session=next_session,
+        to_practise=to_practise,
+        paused_reason="",
+        estimated_minutes=_estimated_minutes(home_items),
+        activity=(version.activity or {}) if home_items else {},
+    )
+
+
+def patient_day_stamp(*, patient: Patient, day: date, now: datetime | None = None) -> str:
+    """A fingerprint of everything the patient's day shows, read in one query.
+
+    It changes whenever the day would look different: another program or status
+    (with its dates, pause reason and home start, all saved with `updated_at`), a new
+    version, an exercise mastered, a log of that day, a clinic session recorded or
+    passed, an exercise of the library edited, the clinician's contact details, the
+    patient's time zone (the times shown are the patient's). What is
+    cached under it needs no invalidation: a stale entry is simply never asked for again.
+
+    Plain SQL: the same query built with the ORM costs twenty times more to compile
+    than to run, on the page patients open most.
+    """
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _stamp_sql(),
+            {
+                "patient": patient.pk,
+                "day": ops.adapt_datefield_value(day),
+                "now": ops.adapt_datetimefield_value(now or timezone.now()),
+                "draft": ProgramStatus.DRAFT.value,
+                "mastered": ExerciseState.MASTERED.value,
+                "planned": SupervisedStatus.PLANNED.value,
+            },
+        )
+        values = cursor.fetchone()
+    return f"{patient.pk}|{day.isoformat()}|{values!r}"
+
+
+@functools.cache
+def _stamp_sql() -> str:
+    quote = connection.ops.quote_name
+    table = {
+        model.__name__: quote(model._meta.db_table)
+        for model in (
+            Patient,
+            Clinician,
+            Program,
+            ProgramVersion,
+            ProgramExercise,
+            HomeSession,
+            ExerciseLog,
+            SupervisedSession,
+            Exercise,
+        )
+    }
+    user = quote(get_user_model()._meta.db_table)
+    programs = f"FROM {table['Program']} pr WHERE pr.patient_id = p.id AND pr.status <> %(draft)s"
+    items = (
+        f"FROM {table['ProgramExercise']} e "
+        f"JOIN {table['ProgramVersion']} v ON e.version_id = v.id "
+        f"JOIN {table['Program']} pr ON v.program_id = pr.id WHERE pr.patient_id = p.id"
+    )
+    logs = (
+        f"FROM {table['ExerciseLog']} l "
+        f"JOIN {table['HomeSession']} h ON l.home_session_id = h.id "
+        f"JOIN {table['Program']} pr ON h.program_id = pr.id "
+        "WHERE pr.patient_id = p.id AND h.day = %(day)s"
+    )
+    sessions = (
+        f"FROM {table['SupervisedSession']} s JOIN {table['Program']} pr ON s.program_id = pr.id "
+        "WHERE pr.patient_id = p.id AND s.status = %(planned)s"
+    )
+    return (
+        "SELECT p.time_zone, c.phone, c.title, u.first_name, u.last_name, "
+        f"(SELECT COUNT(*) {programs}), (SELECT MAX(pr.updated_at) {programs}), "
+        f"(SELECT MAX(v.id) FROM {table['ProgramVersion']} v "
+        f"JOIN {table['Program']} pr ON v.program_id = pr.id WHERE pr.patient_id = p.id), "
+        f"(SELECT COUNT(*) {items} AND e.state = %(mastered)s), "
+        f"(SELECT MAX(e.mastered_on) {items}), "
+        f"(SELECT COUNT(*) {logs}), (SELECT MAX(l.id) {logs}), "
+        f"(SELECT COUNT(*) {sessions}), "
+        f"(SELECT MIN(s.scheduled_for) {sessions} AND s.scheduled_for >= %(now)s), "
+        f"(SELECT MAX(x.updated_at) FROM {table['Exercise']} x) "
+        f"FROM {table['Patient']} p JOIN {table['Clinician']} c ON p.clinician_id = c.id "
+        f"JOIN {user} u ON c.user_id = u.id WHERE p.id = %(patient)s"
+    )
+
+
+T = TypeVar("T")
+
+
+# How long a rendered day is kept at most; a changed day has a new stamp long before that.
+DAY_CACHE_SECONDS = 6 * 3600
+
+
+def patient_day_cached(*, patient: Patient, variant: str, render: Callable[[PatientDay], T]) -> T:
+    """`render(patient_today(...))`, kept in the cache under the day's stamp.
+
+    Today is the page patients open most; while nothing it shows has changed, the
+    rendered day comes from the cache after one query. `variant` tells apart what is
+    kept for the same day (the API's data, the page in each language).
+    """
+    day = patient_local_today(patient=patient)
+    stamp = patient_day_stamp(patient=patient, day=day)
+    key = "patient-day:" + hashlib.sha256(f"{variant}|{stamp}".encode()).hexdigest()
+    rendered = cache.get(key)
+    if rendered is None:
+        rendered = render(patient_today(patient=patient, day=day))
+        cache.set(key, rendered, DAY_CACHE_SECONDS)
+    return cast(T, rendered)

@@ -1,0 +1,241 @@
+"""Generating programs from the engine's plan, alone or in bulk, with their schedule."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from exercises.models import Exercise
+from planner.engine.generate import generate_plan
+from planner.engine.serialize import activity_to_dict
+from planner.engine.types import Plan
+from planner.models import (
+    OPEN_STATUSES,
+    HomeSession,
+    Program,
+    ProgramExercise,
+    ProgramStatus,
+    ProgramVersion,
+    SupervisedSession,
+)
+from planner.selectors import (
+    engine_catalogue,
+    engine_rules,
+    patient_local_today,
+    patient_profile,
+    patient_profiles,
+)
+from planner.services.shared import SUPERVISED_TIME, SUPERVISED_WEEKDAYS, _dose_of, _reasons
+from rehab.models import Patient
+
+
+def program_plan_preview(*, patient: Patient, on: date | None = None) -> Plan:
+    """What the engine proposes for the patient today; writes nothing."""
+    return generate_plan(
+        patient_profile(patient=patient, on=on), engine_catalogue(), engine_rules()
+    )
+
+
+@dataclass(frozen=True)
+class ProgramSettings:
+    start_date: date
+    weeks: int = 6
+    supervised_per_week: int = 3
+    supervised_course_length: int = 10
+
+    def check(self) -> None:
+        """Raise ValidationError with field messages for settings out of range."""
+        template = Program(
+            start_date=self.start_date,
+            weeks=self.weeks,
+            supervised_per_week=self.supervised_per_week,
+            supervised_course_length=self.supervised_course_length,
+        )
+        template.full_clean(exclude=["patient", "created_by"], validate_constraints=False)
+
+
+def _plan_problems(plan: Plan) -> list[str]:
+    if plan.status == "blocked":
+        return ["No program while a red flag is active.", *(r.text for r in plan.reasons)]
+    if not plan.exercises:
+        return ["The rules leave no exercise for this patient.", *(r.text for r in plan.reasons)]
+    return []
+
+
+OPEN_PROGRAM_MESSAGE = "The patient already has an open program; pause or complete it first."
+
+
+@transaction.atomic
+def program_generate(
+    *,
+    patient: Patient,
+    by: Any,
+    start_date: date | None = None,
+    weeks: int = 6,
+    supervised_per_week: int | None = None,
+    supervised_course_length: int | None = None,
+) -> Program:
+    """A draft program (version 1) from the engine's plan, with its explanation kept.
+
+    The supervised course follows the patient's STarT Back risk unless the clinician sets it.
+    """
+    options = ProgramSettings(
+        start_date or patient_local_today(patient=patient),
+        weeks,
+        supervised_per_week or 3,
+        supervised_course_length or 10,
+    )
+    options.check()
+    if Program.objects.filter(patient=patient, status__in=OPEN_STATUSES).exists():
+        raise ValidationError({"patient": OPEN_PROGRAM_MESSAGE})
+    plan = program_plan_preview(patient=patient, on=options.start_date)
+    problems = _plan_problems(plan)
+    if problems:
+        raise ValidationError({"patient": problems})
+    options = replace(
+        options,
+        supervised_per_week=supervised_per_week or plan.supervised_per_week,
+        supervised_course_length=supervised_course_length or plan.supervised_sessions,
+    )
+    return _save_programs([(patient, plan)], by=by, options=options, approve=False)[0]
+
+
+@dataclass
+class BulkReport:
+    created: list[Program]
+    skipped: dict[int, str]  # patient id -> why no program was made
+
+
+@transaction.atomic
+def programs_generate_bulk(
+    *, patients: Sequence[Patient], by: Any, options: ProgramSettings, approve: bool = False
+) -> BulkReport:
+    """Programs for many patients at once (a clinic's intake, an import); a fixed number of
+    queries whatever the number of patients. Patients who cannot have one are skipped, with
+    the reason, and the rest go ahead."""
+    options.check()
+    profiles = patient_profiles(patients=patients, on=options.start_date)
+    catalogue, rules = engine_catalogue(), engine_rules()
+    busy = set(
+        Program.objects.filter(
+            patient__in=[p.pk for p in patients], status__in=OPEN_STATUSES
+        ).values_list("patient", flat=True)
+    )
+    pairs: list[tuple[Patient, Plan]] = []
+    skipped: dict[int, str] = {}
+    for patient in patients:
+        if patient.pk in busy:
+            skipped[patient.pk] = OPEN_PROGRAM_MESSAGE
+            continue
+        plan = generate_plan(profiles[patient.pk], catalogue, rules)
+        problems = _plan_problems(plan)
+        if problems:
+            skipped[patient.pk] = " ".join(problems)
+        else:
+            pairs.append((patient, plan))
+    return BulkReport(_save_programs(pairs, by=by, options=options, approve=approve), skipped)
+
+
+def _save_programs(
+    pairs: Sequence[tuple[Patient, Plan]], *, by: Any, options: ProgramSettings, approve: bool
+) -> list[Program]:
+    """Insert programs with their first version, exercises and (when approved) schedule."""
+    now = timezone.now()
+    programs = Program.objects.bulk_create(
+        Program(
+            patient=patient,
+            status=ProgramStatus.ACTIVE if approve else ProgramStatus.DRAFT,
+            start_date=options.start_date,
+            weeks=options.weeks,
+            supervised_per_week=options.supervised_per_week,
+            supervised_course_length=options.supervised_course_length,
+            created_by=by,
+            approved_by=by if approve else None,
+            approved_at=now if approve else None,
+        )
+        for patient, _ in pairs
+    )
+    versions = ProgramVersion.objects.bulk_create(
+        ProgramVersion(
+            program=program,
+            number=1,
+            note="Generated by the planner.",
+            diff="\n".join(f"+ {e.name}: {_dose_of(e.dose)}" for e in plan.exercises),
+            plan_status=plan.status,
+            plan_reasons=_reasons(plan.reasons),
+            activity=activity_to_dict(plan.activity) or {},
+            advice=_reasons(plan.advice),
+            created_by=by,
+        )
+        for program, (_, plan) in zip(programs, pairs, strict=True)
+    )
+    slugs = {e.slug for _, plan in pairs for e in plan.exercises}
+    exercises = {ex.slug: ex for ex in Exercise.objects.filter(slug__in=slugs)}
+    ProgramExercise.objects.bulk_create(
+        ProgramExercise(
+            version=version,
+            exercise=exercises[item.slug],
+            position=position,
+            sets=item.dose.sets,
+            reps=item.dose.reps,
+            hold_s=item.dose.hold_s,
+            duration_s=item.dose.duration_s,
+            supervised_only=item.supervised_only,
+            explanation=_reasons(item.why),
+        )
+        for version, (_, plan) in zip(versions, pairs, strict=True)
+        for position, item in enumerate(plan.exercises, start=1)
+    )
+    if approve:
+        _lay_out_schedules(programs)
+    return programs
+
+
+def _lay_out_schedules(programs: Sequence[Program]) -> None:
+    home: list[HomeSession] = []
+    supervised: list[SupervisedSession] = []
+    for program in programs:
+        days, sessions = schedule_rows(program)
+        home.extend(days)
+        supervised.extend(sessions)
+    HomeSession.objects.bulk_create(home, batch_size=5000)
+    SupervisedSession.objects.bulk_create(supervised, batch_size=5000)
+
+
+def supervised_times(*, start: date, per_week: int, count: int, time_zone: str) -> list[datetime]:
+    """`count` clinic appointments from `start`, on fixed weekdays, at 10:00 local time."""
+    weekdays = SUPERVISED_WEEKDAYS[per_week]
+    zone = ZoneInfo(time_zone)
+    times: list[datetime] = []
+    day = start
+    while len(times) < count:
+        if day.weekday() in weekdays:
+            times.append(datetime.combine(day, SUPERVISED_TIME, tzinfo=zone))
+        day += timedelta(days=1)
+    return times
+
+
+def schedule_rows(program: Program) -> tuple[list[HomeSession], list[SupervisedSession]]:
+    """The unsaved rows of a program's schedule: one home day each day, the clinic course."""
+    home = [
+        HomeSession(program=program, day=program.start_date + timedelta(days=offset))
+        for offset in range(program.weeks * 7)
+    ]
+    supervised = [
+        SupervisedSession(program=program, number=number, scheduled_for=when)
+        for number, when in enumerate(
+            supervised_times(
+                start=program.start_date,
+                per_week=program.supervised_per_week,
+                count=program.supervised_course_length,
+                time_zone=program.patient.time_zone,
+            ),
+            start=1,
+        )
+    ]
+    return home, supervised
