@@ -24,6 +24,7 @@ run: db
 lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports --no-cache
 
 typecheck: setup
 	.venv/bin/mypy

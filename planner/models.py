@@ -551,6 +551,10 @@ class ReviewItem(models.Model):
     class Meta:
         ordering = ["proposal", "program_exercise__position"]
 
+    @property
+    def dose(self) -> Dose:
+        return Dose(self.sets, self.reps, self.hold_s, self.duration_s)
+
     def __str__(self) -> str:
         return f"{self.action} {self.program_exercise.exercise}"
 

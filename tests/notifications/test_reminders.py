@@ -4,11 +4,13 @@ import base64
 import json
 import os
 import threading
-from datetime import time, timedelta
+from collections.abc import Iterator
+from datetime import UTC, datetime, time, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import http_ece
 import pytest
+import time_machine
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.apps import apps
@@ -35,10 +37,16 @@ from tests.conftest import PASSWORD, make_patient, start_program
 
 pytestmark = pytest.mark.django_db
 ZONE = "Europe/Moscow"
-NOW = timezone.now()
+NOW = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)  # 09:30 in Moscow; the clock is frozen here
 TODAY = local_date(NOW, ZONE)
 START = TODAY - timedelta(days=10)
 NINE = due_at(TODAY, time(9, 0), ZONE)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock() -> Iterator[None]:
+    with time_machine.travel(NOW):
+        yield
 
 
 @pytest.fixture(autouse=True)

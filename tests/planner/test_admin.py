@@ -319,4 +319,6 @@ def test_the_clinic_can_set_reminder_preferences_on_the_patient_page(client, cli
     login(client, clinician.user)
     page = client.get(reverse("admin:rehab_patient_change", args=[patient.pk]))
     assert page.status_code == 200
-    assert "reminder_preferences-0-language" in page.content.decode()
+    content = page.content.decode()
+    assert "reminder_preferences-0-quiet_start" in content
+    assert 'name="language"' in content  # the language is the patient's own field now

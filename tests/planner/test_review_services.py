@@ -1,13 +1,14 @@
 """The weekly review: proposals from a week of logs, approval into the next version."""
 
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
 from planner import selectors, services
 from planner.models import EventKind, PatientEvent, Program, ReviewProposal
@@ -15,7 +16,16 @@ from rehab import services as rehab_services
 from tests.conftest import log_home_days, make_patient
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+TODAY = date(2026, 11, 25)  # a Wednesday; the clock is frozen at its noon (below)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock() -> Iterator[None]:
+    """The clock stands at noon UTC of TODAY, whenever the suite runs."""
+    with time_machine.travel(datetime(TODAY.year, TODAY.month, TODAY.day, 12, 0, tzinfo=UTC)):
+        yield
+
+
 START = TODAY - timedelta(days=10)
 WEEK = START  # the program's first week, which is over
 

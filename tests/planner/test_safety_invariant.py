@@ -29,6 +29,7 @@ from planner.models import (
     ReviewItem,
     SupervisedSession,
 )
+from planner.services import lifecycle
 from rehab import services as rehab_services
 from tests.conftest import log_home_days, make_patient, start_program
 
@@ -96,11 +97,12 @@ def frozen() -> Iterator[None]:
 # (module, function) -> what makes it safe. A new function that writes program contents fails
 # the test below until it is listed here with the check it calls.
 WRITE_SITES = {
-    ("planner/services.py", "_save_programs"): "plans come from generate_plan (RulesInForce)",
-    ("planner/services.py", "_new_version"): "enforce(rules_on(day))",
-    ("planner/services.py", "mastery_sign_off"): "row_findings(rules_on(day))",
-    ("planner/services.py", "_proposals_within_rules"): "row_findings / starting_form",
-    ("planner/admin.py", "clean"): "draft_exercises_check (draft edits in place)",
+    ("planner/services/generation.py", "_save_programs"): "plans come from generate_plan",
+    ("planner/services/versions.py", "_new_version"): "enforce(rules_on(day))",
+    ("planner/services/supervision.py", "mastery_sign_off"): "row_findings(rules_on(day))",
+    ("planner/services/reviews.py", "_proposals_within_rules"): "row_findings / starting_form",
+    ("planner/services/lifecycle.py", "draft_exercises_save"): "draft_exercises_check",
+    ("planner/admin/versions.py", "clean"): "draft_exercises_check (draft edits in place)",
 }
 SAFE_CALLS = (
     "generate_plan",
@@ -115,7 +117,7 @@ WRITES = ("bulk_create", ".create(", ".save(", ".update(", "ProgramExercise(")
 def program_content_writers() -> dict[tuple[str, str], str]:
     """Functions outside tests and migrations that write ProgramExercise or ProgramVersion."""
     found: dict[tuple[str, str], str] = {}
-    for app in ("api", "web", "planner", "rehab", "exercises", "config"):
+    for app in ("api", "web", "workspace", "notifications", "planner", "rehab", "exercises"):
         for path in sorted((ROOT / app).rglob("*.py")):
             if "migrations" in path.parts:
                 continue
@@ -131,6 +133,7 @@ def program_content_writers() -> dict[tuple[str, str], str]:
                         or "ProgramExercise.objects.bulk_create" in body
                         or "ProgramVersion.objects.create" in body
                         or "item.save(" in body
+                        or "row.save(" in body
                     )
                     if writes_rows:
                         found[(str(path.relative_to(ROOT)), node.name)] = body
@@ -428,7 +431,8 @@ def test_one_programs_failure_does_not_stop_the_daily_recheck(clinician, frozen,
             raise RuntimeError("a broken row")
         return original(program=program, **kwargs)
 
-    monkeypatch.setattr(services, "program_recheck", broken_for_the_first)
+    # Patched where programs_recheck_due looks it up: its own module.
+    monkeypatch.setattr(lifecycle, "program_recheck", broken_for_the_first)
     with time_machine.travel(FROZEN + timedelta(days=8), tick=False):
         report = services.programs_recheck_due()
     assert report[first.pk].startswith("failed: a broken row")

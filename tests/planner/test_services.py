@@ -1,9 +1,11 @@
 """Programs from generation to home training: versions, schedule, mastery, unlock and logs."""
 
-from datetime import date, timedelta
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -27,7 +29,16 @@ from rehab import services as rehab_services
 from tests.conftest import make_patient
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+TODAY = date(2026, 11, 25)  # a Wednesday; the clock is frozen at its noon (below)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock() -> Iterator[None]:
+    """The clock stands at noon UTC of TODAY, whenever the suite runs."""
+    with time_machine.travel(datetime(TODAY.year, TODAY.month, TODAY.day, 12, 0, tzinfo=UTC)):
+        yield
+
+
 START = TODAY - timedelta(days=3)
 
 
@@ -494,3 +505,25 @@ def test_program_settings_out_of_range_are_refused(clinician, sciatica_patient, 
         )
     assert field in error.value.message_dict
     assert row_counts() == before
+
+
+def test_a_draft_edit_is_checked_then_written_and_a_bad_one_writes_nothing(draft, clinician):
+    version = selectors.program_current_version(program=draft)
+    row = items_of(draft)[0]
+    before = row_counts()
+    row.sets = row.exercise.max_sets + 1  # over the exercise's bound
+    with pytest.raises(ValidationError, match=row.exercise.slug):
+        services.draft_exercises_save(version=version, saved=[row], deleted=[], by=clinician.user)
+    assert row_counts() == before
+    row.refresh_from_db()
+    row.sets = row.exercise.min_sets
+    services.draft_exercises_save(version=version, saved=[row], deleted=[], by=clinician.user)
+    row.refresh_from_db()
+    assert row.sets == row.exercise.min_sets
+
+
+def test_only_a_draft_is_edited_in_place(active, clinician):
+    version = selectors.program_current_version(program=active)
+    row = items_of(active)[0]
+    with pytest.raises(ValidationError, match="Only a draft program can be edited"):
+        services.draft_exercises_save(version=version, saved=[row], deleted=[], by=clinician.user)
