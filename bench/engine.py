@@ -22,7 +22,7 @@ def main() -> None:
     args = parser.parse_args()
     scratch = setup()
 
-    from planner.engine.generate import generate_plan
+    from planner.engine.generate.plan import generate_plan
     from planner.engine.types import DiagnosisInput, PatientProfile
     from planner.selectors import engine_catalogue, engine_rules
     from rehab.clinical_catalogue import COMORBIDITIES, DIAGNOSES

@@ -551,12 +551,12 @@ class ReviewItem(models.Model):
     class Meta:
         ordering = ["proposal", "program_exercise__position"]
 
+    def __str__(self) -> str:
+        return f"{self.action} {self.program_exercise.exercise}"
+
     @property
     def dose(self) -> Dose:
         return Dose(self.sets, self.reps, self.hold_s, self.duration_s)
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.program_exercise.exercise}"
 
 
 # -- What happened ------------------------------------------------------------------------------

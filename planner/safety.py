@@ -10,7 +10,7 @@ A change the rules do not allow is held back and the version's diff says why.
 from collections.abc import Iterable, Sequence
 
 from exercises.models import Exercise
-from planner.engine.generate import StartingForm
+from planner.engine.generate.plan import StartingForm
 from planner.engine.safety import (
     Finding,
     ItemToCheck,

@@ -4,8 +4,9 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 from exercises.models import Exercise
-from planner.engine.review import ExerciseLog as ReviewLog
-from planner.engine.review import ExerciseUnderReview, baseline_pain
+from planner.engine.review.types import ExerciseLog as ReviewLog
+from planner.engine.review.types import ExerciseUnderReview
+from planner.engine.review.week_log import baseline_pain
 from planner.engine.types import Dose
 from planner.models import (
     ExerciseLog,

@@ -4,7 +4,7 @@ to check against: what the safety checks of every write path read (planner.safet
 from dataclasses import dataclass
 from datetime import date
 
-from planner.engine.generate import StartingForm, generate_plan, starting_form
+from planner.engine.generate.plan import StartingForm, generate_plan, starting_form
 from planner.engine.safety import RulesInForce, safe_replacement
 from planner.engine.types import CatalogueExercise, Exclusion, Plan, Rule
 from planner.selectors.engine_inputs import engine_catalogue, engine_rules, patient_profile

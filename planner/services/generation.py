@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from exercises.models import Exercise
-from planner.engine.generate import generate_plan
+from planner.engine.generate.plan import generate_plan
 from planner.engine.serialize import activity_to_dict
 from planner.engine.types import Plan
 from planner.models import (

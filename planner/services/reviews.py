@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from exercises.models import Exercise
 from planner.engine.dose import ExactDose
-from planner.engine.review import Proposal, review_week
+from planner.engine.review.types import Proposal
+from planner.engine.review.week import review_week
 from planner.engine.types import Exclusion, Reason
 from planner.models import (
     EventKind,

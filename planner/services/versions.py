@@ -10,7 +10,7 @@ from django.db import transaction
 
 from exercises.models import Exercise
 from planner.engine.dose import ExactDose
-from planner.engine.generate import StartingForm
+from planner.engine.generate.plan import StartingForm
 from planner.engine.serialize import dose_text
 from planner.engine.types import Dose
 from planner.models import (

@@ -165,6 +165,7 @@ def add_form(clinician, **overrides):
         "pregnancy_due_date": "",
         "time_zone": "Europe/Moscow",
         "reminder_time": "08:30",
+        "language": "ru",
     }
     for prefix in (
         "diagnoses",
@@ -299,6 +300,7 @@ def test_a_red_flag_saved_in_the_admin_pauses_the_active_program(client, clinici
         "height_cm": str(patient.height_cm),
         "time_zone": patient.time_zone,
         "reminder_time": "09:00",
+        "language": "en",
         "red_flags-TOTAL_FORMS": "1",
         "red_flags-0-red_flag": str(RedFlag.objects.get(code="saddle_anesthesia").pk),
         "red_flags-0-status": "active",

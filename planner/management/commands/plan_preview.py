@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from planner.engine.generate import generate_plan
+from planner.engine.generate.plan import generate_plan
 from planner.engine.serialize import plan_to_dict, plan_to_text
 from planner.management.profile_file import read_profile_file
 from planner.selectors import engine_catalogue, engine_rules

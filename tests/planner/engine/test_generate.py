@@ -7,7 +7,9 @@ from dataclasses import replace
 import pytest
 
 from planner.engine.default_rules import DEFAULT_RULES
-from planner.engine.generate import age_factor, exercise_seconds, generate_plan
+from planner.engine.dose import exercise_seconds
+from planner.engine.generate.parameters import age_factor
+from planner.engine.generate.plan import generate_plan
 from planner.engine.serialize import plan_to_dict, plan_to_text
 from planner.engine.types import DiagnosisInput, Dose
 from tests.planner.engine.catalogue import BASE, catalogue, exercise, profile

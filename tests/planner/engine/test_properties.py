@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from exercises.models import Exercise
 from planner.engine.default_rules import DEFAULT_RULES
-from planner.engine.generate import FITNESS_DIFFICULTY_CAP, generate_plan
+from planner.engine.generate.parameters import FITNESS_DIFFICULTY_CAP
+from planner.engine.generate.plan import generate_plan
 from planner.engine.serialize import plan_to_dict
 from planner.engine.types import CatalogueExercise, DiagnosisInput, PatientProfile
 from planner.selectors import engine_catalogue

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from planner.engine.default_rules import DEFAULT_RULES
-from planner.engine.generate import generate_plan
+from planner.engine.generate.plan import generate_plan
 from planner.engine.safety import RulesInForce
 from planner.engine.types import Plan
 from tests.planner.engine.catalogue import catalogue, exercise, profile

@@ -3,7 +3,7 @@
 import pytest
 
 from planner.engine.default_rules import DEFAULT_RULES
-from planner.engine.generate import generate_plan
+from planner.engine.generate.plan import generate_plan
 from planner.engine.types import Dose, Plan
 from tests.planner.engine.catalogue import catalogue, exercise, profile
 

@@ -1,0 +1,227 @@
+"""Candidates: the exercises the rules in force admit, in which form, and in which order.
+
+`_CandidateSelection` holds what the planner knows of the patient and the rules in
+force; the dosing, the daily activity and the plan itself build on it.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from planner.engine.generate.parameters import (
+    ACUTE_FACTOR,
+    AEROBIC_CATEGORY,
+    CORE_CATEGORY,
+    FITNESS_DIFFICULTY_CAP,
+    FITNESS_FACTOR,
+    FRAIL_MAX_EXERCISES,
+    FRAIL_TARGET_EXERCISES,
+    MAX_EXERCISES,
+    MOBILITY_CATEGORIES,
+    STRENGTH_CATEGORY,
+    TARGET_EXERCISES,
+    age_factor,
+)
+from planner.engine.safety import RulesInForce
+from planner.engine.types import CatalogueExercise, Dose, Exclusion, PatientProfile, Reason, Rule
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    exercise: CatalogueExercise
+    why: tuple[Reason, ...]
+    dose_factor: float
+    supervised_only: bool
+    matched_diagnoses: int
+    replaced: tuple[Exclusion, ...]
+
+
+@dataclass(frozen=True)
+class _Need:
+    reason: Reason
+    slug: str | None
+    categories: frozenset[str]
+    without_tags: frozenset[str]
+    indicated_only: bool
+
+    def accepts(self, candidate: _Candidate) -> bool:
+        exercise = candidate.exercise
+        if self.slug is not None:
+            return exercise.slug == self.slug
+        if self.indicated_only and candidate.matched_diagnoses == 0:
+            return False
+        return exercise.category in self.categories and not (exercise.tags & self.without_tags)
+
+
+class _CandidateSelection:
+    """The patient, the catalogue and the rules in force, and the candidates they admit."""
+
+    def __init__(
+        self,
+        profile: PatientProfile,
+        catalogue: Iterable[CatalogueExercise],
+        rules: Iterable[Rule],
+    ) -> None:
+        self.profile = profile
+        self.catalogue = {ex.slug: ex for ex in sorted(catalogue, key=lambda ex: ex.slug)}
+        every_rule = tuple(rules)
+        self.in_force = RulesInForce(profile, every_rule)
+        self.rules = self.in_force.rules
+        # An exercise a rule adds (claudication interval walking) is for that rule's patients
+        # only: "replaces it with peripheral_arterial_disease, and only then".
+        applying = {r.adds_exercise for r in self.rules if r.adds_exercise}
+        self.reserved = frozenset(
+            r.adds_exercise
+            for r in every_rule
+            if r.adds_exercise and r.adds_exercise not in applying and self._adds_aerobic(r)
+        )
+        self.frail = profile.is_frail
+        self.target_count = FRAIL_TARGET_EXERCISES if self.frail else TARGET_EXERCISES
+        self.max_count = FRAIL_MAX_EXERCISES if self.frail else MAX_EXERCISES
+        self.fitness_cap = FITNESS_DIFFICULTY_CAP[profile.fitness]
+        rating = sorted(
+            (r for r in self.rules if r.max_rpe is not None), key=lambda r: (r.max_rpe, r.id)
+        )
+        self.rpe_rule = rating[0] if rating else None
+        self.is_acute = profile.is_acute
+        self.volume_factor = (
+            FITNESS_FACTOR[profile.fitness]
+            * age_factor(profile.age)
+            * (ACUTE_FACTOR if self.is_acute else 1.0)
+        )
+        # Start gently: the easiest form in the acute stage or with low fitness.
+        self.target_difficulty = 1 if self.is_acute or profile.fitness == "low" else 2
+        self.diagnosis_codes = profile.diagnosis_codes
+        # Doses are worked out when first needed: most candidates are never chosen.
+        self.doses: dict[str, tuple[Dose, list[Reason]]] = {}
+
+    # -- admission: blocks, caps and cautions ---------------------------------------------
+
+    def admit(
+        self, exercise: CatalogueExercise, trail: tuple[Reason, ...] = (), depth: int = 0
+    ) -> _Candidate | Exclusion:
+        """The exercise in the form the rules in force allow, or why it is left out.
+
+        The rules speak through the one safety check (`RulesInForce.check`); generation adds
+        only the starting-difficulty cap of the patient's fitness.
+        """
+        verdict = self.in_force.check(exercise)
+        if verdict.outcome == "blocked":
+            return Exclusion(exercise.slug, verdict.rule or "", verdict.reason)
+        if verdict.outcome == "easier_only":
+            exclusion = Exclusion(exercise.slug, verdict.rule or "", verdict.reason)
+            return self._easier_or(exercise, exclusion, trail, depth)
+        if self._muscle_capped(exercise):
+            capped = Exclusion(
+                exercise.slug,
+                "D-MUSCLE",
+                "With low muscle mass, strengthening starts one step easier (difficulty "
+                f"{self.fitness_cap - 1} at most); this one is difficulty {exercise.difficulty}.",
+            )
+            return self._easier_or(exercise, capped, trail, depth)
+        if exercise.difficulty > self.fitness_cap:
+            capped = Exclusion(
+                exercise.slug,
+                "D-FITNESS",
+                f"With {self.profile.fitness} fitness the starting difficulty is capped at "
+                f"{self.fitness_cap}; this one is difficulty {exercise.difficulty}.",
+            )
+            return self._easier_or(exercise, capped, trail, depth)
+        matched = len(exercise.indications & self.diagnosis_codes)
+        return _Candidate(
+            exercise,
+            (*trail, *verdict.cautions),
+            verdict.dose_factor,
+            verdict.supervised_only,
+            matched,
+            (),
+        )
+
+    def _easier_or(
+        self,
+        exercise: CatalogueExercise,
+        exclusion: Exclusion,
+        trail: tuple[Reason, ...],
+        depth: int,
+    ) -> _Candidate | Exclusion:
+        """Try the easier variant in place of an exercise a cap or caution removes."""
+        easier = self.catalogue.get(exercise.easier) if exercise.easier else None
+        if easier is None or depth >= len(self.catalogue):
+            return exclusion
+        step = Reason(exclusion.rule, f"Easier variant of {exercise.name}: {exclusion.reason}")
+        result = self.admit(easier, (*trail, step), depth + 1)
+        if isinstance(result, Exclusion):
+            return exclusion
+        replaced = Exclusion(
+            exercise.slug, exclusion.rule, f"Replaced by {easier.name}: {exclusion.reason}"
+        )
+        return _Candidate(
+            result.exercise,
+            result.why,
+            result.dose_factor,
+            result.supervised_only,
+            result.matched_diagnoses,
+            (replaced, *result.replaced),
+        )
+
+    # -- selection ------------------------------------------------------------------------
+
+    def needs(self) -> list[_Need]:
+        needs = [
+            _Need(
+                Reason(rule.id, rule.explanation + "."),
+                rule.adds_exercise,
+                frozenset({rule.adds_category}) if rule.adds_category else frozenset(),
+                rule.adds_without_tags,
+                indicated_only=False,
+            )
+            for rule in self.rules
+            if (rule.adds_exercise or rule.adds_category) and not self._adds_aerobic(rule)
+        ]
+        needs.append(
+            _Need(
+                Reason(
+                    "P-CORE", "Every program trains the deep trunk muscles that steady the spine."
+                ),
+                None,
+                frozenset({CORE_CATEGORY}),
+                frozenset(),
+                indicated_only=True,
+            )
+        )
+        needs.append(
+            _Need(
+                Reason("P-MOBILITY", "Every program keeps the back and hips moving comfortably."),
+                None,
+                MOBILITY_CATEGORIES,
+                frozenset(),
+                indicated_only=True,
+            )
+        )
+        return needs
+
+    def _muscle_capped(self, exercise: CatalogueExercise) -> bool:
+        """D-MUSCLE: with low muscle mass, strengthening starts one difficulty step lower."""
+        return (
+            self.profile.low_muscle_mass
+            and exercise.category == STRENGTH_CATEGORY
+            and exercise.difficulty > max(1, self.fitness_cap - 1)
+        )
+
+    def _adds_aerobic(self, rule: Rule) -> bool:
+        """Aerobic work a rule adds is the day's separate activity, not a session exercise."""
+        if rule.adds_category == AEROBIC_CATEGORY:
+            return True
+        added = self.catalogue.get(rule.adds_exercise or "")
+        return added is not None and added.category == AEROBIC_CATEGORY
+
+    def rank(self, candidate: _Candidate) -> tuple[int, int, bool, bool, str]:
+        """Prefer what suits more diagnoses and starts gently; between equals, what can go
+        home at full dose. A cautioned form stays a real candidate (CLINICAL.md): its
+        caution breaks ties, it does not push it to the end of the list."""
+        return (
+            -candidate.matched_diagnoses,
+            abs(candidate.exercise.difficulty - self.target_difficulty),
+            candidate.supervised_only,
+            candidate.dose_factor < 1.0,
+            candidate.exercise.slug,
+        )

@@ -1,0 +1,91 @@
+"""Dosing: each exercise's starting dose, and fitting the day into its time."""
+
+from planner.engine.dose import ExactDose, exercise_seconds, shown_dose
+from planner.engine.generate.candidates import _Candidate, _CandidateSelection
+from planner.engine.generate.parameters import (
+    ACUTE_FACTOR,
+    FITNESS_FACTOR,
+    LOW_MUSCLE_FACTOR,
+    MAX_SECONDS,
+    STRENGTH_CATEGORY,
+    _age_band,
+    age_factor,
+)
+from planner.engine.types import CatalogueExercise, Dose, Reason
+
+
+def _round(value: float) -> int:
+    # Half up, not Python's half-to-even: 2.5 reps is 3, as a clinician would round.
+    return int(value + 0.5)
+
+
+class _Dosing(_CandidateSelection):
+    """Starting doses, worked out when first needed, and the day fitted into 25 minutes."""
+
+    def dose(self, candidate: _Candidate) -> tuple[Dose, list[Reason]]:
+        exercise = candidate.exercise
+        default, low, high = exercise.dose, exercise.dose_min, exercise.dose_max
+        factor = self.volume_factor * candidate.dose_factor
+        parts = [f"{FITNESS_FACTOR[self.profile.fitness]:g} for {self.profile.fitness} fitness"]
+        parts.append(f"{age_factor(self.profile.age):g} for {_age_band(self.profile.age)}")
+        if self.is_acute:
+            parts.append(f"{ACUTE_FACTOR:g} in the acute stage")
+        if candidate.dose_factor < 1.0:
+            parts.append(f"{candidate.dose_factor:g} for the caution above")
+        if self.profile.low_muscle_mass and exercise.category == STRENGTH_CATEGORY:
+            factor *= LOW_MUSCLE_FACTOR
+            parts.append(f"{LOW_MUSCLE_FACTOR:g} for low muscle mass (D-MUSCLE)")
+        reasons = [Reason("D-DOSE", "Starting amount: the usual dose x " + " x ".join(parts) + ".")]
+        if self.profile.low_muscle_mass and exercise.category == STRENGTH_CATEGORY:
+            reasons.append(
+                Reason(
+                    "D-MUSCLE",
+                    "Muscle mass is low: strengthening starts one step easier and at 0.8 of "
+                    "the starting dose.",
+                )
+            )
+        sets = max(1, low.sets, default.sets)
+        if default.is_timed:
+            duration = min(
+                high.duration_s, max(low.duration_s, _round(default.duration_s * factor))
+            )
+            return self._shown(exercise, Dose(sets, 0, 0, duration)), reasons
+        reps = min(high.reps, max(low.reps, 1, _round(default.reps * factor)))
+        return self._shown(exercise, Dose(sets, reps, default.hold_s, 0)), reasons
+
+    def _shown(self, exercise: CatalogueExercise, dose: Dose) -> Dose:
+        """The dose as a person can do it (whole minutes, holds in 5 s steps), within the
+        exercise's bounds and what the rules in force allow."""
+        top = self.in_force.check(exercise).max_dose
+        return self.in_force.allowed_dose(
+            exercise, shown_dose(ExactDose.of(dose), exercise.dose_min, top)
+        )
+
+    def dose_of(self, candidate: _Candidate) -> tuple[Dose, list[Reason]]:
+        slug = candidate.exercise.slug
+        if slug not in self.doses:
+            self.doses[slug] = self.dose(candidate)
+        return self.doses[slug]
+
+    def seconds_of(self, candidate: _Candidate) -> int:
+        return exercise_seconds(self.dose_of(candidate)[0], candidate.exercise.seconds_per_rep)
+
+    def _fit_time(self, chosen: list[tuple[_Candidate, Reason]]) -> None:
+        """Shorten timed exercises (longest first, never below their minimum) to fit the day."""
+        excess = sum(self.seconds_of(c) for c, _ in chosen) - MAX_SECONDS
+        timed = sorted(
+            (c for c, _ in chosen if c.exercise.dose.is_timed),
+            key=lambda c: (-self.seconds_of(c), c.exercise.slug),
+        )
+        for candidate in timed:
+            if excess <= 0:
+                return
+            dose, reasons = self.dose_of(candidate)
+            floor = candidate.exercise.dose_min.duration_s
+            cut = min(dose.duration_s - floor, -(-excess // dose.sets))
+            if cut <= 0:
+                continue
+            shorter = Dose(dose.sets, 0, 0, dose.duration_s - cut)
+            note = Reason("P-TIME", "Shortened so the whole day fits into 25 minutes.")
+            self.doses[candidate.exercise.slug] = (shorter, [*reasons, note])
+            excess -= cut * dose.sets

@@ -1,0 +1,53 @@
+"""The numbers of plan generation (CLINICAL.md): starting caps and dose factors, how many
+exercises, how long a day, the daily walk and the supervised course."""
+
+FITNESS_DIFFICULTY_CAP = {"low": 2, "moderate": 3, "high": 4}
+FITNESS_FACTOR = {"low": 0.6, "moderate": 0.8, "high": 1.0}
+ACUTE_FACTOR = 0.7
+MIN_EXERCISES, MAX_EXERCISES = 3, 6
+# Fewer exercises done beats many skipped: past the required ones, fill only to this.
+TARGET_EXERCISES = 4
+# Aged 65 and over with low fitness, or 80 and over: 3 to 4 exercises, and a longer walk.
+FRAIL_TARGET_EXERCISES, FRAIL_MAX_EXERCISES = 4, 4
+AEROBIC_CATEGORY = "aerobic"
+STRENGTH_CATEGORY = "strengthening"
+LOW_MUSCLE_FACTOR = 0.8
+# The day's separate walk (CLINICAL.md, Dose): about 150 min a week in pregnancy (ACOG), 150 to
+# 300 for adults where fitness allows (WHO), a gentler start with low fitness.
+ACTIVITY_MINUTES = {"pregnancy": 22, "high": 30, "moderate": 25, "low": 15}
+CLAUDICATION_MINUTES = 30
+# STarT Back risk -> (supervised sessions a week, sessions in the course).
+SUPERVISED_COURSE = {"high": (3, 12), "medium": (2, 10), "low": (2, 8), None: (3, 10)}
+MIN_SECONDS, MAX_SECONDS = 10 * 60, 25 * 60
+CORE_CATEGORY = "core_stabilisation"
+MOBILITY_CATEGORIES = frozenset({"mobility", "stretching"})
+FILL_ORDER = (
+    "strengthening",
+    "aerobic",
+    "stretching",
+    "mobility",
+    "core_stabilisation",
+    "balance",
+    "breathing_relaxation",
+    "neural_mobilisation",
+)
+
+
+def age_factor(age: int) -> float:
+    if age < 40:
+        return 1.0
+    if age < 65:
+        return 0.9
+    if age < 75:
+        return 0.8
+    return 0.7
+
+
+def _age_band(age: int) -> str:
+    if age < 40:
+        return "under 40"
+    if age < 65:
+        return "age 40-64"
+    if age < 75:
+        return "age 65-74"
+    return "age 75 and over"

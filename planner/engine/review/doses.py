@@ -1,0 +1,166 @@
+"""The review's doses: exact-dose arithmetic in whole tenths, how a change reads, proposals.
+
+The review grows and cuts the exact dose (one decimal, `planner.engine.dose`) and shows
+the rounded one; `_shown` keeps what did not change at its prescribed value.
+"""
+
+from collections.abc import Sequence
+
+from planner.engine.dose import ExactDose, shown_dose, tenths
+from planner.engine.review.thresholds import VARIABLES
+from planner.engine.review.types import Action, ExerciseUnderReview, Proposal, Variable
+from planner.engine.types import Dose, Reason
+
+_LABEL: dict[Variable, str] = {
+    "sets": "sets",
+    "reps": "repetitions",
+    "hold_s": "hold",
+    "duration_s": "duration",
+}
+_UNIT: dict[Variable, str] = {
+    "sets": "",
+    "reps": "",
+    "hold_s": " seconds",
+    "duration_s": " seconds",
+}
+
+
+def _value(dose: Dose, variable: Variable) -> int:
+    if variable == "sets":
+        return dose.sets
+    if variable == "reps":
+        return dose.reps
+    if variable == "hold_s":
+        return dose.hold_s
+    return dose.duration_s
+
+
+def _tenths(exact: ExactDose, variable: Variable) -> int:
+    """One variable of the exact dose in whole tenths: all arithmetic is on whole numbers."""
+    if variable == "sets":
+        return tenths(exact.sets)
+    if variable == "reps":
+        return tenths(exact.reps)
+    if variable == "hold_s":
+        return tenths(exact.hold_s)
+    return tenths(exact.duration_s)
+
+
+def _exact(values: dict[Variable, int]) -> ExactDose:
+    """An exact dose from whole tenths."""
+    return ExactDose(
+        values["sets"] / 10, values["reps"] / 10, values["hold_s"] / 10, values["duration_s"] / 10
+    )
+
+
+def _changed(exact: ExactDose, changes: dict[Variable, int]) -> ExactDose:
+    """The exact dose with the given variables set, in whole tenths."""
+    return _exact({v: changes.get(v, _tenths(exact, v)) for v in VARIABLES})
+
+
+def _current(exercise: ExerciseUnderReview) -> ExactDose:
+    """The exact dose to review: the given one, within the limits, where it belongs to `dose`.
+
+    An exact value belongs to the prescribed one when it shows as it, or when the
+    prescribed value is off the display steps (a 6 s hold) and lies between the exact
+    value and what that shows as (an exact 6.6 s shows 5 s, so 6 s is kept on show;
+    see `_shown`). Otherwise the dose was changed by hand and it restarts from `dose`.
+    """
+    if exercise.exact is None:
+        return ExactDose.of(exercise.dose)
+    low, high = exercise.dose_min, exercise.dose_max
+    within = _exact(
+        {
+            v: min(max(_tenths(exercise.exact, v), 10 * _value(low, v)), 10 * _value(high, v))
+            for v in VARIABLES
+        }
+    )
+    shown = shown_dose(within, low, high)
+
+    def belongs(v: Variable) -> bool:
+        exact, rounded, prescribed = (
+            _tenths(within, v),
+            10 * _value(shown, v),
+            10 * _value(exercise.dose, v),
+        )
+        return min(exact, rounded) <= prescribed <= max(exact, rounded)
+
+    return _exact(
+        {v: _tenths(within, v) if belongs(v) else 10 * _value(exercise.dose, v) for v in VARIABLES}
+    )
+
+
+def _shown(exercise: ExerciseUnderReview, before: ExactDose, after: ExactDose) -> Dose:
+    """The dose to show after a change: what changed is shown rounded, the rest as prescribed.
+
+    A change never shows the wrong way: an off-step 6 s hold grown to 6.6 s would show
+    as 5 s, so it stays 6 s on show until the exact value rounds past it.
+    """
+    rounded = shown_dose(after, exercise.dose_min, exercise.dose_max)
+
+    def value(v: Variable) -> int:
+        prescribed, new = _value(exercise.dose, v), _value(rounded, v)
+        if _tenths(after, v) > _tenths(before, v):
+            return max(new, prescribed)
+        if _tenths(after, v) < _tenths(before, v):
+            return min(new, prescribed)
+        return prescribed
+
+    return Dose(value("sets"), value("reps"), value("hold_s"), value("duration_s"))
+
+
+def _volume(dose: Dose) -> Variable:
+    """What a step back cuts and progress grows first: repetitions, or the time if timed."""
+    return "duration_s" if dose.is_timed else "reps"
+
+
+def _change(variable: Variable, old_tenths: int, new_tenths: int) -> str:
+    """'from 5.5 to 6.0', with the unit once: the exact values, one decimal."""
+
+    def decimal(value: int) -> str:
+        return f"{value // 10}.{value % 10}"
+
+    return f"from {decimal(old_tenths)} to {decimal(new_tenths)}{_UNIT[variable]}"
+
+
+def _amount(variable: Variable, value: int) -> str:
+    """A shown value in the words the patient reads it in."""
+    if variable == "hold_s":
+        return f"{value} seconds" if value != 1 else "1 second"
+    if variable == "duration_s":
+        if value >= 60 and value % 60 == 0:
+            minutes = value // 60
+            return f"{minutes} minutes" if minutes != 1 else "1 minute"
+        if value >= 60 and value % 30 == 0:
+            return f"{value // 60}.5 minutes"
+        return f"{value} seconds"
+    return str(value)
+
+
+def _you_do(variable: Variable, old: int, new: int) -> str:
+    verb = "you hold" if variable == "hold_s" else "you do"
+    if old == new:
+        return (
+            f"{verb} {_amount(variable, new)}, as before: the exact dose is kept so that small "
+            "steps add up"
+        )
+    return f"{verb} {_amount(variable, new)} instead of {_amount(variable, old)}"
+
+
+def _proposal(
+    exercise: ExerciseUnderReview,
+    action: Action,
+    current: ExactDose,
+    reasons: Sequence[Reason],
+    *,
+    variable: Variable | None = None,
+    after: ExactDose | None = None,
+    new_exercise: str | None = None,
+) -> Proposal:
+    exact = current if after is None else after
+    dose = exercise.dose if after is None else _shown(exercise, current, after)
+    return Proposal(exercise.slug, action, variable, dose, new_exercise, tuple(reasons), exact)
+
+
+def _hold(exercise: ExerciseUnderReview, current: ExactDose, *reasons: Reason) -> Proposal:
+    return _proposal(exercise, "hold", current, reasons)

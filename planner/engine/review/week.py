@@ -1,0 +1,208 @@
+"""The review of a week: each exercise by the priority of CLINICAL.md, the pause, creeping pain.
+
+`review_week` is the entry point: one proposal per exercise, whether progression
+pauses (a red flag, pain of 6 or more) and whether pain creeps up (V-CREEP).
+"""
+
+from collections.abc import Iterable, Sequence
+
+from planner.engine.review.doses import _current, _hold
+from planner.engine.review.progress import _progress
+from planner.engine.review.step_back import _step_back, _step_back_reasons
+from planner.engine.review.thresholds import (
+    EASY_SESSIONS,
+    IMPORTANT_PAIN_CHANGE,
+    MEASURES,
+    MIN_ADHERENCE_PERCENT,
+    MIN_HOLD_PAIN,
+    MIN_STEP_BACK_PAIN,
+)
+from planner.engine.review.types import ExerciseUnderReview, Proposal, WeekReview
+from planner.engine.review.week_log import _baseline, _pain, _summarise, _Week, median
+from planner.engine.types import Reason
+
+# -- hold ---------------------------------------------------------------------------------------
+
+
+def _hold_reasons(week: _Week) -> list[Reason]:
+    reasons: list[Reason] = []
+    if week.max_pain is not None and MIN_HOLD_PAIN <= week.max_pain < MIN_STEP_BACK_PAIN:
+        reasons.append(
+            Reason(
+                "V-HOLD",
+                f"Pain reached {week.max_pain} out of 10 this week; with pain of {MIN_HOLD_PAIN} "
+                f"to {MIN_STEP_BACK_PAIN - 1} the dose stays the same.",
+            )
+        )
+    if not week.adherent:
+        reasons.append(
+            Reason(
+                "V-HOLD",
+                f"The exercise was {week.adherence_text}; under {MIN_ADHERENCE_PERCENT} % the "
+                "dose stays the same until it is done more regularly.",
+            )
+        )
+    return reasons
+
+
+# -- the review ---------------------------------------------------------------------------------
+
+
+def _review(exercise: ExerciseUnderReview, week: _Week) -> Proposal:
+    """One exercise's proposal, by the priority of CLINICAL.md: safety before progress."""
+    current = _current(exercise)
+    # Pain is judged even without planned sessions: a painful week is never "no data".
+    triggers = _step_back_reasons(exercise, week)
+    if triggers:
+        return _step_back(exercise, current, triggers)
+    if week.scheduled <= 0:
+        return _hold(
+            exercise,
+            current,
+            Reason(
+                "V-NODATA",
+                "No home sessions of this exercise were planned this week, so there is nothing "
+                "to judge: the dose stays the same.",
+            ),
+        )
+    holds = _hold_reasons(week)
+    if holds:
+        return _hold(exercise, current, *holds)
+    if week.max_pain is None:
+        return _hold(
+            exercise,
+            current,
+            Reason(
+                "V-HOLD",
+                "No pain scores were logged this week: keep the current dose until pain is "
+                "recorded and it feels easy.",
+            ),
+        )
+    if not week.felt_easy:
+        return _hold(
+            exercise,
+            current,
+            Reason(
+                "V-HOLD",
+                f"Pain stayed at {week.max_pain} out of 10 or less, but the last {EASY_SESSIONS} "
+                "sessions did not both feel easy: keep the current dose until it feels easy.",
+            ),
+        )
+    # Here pain is at most 3 (4-5 held, 6 stepped back) and at most baseline + 1 (+2 stepped back).
+    return _progress(exercise, current, week)
+
+
+def _paused(proposal: Proposal, exercise: ExerciseUnderReview) -> Proposal:
+    """While progression is paused nothing goes up; steps back still apply."""
+    if proposal.action not in ("progress", "harder_variant"):
+        return proposal
+    return _hold(
+        exercise,
+        _current(exercise),
+        Reason(
+            "V-PAUSE",
+            "Progression is paused this week, so the dose stays the same until the clinician "
+            "has reviewed.",
+        ),
+    )
+
+
+def _creep(exercises: Sequence[ExerciseUnderReview]) -> list[Reason]:
+    """V-CREEP: the week's median pain, of all scores of one measure, 2 or more over baseline.
+
+    Each score is compared with its own exercise's baseline of that measure (scores of an
+    exercise without that baseline do not count); with one baseline for all, as when it
+    is the patient's, this is the week's median pain minus the baseline.
+    """
+    reasons: list[Reason] = []
+    for measure in MEASURES:
+        scored = [
+            (pain, baseline)
+            for exercise in exercises
+            if (baseline := _baseline(exercise, measure)) is not None
+            for log in exercise.logs
+            if (pain := _pain(log, measure)) is not None
+        ]
+        rise = median(pain - baseline for pain, baseline in scored)
+        if rise is None or rise < IMPORTANT_PAIN_CHANGE:
+            continue
+        baselines = sorted({baseline for _, baseline in scored})
+        if len(baselines) == 1:
+            week_median = median(pain for pain, _ in scored)
+            where = (
+                f"The median pain {measure} exercise this week was {week_median} out of 10, "
+                f"{rise} points above the baseline ({baselines[0]})"
+            )
+        else:
+            where = (
+                f"Pain {measure} exercise this week was, in the median, {rise} points above "
+                "each exercise's baseline"
+            )
+        reasons.append(
+            Reason(
+                "V-CREEP",
+                f"{where}: pain is creeping up. A rise of {IMPORTANT_PAIN_CHANGE} points matters, "
+                f"even below {MIN_STEP_BACK_PAIN}; the clinician should take a look.",
+            )
+        )
+    return reasons
+
+
+def review_week(
+    exercises: Iterable[ExerciseUnderReview],
+    *,
+    red_flag_reported: bool = False,
+    progression_paused: str = "",
+) -> WeekReview:
+    """One proposal per exercise for the week under review, and whether to pause and alert.
+
+    `progression_paused` is why progression was paused before this week (pain of 6 or more
+    logged): it stays paused until the clinician has looked.
+    """
+    ordered = sorted(exercises, key=lambda ex: ex.slug)
+    slugs = [ex.slug for ex in ordered]
+    if len(set(slugs)) != len(slugs):
+        # One proposal per exercise: a repeated slug would make the result depend on input order.
+        repeated = sorted({slug for slug in slugs if slugs.count(slug) > 1})
+        raise ValueError(f"Each exercise is reviewed once; repeated: {', '.join(repeated)}")
+    weeks = [_summarise(ex) for ex in ordered]
+
+    reasons: list[Reason] = []
+    if red_flag_reported:
+        reasons.append(
+            Reason(
+                "V-PAUSE",
+                "A red flag was reported: progression is paused and the clinician is alerted at "
+                "once.",
+            )
+        )
+    if progression_paused:
+        reasons.append(
+            Reason(
+                "V-PAUSE",
+                f"Progression stays paused until the clinician has looked: {progression_paused}",
+            )
+        )
+    for exercise, week in zip(ordered, weeks, strict=True):
+        if week.max_pain is not None and week.max_pain >= MIN_STEP_BACK_PAIN:
+            reasons.append(
+                Reason(
+                    "V-PAUSE",
+                    f"Pain reached {week.max_pain} out of 10 with {exercise.name}: progression "
+                    "is paused and the clinician is alerted.",
+                )
+            )
+    pause = bool(reasons)
+
+    proposals = [_review(ex, week) for ex, week in zip(ordered, weeks, strict=True)]
+    if pause:
+        proposals = [_paused(p, ex) for p, ex in zip(proposals, ordered, strict=True)]
+    alerts = _creep(ordered)
+    return WeekReview(
+        proposals=tuple(proposals),
+        pause_progression=pause,
+        flag_patient=pause,
+        reasons=tuple(reasons),
+        alert_clinician=bool(alerts),
+        alert_reasons=tuple(alerts),
+    )
