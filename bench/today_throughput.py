@@ -30,7 +30,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from _django import ROOT, setup
+from _django import ROOT, setup  # first: it puts the project (and testsupport) on the path
+
+from testsupport.processes import free_port
 
 HOME_EXERCISES = 6
 TARGET = 0.40
@@ -56,12 +58,6 @@ class Target:
             f"GET {self.path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: */*\r\n"
             f"{self.headers}Connection: close\r\n\r\n"
         ).encode("ascii")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def seed() -> Seeded:

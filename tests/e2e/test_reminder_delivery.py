@@ -1,10 +1,7 @@
 """Reminders through a real Redis and real Celery worker processes: each delivered exactly once,
 whatever happens to the workers, the beat or Redis."""
 
-import os
 import re
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -16,16 +13,10 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CELERY = ROOT / ".venv" / "bin" / "celery"
+from testsupport.processes import ROOT, CeleryWorker, RedisServer, manage, service_env
+
 pytestmark = pytest.mark.e2e
 MESSAGE_ID = re.compile(r"^Message-ID: <reminder-(\d+)@rehab-planner>$", re.MULTILINE)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -33,10 +24,9 @@ class Stack:
     """A database file, a Redis server and the worker processes, all owned by one test."""
 
     root: Path
-    redis_port: int
+    redis: RedisServer
     env: dict[str, str]
-    redis: subprocess.Popen[bytes] | None = None
-    workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    workers: list[CeleryWorker] = field(default_factory=list)
 
     @property
     def database(self) -> Path:
@@ -46,74 +36,10 @@ class Stack:
     def mail(self) -> Path:
         return self.root / "mail"
 
-    def manage(self, *args: str, code: str | None = None) -> str:
-        command = [sys.executable, "manage.py", *args]
-        if code is not None:
-            command += ["-c", code]
-        result = subprocess.run(
-            command, cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=300
-        )
-        assert result.returncode == 0, result.stderr[-3000:]
-        return result.stdout
-
-    def start_redis(self) -> None:
-        self.redis = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.redis_port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", self.redis_port)) == 0:
-                    return
-            time.sleep(0.1)
-        pytest.fail("redis-server did not start")
-
-    def stop_redis(self) -> None:
-        assert self.redis is not None
-        self.redis.terminate()
-        self.redis.wait(timeout=20)
-
-    def start_worker(self, name: str) -> subprocess.Popen[bytes]:
-        log = (self.root / f"worker-{name}.log").open("wb")
-        worker = subprocess.Popen(
-            [
-                str(CELERY),
-                "-A",
-                "config",
-                "worker",
-                "--concurrency",
-                "2",
-                "--loglevel",
-                "WARNING",
-                "--hostname",
-                f"{name}@%h",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: killed as a whole, like a crash
-        )
-        self.workers.append(worker)
-        return worker
-
-    def kill(self, worker: subprocess.Popen[bytes]) -> None:
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=20)
+    def start_worker(self, name: str) -> CeleryWorker:
+        worker = CeleryWorker(self.env, name, log=self.root / f"worker-{name}.log")
+        self.workers.append(worker)  # before it starts: stopped at the end even if it fails
+        return worker.start()
 
     def tick(self) -> subprocess.Popen[str]:
         """One beat tick in its own process (as beat would start the task)."""
@@ -173,43 +99,33 @@ class Stack:
 
     def close(self) -> None:
         for worker in self.workers:
-            if worker.poll() is None:
-                os.killpg(worker.pid, signal.SIGTERM)
-                try:
-                    worker.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(worker.pid, signal.SIGKILL)
-        if self.redis is not None and self.redis.poll() is None:
-            self.redis.terminate()
-            self.redis.wait(timeout=20)
+            worker.stop(grace=20)
+        self.redis.stop()
 
 
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[Stack]:
-    redis_port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+    redis = RedisServer()
+    env = service_env(
+        tmp_path / "db.sqlite3",
+        redis.url,
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(tmp_path / "mail"),
         # Short enough for a test: a killed worker's messages return after 5 s, and a
         # due row handed out but not sent is handed out again after 5 s.
-        "CELERY_VISIBILITY_TIMEOUT": "5",
-        "REMINDER_REQUEUE_AFTER": "5",
-        "LOG_LEVEL": "WARNING",
-    }
-    system = Stack(tmp_path, redis_port, env)
-    system.manage("migrate", "-v0")
-    system.start_redis()
+        CELERY_VISIBILITY_TIMEOUT="5",
+        REMINDER_REQUEUE_AFTER="5",
+    )
+    system = Stack(tmp_path, redis, env)
+    manage(env, "migrate", "-v0")
+    redis.start()
     yield system
     system.close()
 
 
 def seed(stack: Stack, count: int) -> None:
-    code = f"from tests.e2e.delivery_fixture import create_due_alerts; create_due_alerts({count})"
-    stack.manage("shell", code=code)
+    code = f"from testsupport.fixtures import create_due_alerts; create_due_alerts({count})"
+    manage(stack.env, "shell", "-c", code)
 
 
 def test_a_thousand_due_reminders_are_delivered_exactly_once(stack):
@@ -229,7 +145,7 @@ def test_a_worker_killed_mid_run_and_restarted_loses_and_doubles_nothing(stack):
         time.sleep(0.2)
     sent_before = stack.statuses().get("sent", 0)
     assert 0 < sent_before < 1000, "the worker must be killed in the middle of the run"
-    stack.kill(first)
+    first.kill()
     stack.start_worker("w2")
     stack.wait_until_sent(1000)
     stack.assert_each_delivered_once(1000)
@@ -253,8 +169,8 @@ def test_redis_restarted_mid_run_loses_nothing_that_was_committed(stack):
     deadline = time.monotonic() + 120
     while stack.statuses().get("sent", 0) < 100 and time.monotonic() < deadline:
         time.sleep(0.2)
-    stack.stop_redis()  # the queued messages are gone with it (no persistence)
+    stack.redis.stop()  # the queued messages are gone with it (no persistence)
     time.sleep(1)
-    stack.start_redis()
+    stack.redis.start()
     stack.wait_until_sent(600)
     stack.assert_each_delivered_once(600)

@@ -1,4 +1,5 @@
-"""Run inside `manage.py shell` by the delivery tests: many reminders due now."""
+"""Data for runs against real processes, made inside `manage.py shell` (the delivery tests and
+the fan-out benchmark write to the throwaway database the workers read)."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,6 +20,7 @@ def create_due_alerts(count: int) -> None:
         last_name="Delivery",
         email="doctor@clinic.test",
     )
+    # Bulk inserts: thousands of rows one by one would take longer than the run they feed.
     patients = Patient.objects.bulk_create(
         Patient(
             first_name=f"P{n}",
