@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from notifications import alerts, delivery, planning
+from notifications import alerts, delivery, heartbeat, planning
 from notifications.channels import TransientDeliveryError
 from planner.services.events import EVENT_RECORDED_TASK
 
@@ -80,3 +80,17 @@ def reminder_send_task(self: Any, reminder_id: int) -> str:
             delivery.reminder_give_up(reminder_id=reminder_id, error=str(error))
             return "failed"
         raise
+
+
+# Expires unless a worker takes it within a minute: the heartbeat then shows that the queue is
+# served promptly, not merely that a worker works through a backlog (notifications.heartbeat).
+@shared_task(
+    name="notifications.tasks.worker_heartbeat_task",
+    ignore_result=True,
+    expires=60,
+    time_limit=15,
+    soft_time_limit=10,
+)
+def worker_heartbeat_task() -> None:
+    """Every minute (beat): tell the readiness check that a worker is taking tasks."""
+    heartbeat.worker_heartbeat_record(now=timezone.now())

@@ -427,6 +427,7 @@ def test_periodic_tasks_are_created_by_the_migration_and_kept_by_sync_beat():
         "reminders: plan and send due": "planner.tasks.reminders_tick",
         "reviews: propose the weeks that ended": "planner.tasks.reviews_propose_due_task",
         "programs: re-check against the rules in force": "planner.tasks.programs_recheck_task",
+        "health: worker heartbeat": "notifications.tasks.worker_heartbeat_task",
     }
     assert dict(PeriodicTask.objects.values_list("name", "task")) == expected
     tick = PeriodicTask.objects.get(task="planner.tasks.reminders_tick")
@@ -435,7 +436,7 @@ def test_periodic_tasks_are_created_by_the_migration_and_kept_by_sync_beat():
     tick.save()
     call_command("sync_beat", verbosity=0)
     call_command("sync_beat", verbosity=0)
-    assert PeriodicTask.objects.filter(enabled=True).count() == 3
+    assert PeriodicTask.objects.filter(enabled=True).count() == 4
     assert dict(PeriodicTask.objects.values_list("name", "task")) == expected
 
 
