@@ -9,6 +9,7 @@ app_name = "api"
 
 v1: list[URLPattern | URLResolver] = [
     path("health/", health.HealthApi.as_view(), name="health"),
+    path("health/live/", health.HealthLiveApi.as_view(), name="health-live"),
     path("auth/token/", auth.TokenApi.as_view(), name="auth-token"),
     # The patient's own
     path("me/", patient.MeApi.as_view(), name="me"),

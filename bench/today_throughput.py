@@ -4,7 +4,8 @@ patient at home with 6 mastered exercises, served by gunicorn with 2 sync worker
 `config.settings.test`, a throwaway SQLite database).
 
 The floor, measured in the same run on the same server with the same load, is the trivial
-`GET /api/v1/health/` (no authentication, no database): what Django, DRF, the middleware,
+liveness check `GET /api/v1/health/live/` (no authentication, no database; readiness,
+`/api/v1/health/`, checks Redis and the workers): what Django, DRF, the middleware,
 gunicorn and the loopback cost before the Today work starts. Rounds interleave floor,
 endpoint and page, and each figure is the median over the rounds, so machine noise hits all
 three alike. Target: each at least 0.40x the floor.
@@ -226,7 +227,7 @@ def main() -> None:
     try:
         seeded = seed()
         targets = [
-            Target("floor", "/api/v1/health/", ""),
+            Target("floor", "/api/v1/health/live/", ""),
             Target("endpoint", "/api/v1/today/", f"Authorization: Token {seeded.token}\r\n"),
             Target("page", "/app/today/", f"Cookie: sessionid={seeded.session}\r\n"),
         ]

@@ -177,6 +177,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 REMINDER_REQUEUE_AFTER = env_int("REMINDER_REQUEUE_AFTER", 300)
 # Due reminders go to the workers in batches of this many (one task each batch).
 REMINDER_BATCH = env_int("REMINDER_BATCH", 50)
+# The readiness check (/api/v1/health/) fails when no worker has run the heartbeat task, which
+# beat queues every minute, for more than this many seconds.
+HEALTH_WORKER_MAX_AGE = env_int("HEALTH_WORKER_MAX_AGE", 180)
 
 # Clinic policy for moving exercises from supervised sessions into the home
 # program (CLINICAL.md, "Supervised-first progression"): "all" or "each".

@@ -116,9 +116,10 @@ def test_a_session_write_with_the_csrf_token_goes_through(web_app, world):
 # -- health -------------------------------------------------------------------------------------
 
 
-def test_the_health_check_answers_anyone_without_touching_the_database(world):
+def test_the_liveness_check_answers_anyone_without_touching_the_database(world):
+    # Readiness (/health/, which checks the database, Redis and the workers): test_health.py.
     with CaptureQueriesContext(connection) as queries:
-        response = APIClient().get(f"{V1}/health/")
+        response = APIClient().get(f"{V1}/health/live/")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
     assert len(queries) == 0
 
@@ -170,7 +171,7 @@ def operations(schema: dict):
 
 def test_the_schema_is_valid_and_has_no_warnings_and_covers_every_endpoint(schema):
     assert schema["openapi"].startswith("3.")
-    assert len(list(operations(schema))) == 27
+    assert len(list(operations(schema))) == 28
     assert {path.split("/")[3] for path in schema["paths"]} == {
         "auth",
         "clinician",
@@ -188,11 +189,17 @@ def test_the_schema_is_valid_and_has_no_warnings_and_covers_every_endpoint(schem
 
 
 def test_every_operation_documents_its_error_codes(schema):
-    public = {("/api/v1/health/", "get"), ("/api/v1/auth/token/", "post")}
+    public = {
+        ("/api/v1/health/", "get"),
+        ("/api/v1/health/live/", "get"),
+        ("/api/v1/auth/token/", "post"),
+    }
     for path, method, operation in operations(schema):
         documented = set(operation["responses"])
         assert {"200", "201", "204"} & documented, (path, method)
-        assert documented <= {"200", "201", "204", "400", "401", "403", "404", "429"}
+        # Only readiness answers 503 (a dependency is down).
+        allowed = {"200", "201", "204", "400", "401", "403", "404", "429"}
+        assert documented <= allowed | ({"503"} if path == "/api/v1/health/" else set())
         if (path, method) not in public:
             assert {"401", "403"} <= documented, (path, method)
         if method in ("post", "patch"):
