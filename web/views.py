@@ -1,5 +1,6 @@
 """The patient mobile web app: thin views over the planner's selectors and services."""
 
+import json
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import wraps
@@ -36,6 +37,7 @@ from rehab.models import Patient
 from rehab.selectors import red_flags_need_care_today
 from rehab.services import patient_invite_get
 from web import charts
+from web.assets import asset_urls, assets_version
 from web.forms import (
     ExerciseLogForm,
     InviteAcceptForm,
@@ -208,7 +210,9 @@ def today(request: HttpRequest, patient: Patient) -> HttpResponse:
     """Today, the page opened most: kept whole until something it shows changes."""
     page = selectors.patient_day_cached(
         patient=patient,
-        variant=f"web:{translation.get_language()}",
+        # The page names the assets by their hashed URLs: a deploy that changes them
+        # renders it again.
+        variant=f"web:{translation.get_language()}:{'|'.join(asset_urls().values())}",
         render=lambda day: _today_page(request, day),
     )
     storage = messages.get_messages(request)
@@ -424,8 +428,10 @@ def manifest(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
-    # Served from /app/ (not /static/) so that it may control every page of the app.
-    response = render(request, "web/sw.js", content_type="application/javascript")
+    # Served from /app/ (not /static/) so that it may control every page of the app, and
+    # checked again on every visit (no-cache): a deploy's new version is found at once.
+    context = {"version": assets_version(), "assets": json.dumps(asset_urls())}
+    response = render(request, "web/sw.js", context, content_type="application/javascript")
     response["Cache-Control"] = "no-cache"
     return response
 

@@ -98,9 +98,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 # The patient app's scripts, styles and icons are served by the web process itself
-# (WhiteNoise), straight from the apps' folders: no collectstatic step to forget. Production
-# may still collect them into STATIC_ROOT for a front server.
+# (WhiteNoise). Here (development, tests) straight from the apps' folders, with no
+# collectstatic step; production serves collected copies with hashed names instead
+# (production.py), and the service worker's version follows either (web.assets).
 WHITENOISE_USE_FINDERS = True
+STORAGES: dict[str, Any] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 

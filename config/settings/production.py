@@ -1,11 +1,21 @@
 """Production: every secret comes from the environment, and a missing one stops start-up."""
 
+from pathlib import Path
+
 from config.env import env_bool, env_int, env_list, env_str
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES
+from config.settings.base import BASE_DIR, DATABASES, STORAGES
 
 DEBUG = False
-STATIC_ROOT = BASE_DIR / "staticfiles"  # noqa: F405
+# `collectstatic` (before the server starts) copies the static files here under names that
+# carry their content's hash (app.3f2a9c81b0d4.css), compressed; WhiteNoise serves only
+# these, cached for ever, and a deploy that changes a file gives it a new name. Without
+# the collected manifest every page fails at once rather than serving stale files.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STORAGES = STORAGES | {
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = False
 SECRET_KEY = env_str("SECRET_KEY")
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     from config.env import ImproperlyConfiguredEnv

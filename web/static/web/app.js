@@ -11,7 +11,14 @@
   const PAGES = "rehab-pages-v1";
 
   if ("serviceWorker" in navigator && window.isSecureContext) {
-    navigator.serviceWorker.register(script.dataset.sw, { scope: script.dataset.sw.replace(/sw\.js$/, "") });
+    navigator.serviceWorker.register(script.dataset.sw, { scope: script.dataset.sw.replace(/sw\.js$/, "") })
+      .then(function (registration) {
+        // The browser looks for a new version when a page is opened; an installed app is
+        // often brought back instead, so look then too (the new one takes over by itself).
+        document.addEventListener("visibilitychange", function () {
+          if (document.visibilityState === "visible") registration.update().catch(function () {});
+        });
+      });
   }
 
   // -- offline queue of logs ---------------------------------------------------------------

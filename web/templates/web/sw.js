@@ -1,18 +1,25 @@
 {% load static %}/* The app's service worker: pages network-first with the last copy kept for offline,
    scripts, styles and pictures from the cache. Writes are never cached: the page
-   queues offline logs itself and sends them when the connection returns. */
+   queues offline logs itself and sends them when the connection returns.
+
+   The assets' cache is named after their version, which changes with any of them (and
+   in production their URLs carry their content's hash). A deploy that changes one thus
+   changes this file: the browser installs it, it fetches the new assets into a new cache,
+   takes over at once and deletes every older cache. Pages are network-first, so their
+   cache keeps its name (and Today stays available offline across the update). */
+const VERSION = "{{ version }}";
 const PAGES = "rehab-pages-v1";
-const ASSETS = "rehab-assets-v1";
+const ASSETS = "rehab-assets-" + VERSION;
 const OFFLINE_URL = "{% url 'web:offline' %}";
-const PRECACHE = [
-  OFFLINE_URL,
-  "{% static 'web/app.css' %}",
-  "{% static 'web/app.js' %}",
-  "{% static 'web/icon.svg' %}",
-];
+const STATIC_PREFIX = "{% get_static_prefix %}";
+// This version's assets: their plain names ("web/app.css") and the URLs the pages use.
+const CURRENT = {{ assets|safe }};
+const PRECACHE = [OFFLINE_URL, ...Object.values(CURRENT)];
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(ASSETS).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
+  // Past the browser's HTTP cache: a file with an unchanged URL may have changed (development).
+  const requests = PRECACHE.map((url) => new Request(url, { cache: "reload" }));
+  event.waitUntil(caches.open(ASSETS).then((cache) => cache.addAll(requests)).then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {
@@ -43,10 +50,25 @@ async function networkFirst(request) {
   }
 }
 
+// A page kept from an older version names that version's assets ("web/app.0123456789ab.css"),
+// whose cache is gone: offline, this version's copy of the same file stands in.
+function currentCopy(url) {
+  if (!url.pathname.startsWith(STATIC_PREFIX)) return Promise.resolve(undefined);
+  const name = decodeURI(url.pathname.slice(STATIC_PREFIX.length)).replace(/\.[0-9a-f]{12}(\.[^./]+)$/, "$1");
+  return CURRENT[name] ? caches.match(CURRENT[name]) : Promise.resolve(undefined);
+}
+
 async function cacheFirst(request) {
   const cached = await caches.match(request);
   if (cached) return cached;
-  const response = await fetch(request);
+  let response;
+  try {
+    response = await fetch(request);
+  } catch (error) {
+    const current = await currentCopy(new URL(request.url));
+    if (current) return current;
+    throw error;
+  }
   if (response.ok) {
     const cache = await caches.open(ASSETS);
     await cache.put(request, response.clone());
