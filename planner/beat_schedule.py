@@ -11,9 +11,11 @@ from typing import Any
 PeriodicTasks = dict[str, tuple[str, tuple[Any, ...]]]
 
 PERIODIC_TASKS: PeriodicTasks = {
+    # Hourly, like the re-check: a patient's week ends at their own midnight, which falls on
+    # any hour of the server's day (a daily run missed or delayed the patients west of UTC).
     "reviews: propose the weeks that ended": (
         "planner.tasks.reviews_propose_due_task",
-        ("crontab", "15", "1"),
+        ("crontab", "15", "*"),
     ),
     # Hourly, so each patient's new day is re-checked within an hour of their midnight.
     "programs: re-check against the rules in force": (

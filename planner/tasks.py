@@ -5,9 +5,10 @@ from celery import shared_task
 from planner import services
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(acks_late=True, ignore_result=True, time_limit=600, soft_time_limit=540)
 def reviews_propose_due_task() -> int:
-    """Daily (beat): propose the weekly review of every program whose week just ended."""
+    """Hourly (beat): propose the weekly review of every program whose week is over on its
+    patient's own date; idempotent, and one program's failure is logged, not raised."""
     return len(services.reviews_propose_due())
 
 

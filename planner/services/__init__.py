@@ -38,6 +38,7 @@ from planner.services.logs import (
     symptom_red_flag_report,
 )
 from planner.services.reviews import (
+    DueReviews,
     progression_resume,
     review_approve,
     review_propose,
@@ -66,6 +67,7 @@ __all__ = [
     "EVENT_RECORDED_TASK",
     "HOME_UNLOCK_POLICIES",
     "BulkReport",
+    "DueReviews",
     "ExerciseChange",
     "LogEntry",
     "ProgramSettings",

@@ -1,7 +1,7 @@
 """The weekly progression review: propose from the week's logs, approve or reject."""
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,7 +33,7 @@ from planner.selectors import (
 from planner.selectors.reviews import review_inputs
 from planner.selectors.rules import Rules, rules_on
 from planner.services.events import patient_event_record
-from planner.services.shared import _noon, _reasons
+from planner.services.shared import _noon, _reasons, logger
 from planner.services.versions import ExerciseChange, program_revise
 from rehab.models import PatientRedFlag
 
@@ -237,25 +237,85 @@ def progression_resume(*, program: Program, by: Any) -> Program:
     return program
 
 
-def reviews_propose_due(*, today: date | None = None) -> list[ReviewProposal]:
-    """Propose the review of every active program whose home week ended yesterday.
+class DueReviews(list[ReviewProposal]):
+    """What one run of `reviews_propose_due` gives: the reviews of the weeks that are due
+    (just proposed or found from an earlier run), as a list, and the programs whose review
+    failed, by program id with the error (they are proposed again on the next run)."""
 
-    Weeks run from the program's start date. Safe to run more than once a day:
-    a week already reviewed is returned, not proposed again.
+    def __init__(
+        self, proposals: Sequence[ReviewProposal] = (), failures: dict[int, str] | None = None
+    ) -> None:
+        super().__init__(proposals)
+        self.failures: dict[int, str] = failures if failures is not None else {}
+
+
+def _week_due(program: Program, day: date) -> date | None:
+    """The first day of the program's latest home week that is over on `day` (the patient's
+    date), or None when there is none to review.
+
+    Weeks run from the program's start date. The latest week stays due until the next one
+    ends, so a run missed (the beat down for a day) is made up by the next one."""
+    elapsed = (day - program.start_date).days
+    if elapsed < 7:
+        return None
+    week_start = program.start_date + timedelta(days=7 * (elapsed // 7 - 1))
+    week_end = week_start + timedelta(days=6)
+    if not program.covers(week_end):
+        return None  # the program ended more than a week ago
+    if program.home_started_on is None or program.home_started_on > week_end:
+        return None  # no home day in that week: nothing to review
+    return week_start
+
+
+def reviews_propose_due(*, now: datetime | None = None, today: date | None = None) -> DueReviews:
+    """Propose the review of every active program whose latest home week is over.
+
+    Each program is judged on its patient's own date at `now` (by default the present
+    instant), so a week ends at the patient's midnight wherever they live; `today` instead
+    runs as if it were that date for every patient (the command's --today). Run hourly by
+    the beat: a week already reviewed is returned, not proposed again. Each program is
+    proposed in a transaction of its own; one program's failure is logged and reported in
+    `failures`, leaves nothing of its review written, and the rest go on.
     """
-    day = today or timezone.localdate()
-    proposals = []
-    programs = Program.objects.filter(
-        status=ProgramStatus.ACTIVE, home_started_on__isnull=False, start_date__lte=day
-    ).select_related("patient")
-    for program in programs:
-        elapsed = (day - program.start_date).days
-        week_start = day - timedelta(days=7)
-        if elapsed < 7 or elapsed % 7 or not program.covers(week_start + timedelta(days=6)):
+    if now is not None and today is not None:
+        raise ValueError("Give `now` or `today`, not both.")
+    moment = now or timezone.now()
+    due: list[tuple[Program, date, date]] = []
+    failures: dict[int, str] = {}
+    for program in Program.objects.filter(
+        status=ProgramStatus.ACTIVE, home_started_on__isnull=False
+    ).select_related("patient"):
+        try:
+            day = today or timezone.localdate(moment, ZoneInfo(program.patient.time_zone))
+        except Exception as error:  # a patient's bad record must not stop the others' reviews
+            logger.exception("Reviewing program %s failed", program.pk)
+            failures[program.pk] = f"failed: {error}"
             continue
-        if program.home_started_on is None or program.home_started_on > week_start + timedelta(
-            days=6
-        ):
-            continue  # no home day in that week: nothing to review
-        proposals.append(review_propose(program=program, week_start=week_start, today=today))
-    return proposals
+        week_start = _week_due(program, day)
+        if week_start is not None:
+            due.append((program, day, week_start))
+    # Most runs of the day find the reviews made by an earlier one: read, not locked again.
+    existing = {
+        (proposal.program_id, proposal.week_start): proposal
+        for proposal in ReviewProposal.objects.filter(
+            program__in=[program.pk for program, _, _ in due],
+            week_start__in={week_start for _, _, week_start in due},
+        )
+    }
+    proposals: list[ReviewProposal] = []
+    for program, day, week_start in due:
+        found = existing.get((program.pk, week_start))
+        if found is not None:
+            proposals.append(found)
+            continue
+        try:
+            # A savepoint of its own even inside a caller's transaction: a failure half-way
+            # (auto-approval refused, say) leaves nothing of this program's review.
+            with transaction.atomic():
+                proposal = review_propose(program=program, week_start=week_start, today=day)
+        except Exception as error:  # one broken program must not stop the others' reviews
+            logger.exception("Reviewing program %s failed", program.pk)
+            failures[program.pk] = f"failed: {error}"
+            continue
+        proposals.append(proposal)
+    return DueReviews(proposals, failures)
