@@ -294,12 +294,13 @@ def reviews_propose_due(*, now: datetime | None = None, today: date | None = Non
         week_start = _week_due(program, day)
         if week_start is not None:
             due.append((program, day, week_start))
-    # Most runs of the day find the reviews made by an earlier one: read, not locked again.
+    # Most runs of the day find the reviews made by an earlier one: read in one query (the
+    # last week or two of the running programs), not locked again one by one.
     existing = {
         (proposal.program_id, proposal.week_start): proposal
         for proposal in ReviewProposal.objects.filter(
-            program__in=[program.pk for program, _, _ in due],
-            week_start__in={week_start for _, _, week_start in due},
+            program__status=ProgramStatus.ACTIVE,
+            week_start__gte=min((week_start for _, _, week_start in due), default=date.max),
         )
     }
     proposals: list[ReviewProposal] = []
