@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: setup db run test lint typecheck pytest pytest-postgres test-postgres bench messages clean
+.PHONY: setup db run serve test lint typecheck pytest pytest-postgres test-postgres bench messages clean
 
 setup:
 	scripts/bootstrap.sh
@@ -20,6 +20,13 @@ db: setup
 
 run: db
 	scripts/run.sh
+
+# Production (README, "Production"): PostgreSQL and Redis by URL (DATABASE_URL, REDIS_URL),
+# gunicorn + Celery worker + beat from Procfile.production; no demo data, no local Redis.
+serve:
+	scripts/bootstrap.sh
+	scripts/ensure-package.sh msgfmt gettext
+	scripts/serve.sh
 
 lint: setup
 	.venv/bin/ruff check .

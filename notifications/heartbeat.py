@@ -2,10 +2,10 @@
 off the queue recently.
 
 Beat queues `notifications.tasks.worker_heartbeat_task` every minute (beat_schedule.py); the
-worker that runs it writes the time into the broker's Redis; the readiness check
-(`/api/v1/health/`) reads how old that time is instead of pinging the workers, so a health
-request never waits on them. The message expires unless taken within a minute, so the
-heartbeat stays fresh only while beat runs and the queue is served promptly.
+worker that runs it (and every worker as it starts) writes the time into the broker's Redis;
+the readiness check (`/api/v1/health/`) reads how old that time is instead of pinging the
+workers, so a health request never waits on them. The message expires unless taken within a
+minute, so the heartbeat stays fresh only while beat runs and the queue is served promptly.
 """
 
 from datetime import UTC, datetime

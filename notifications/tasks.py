@@ -7,6 +7,7 @@ rows and messages already queued under those names keep working.
 from typing import Any
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -93,4 +94,11 @@ def reminder_send_task(self: Any, reminder_id: int) -> str:
 )
 def worker_heartbeat_task() -> None:
     """Every minute (beat): tell the readiness check that a worker is taking tasks."""
+    heartbeat.worker_heartbeat_record(now=timezone.now())
+
+
+@worker_ready.connect
+def worker_heartbeat_on_start(**kwargs: Any) -> None:
+    """A worker that has just started is taking tasks: the readiness check need not wait for
+    beat's next heartbeat (up to a minute) after a deploy."""
     heartbeat.worker_heartbeat_record(now=timezone.now())

@@ -208,4 +208,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # A failed health check is named in the 503 (and Django logs the 503); its traceback at
+    # each probe of a load balancer would bury the log. Unexpected errors still show.
+    "loggers": {"health_check": {"level": "ERROR"}},
 }

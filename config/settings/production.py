@@ -26,12 +26,15 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [f"https://{h}" for h in ALLOWED_HOSTS])
 env_str("DATABASE_URL")  # production never falls back to the SQLite file
+env_str("REDIS_URL")  # nor to a Redis on this machine (the broker, and the workers' heartbeat)
 # Keep connections between requests (opening one costs more than a whole cached Today);
 # DATABASE_CONN_MAX_AGE overrides. dj-database-url has already set the key, so assign.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# A load balancer probes the instances over plain HTTP: its health checks are not redirected.
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health/"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -43,3 +46,9 @@ X_FRAME_OPTIONS = "DENY"
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "rehab@localhost")
+# Seconds a mail server may take to answer: a stuck one must not hold a worker (the reminder
+# is retried; delivery treats the timeout as transient).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+
+# Pool processes of each Celery worker; 0 (the default) is one per CPU.
+CELERY_WORKER_CONCURRENCY = env_int("CELERY_CONCURRENCY", 0)

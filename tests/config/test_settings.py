@@ -16,13 +16,12 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k3y-" + "a1b2c3d4e5f6g7h8i9j0" * 3,
     "ALLOWED_HOSTS": "rehab.example.org",
     "DATABASE_URL": "postgres://rehab:secret@db.example.org:5432/rehab",
+    "REDIS_URL": "redis://redis.example.org:6379/0",
 }
 
 
 def manage(*args: str, **env_vars: str) -> subprocess.CompletedProcess[str]:
-    environment = {
-        k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "REDIS_URL"
-    }
+    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
     environment.update(env_vars)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -40,7 +39,7 @@ def test_production_passes_deploy_checks_with_no_warnings():
     assert "System check identified no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"])
 def test_production_fails_loudly_without_a_required_variable(missing):
     variables = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = manage("check", **variables)
@@ -62,6 +61,29 @@ def test_production_keeps_database_connections_between_requests():
         "shell", "--no-imports", "-c", show, **PRODUCTION_ENV, DATABASE_CONN_MAX_AGE="5"
     )
     assert shorter.stdout.strip() == "5"
+
+
+def test_production_bounds_the_wait_for_a_mail_server_and_sizes_the_workers_pool():
+    show = (
+        "from django.conf import settings; "
+        "print(settings.EMAIL_TIMEOUT, settings.CELERY_WORKER_CONCURRENCY)"
+    )
+    default = manage("shell", "--no-imports", "-c", show, **PRODUCTION_ENV)
+    assert default.stdout.split() == ["10", "0"]  # 0: one pool process per CPU
+    chosen = manage(
+        "shell", "--no-imports", "-c", show, **PRODUCTION_ENV, EMAIL_TIMEOUT="3",
+        CELERY_CONCURRENCY="4",
+    )  # fmt: skip
+    assert chosen.stdout.split() == ["3", "4"]
+
+
+def test_production_lets_plain_http_health_probes_through_and_redirects_the_rest():
+    show = (
+        "from django.test import Client; c = Client(HTTP_HOST='rehab.example.org'); "
+        "print(c.get('/api/v1/health/live/').status_code, c.get('/app/').status_code)"
+    )
+    result = manage("shell", "--no-imports", "-c", show, **PRODUCTION_ENV)
+    assert result.stdout.split() == ["200", "301"], result.stderr
 
 
 def test_database_url_selects_postgresql():

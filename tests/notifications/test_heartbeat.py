@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import redis
 import time_machine
+from celery.signals import worker_ready
 from django.test import override_settings
 
 from notifications import heartbeat
@@ -46,6 +47,12 @@ def test_a_later_run_replaces_the_time(broker):
     with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
         worker_heartbeat_task.apply().get()
     assert heartbeat.worker_heartbeat_get() == NOW + timedelta(minutes=1)
+
+
+def test_a_worker_writes_it_as_it_starts(broker):
+    with time_machine.travel(NOW, tick=False):
+        worker_ready.send(sender=None)
+    assert heartbeat.worker_heartbeat_get() == NOW
 
 
 def test_the_message_expires_unless_taken_within_a_minute():
