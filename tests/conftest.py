@@ -1,13 +1,16 @@
 """Shared fixtures: an owner clinician, a colleague and an outsider (after healthchecks)."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.management import call_command
 
+from exercises.models import Exercise
 from planner import selectors
 from planner import services as services_planner
 from planner.models import Program
@@ -15,6 +18,39 @@ from rehab import services
 from rehab.models import Clinician, Patient
 
 PASSWORD = "correct-horse-battery"
+
+# The suite's clock. Every test but the end-to-end ones runs on this instant, ticking
+# from it, and so do the test modules as they are imported: no date a test asserts
+# depends on when the suite runs. 09:00 UTC is the same day in Los Angeles (01:00),
+# Moscow (12:00) and Auckland (22:00); a test about another moment travels there itself
+# (time-machine nests). The end-to-end tests drive real processes and a real browser,
+# which keep the real clock, so the suite's clock stops before the first of them.
+SUITE_NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+_suite_clock = time_machine.travel(SUITE_NOW, tick=True)
+_suite_clock_running = False
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _suite_clock_running
+    _suite_clock.start()
+    _suite_clock_running = True
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("e2e") is not None:
+        _real_clock()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _real_clock()
+
+
+def _real_clock() -> None:
+    global _suite_clock_running
+    if _suite_clock_running:
+        _suite_clock.stop()
+        _suite_clock_running = False
 
 
 def make_clinician(username: str) -> Clinician:
@@ -90,6 +126,32 @@ def log_home_days(
         services_planner.session_log_record(
             patient=program.patient, day=day, client_key=f"seed-{program.pk}-{day}", entries=entries
         )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The seeded exercise library is loaded once, into the database every test starts from.
+
+    Each test runs in a transaction that is rolled back, so the library it sees is the
+    one loaded here; a test that needs another catalogue changes it inside its own
+    transaction (see `empty_library`).
+    """
+    with django_db_blocker.unblock():
+        call_command("load_library", verbosity=0)
+
+
+@pytest.fixture
+def library(db: None) -> None:
+    """The seeded exercise library. It is already there (see `django_db_setup`); a test
+    that flushes the database (transaction=True) leaves none, so load it again then."""
+    if not Exercise.objects.exists():
+        call_command("load_library", verbosity=0)
+
+
+@pytest.fixture
+def empty_library(db: None) -> None:
+    """No exercises at all, for tests that load a catalogue of their own."""
+    Exercise.objects.all().delete()
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -95,7 +94,6 @@ class Clinic:
 
 
 def build_clinic() -> Clinic:
-    call_command("load_library", verbosity=0)
     house, wilson = make_clinician("house"), make_clinician("wilson")
     superuser = get_user_model().objects.create_superuser("chief", password=PASSWORD)
     home = with_sciatica(house, "Homer", time_zone="Europe/Moscow")

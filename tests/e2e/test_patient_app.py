@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from planner.models import ExerciseLog, SessionLog
 from rehab.services import patient_invite_create
@@ -40,9 +39,8 @@ def seed_catalogues() -> None:
 
 
 @pytest.fixture
-def invitation(live_server) -> tuple[Any, str]:
+def invitation(live_server, library) -> tuple[Any, str]:
     seed_catalogues()
-    call_command("load_library", verbosity=0)
     clinician = make_clinician("doctor")
     clinician.phone = "+7 495 000-00-00"
     clinician.save()

@@ -29,7 +29,7 @@ def queries_for(client, url: str) -> tuple[int, str]:
 
 
 def test_whole_library_changelist_in_constant_queries(
-    doctor_client, tmp_path, django_assert_max_num_queries
+    doctor_client, tmp_path, django_assert_max_num_queries, empty_library
 ):
     call_command(
         "load_library", "--file", str(write(tmp_path, entry("one"), entry("two"))), verbosity=0
@@ -50,7 +50,6 @@ def test_whole_library_changelist_in_constant_queries(
     ["?category__exact=neural_mobilisation", "?difficulty__exact=1"],
 )
 def test_filters(doctor_client, query):
-    call_command("load_library", verbosity=0)
     response = doctor_client.get(CHANGELIST + query)
     assert response.status_code == 200
     shown = list(response.context["cl"].result_list)
@@ -62,7 +61,6 @@ def test_filters(doctor_client, query):
 
 
 def test_filter_by_movement_tag(doctor_client):
-    call_command("load_library", verbosity=0)
     prone = MovementTag.objects.get(code="prone")
     response = doctor_client.get(CHANGELIST + f"?movement_tags__id__exact={prone.pk}")
     shown = list(response.context["cl"].result_list)
@@ -73,7 +71,6 @@ def test_filter_by_movement_tag(doctor_client):
 
 
 def test_filter_by_indication(doctor_client):
-    call_command("load_library", verbosity=0)
     stenosis = Diagnosis.objects.get(code="spinal_stenosis")
     response = doctor_client.get(CHANGELIST + f"?indications__id__exact={stenosis.pk}")
     shown = list(response.context["cl"].result_list)

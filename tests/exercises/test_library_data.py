@@ -4,7 +4,6 @@ import re
 from collections import defaultdict
 
 import pytest
-from django.core.management import call_command
 
 from exercises.models import Exercise
 from exercises.vocabulary import CATEGORIES, MOVEMENT_TAGS
@@ -46,9 +45,8 @@ def _dose(ex: Exercise, which: str) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def library(django_db_setup, django_db_blocker) -> list[dict]:
-    """The catalogue loaded once, read into plain dicts for the checks below."""
+    """The catalogue as loaded for the test session, read into plain dicts for the checks below."""
     with django_db_blocker.unblock():
-        call_command("load_library", verbosity=0)
         rows = []
         for ex in Exercise.objects.prefetch_related("movement_tags", "indications").select_related(
             "harder_variant"
@@ -72,7 +70,6 @@ def library(django_db_setup, django_db_blocker) -> list[dict]:
                     "postures": {part.get("posture") for part in ex.pose.values()},
                 }
             )
-        Exercise.objects.all().delete()
     return rows
 
 

@@ -8,7 +8,8 @@ from django.core.management import CommandError, call_command
 from exercises.models import Exercise
 from exercises.services import LibraryError, library_load
 
-pytestmark = pytest.mark.django_db
+# Each test loads a catalogue of its own into an empty library.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_library")]
 
 
 def entry(slug: str, difficulty: int = 1, harder: str | None = None, **fields: str) -> str:

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.management import call_command
 
 from notifications import planning
 from notifications.models import Reminder, ReminderPreferences
@@ -20,17 +19,12 @@ from planner.models import Program, SupervisedSession
 from rehab import services as rehab_services
 from tests.conftest import make_patient, start_program
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("library")]
 
 LA, AUCKLAND = "America/Los_Angeles", "Pacific/Auckland"
 LA_START = date(2026, 3, 2)  # Monday; clocks go forward on Sunday 8 March
 AUCKLAND_START = date(2026, 3, 30)  # Monday; clocks go back on Sunday 5 April
 STAMP = "%Y%m%dT%H%M%SZ"
-
-
-@pytest.fixture(autouse=True)
-def library(db: None) -> None:
-    call_command("load_library", verbosity=0)
 
 
 def utc(*args: int) -> datetime:

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,15 +12,10 @@ from django.utils import timezone
 from planner import selectors, services
 from planner.models import ContraindicationRule, Program, SupervisedSession
 from rehab import services as rehab_services
-from tests.conftest import PASSWORD, make_patient
+from tests.conftest import PASSWORD, SUITE_NOW, make_patient
 
-pytestmark = pytest.mark.django_db
-START = timezone.localdate() - timedelta(days=10)
-
-
-@pytest.fixture(autouse=True)
-def library(db: None) -> None:
-    call_command("load_library", verbosity=0)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("library")]
+START = SUITE_NOW.date() - timedelta(days=10)
 
 
 def login(client, user):

@@ -10,7 +10,6 @@ Examples are few because each is a 12-week course; `scripts/safety_sweep.py` run
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -83,8 +82,7 @@ days = st.lists(
 
 
 @pytest.fixture
-def world(db: None) -> dict:
-    call_command("load_library", verbosity=0)
+def world(library: None) -> dict:
     return {
         "catalogue": {e.slug: e for e in engine_catalogue()},
         "rules": engine_rules(),

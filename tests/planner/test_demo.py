@@ -15,7 +15,6 @@ def row_counts() -> dict[str, int]:
 
 
 def test_demo_programs_cover_each_stage_and_a_rerun_changes_nothing():
-    call_command("load_library", verbosity=0)
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo_programs", verbosity=0)
     statuses = set(Program.objects.values_list("status", flat=True))

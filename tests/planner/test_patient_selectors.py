@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from planner import selectors, services
@@ -11,12 +10,7 @@ from planner.models import SupervisedSession
 from rehab.models import OswestryAssessment, PainAssessment
 from tests.conftest import make_patient, program_for
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def library(db: None) -> None:
-    call_command("load_library", verbosity=0)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("library")]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("library")]
 ROOT = Path(__file__).resolve().parents[2]
 
 PREGNANT_WITH_SCIATICA = {
@@ -23,11 +23,6 @@ PREGNANT_WITH_SCIATICA = {
     "comorbidities": [],
     "red_flags": [],
 }
-
-
-@pytest.fixture(autouse=True)
-def library(db: None) -> None:
-    call_command("load_library", verbosity=0)
 
 
 def preview(tmp_path: Path, profile: object, *args: str) -> str:

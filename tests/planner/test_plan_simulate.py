@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from tests.planner.test_plan_preview import BAD_FILES, bad_file, row_counts, run_manage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("library")]
 START = "2025-03-03"  # a Monday: supervised sessions Monday, Wednesday, Friday
 
 DISC = {
@@ -34,11 +34,6 @@ PREGNANT = {
 }
 WEEK_KEYS = ["week", "date", "status", "exercises", "changes", "alerts"]
 EXERCISE_KEYS = ["slug", "name", "movement_tags", "difficulty", "mode", "dose"]
-
-
-@pytest.fixture(autouse=True)
-def library(db: None) -> None:
-    call_command("load_library", verbosity=0)
 
 
 def simulate(tmp_path: Path, profile: object, *args: str) -> str:

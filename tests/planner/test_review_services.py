@@ -15,7 +15,7 @@ from planner.models import EventKind, PatientEvent, Program, ReviewProposal
 from rehab import services as rehab_services
 from tests.conftest import log_home_days, make_patient
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("library")]
 TODAY = date(2026, 11, 25)  # a Wednesday; the clock is frozen at its noon (below)
 
 
@@ -28,11 +28,6 @@ def _frozen_clock() -> Iterator[None]:
 
 START = TODAY - timedelta(days=10)
 WEEK = START  # the program's first week, which is over
-
-
-@pytest.fixture(autouse=True)
-def library(db: None) -> None:
-    call_command("load_library", verbosity=0)
 
 
 def home_program(clinician, start) -> Program:

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 
 from exercises.models import Exercise
 from planner import safety, selectors, services
@@ -33,16 +32,11 @@ from planner.services import lifecycle
 from rehab import services as rehab_services
 from tests.conftest import log_home_days, make_patient, start_program
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("library")]
 ROOT = Path(__file__).resolve().parents[2]
 LYING = {"supine", "prone"}
 # Noon UTC: the same calendar day in Los Angeles (UTC-8) and Auckland (UTC+13).
 FROZEN = datetime(2026, 3, 2, 12, 0, tzinfo=ZoneInfo("UTC"))
-
-
-@pytest.fixture(autouse=True)
-def library(db: None) -> None:
-    call_command("load_library", verbosity=0)
 
 
 @pytest.fixture

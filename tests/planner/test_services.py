@@ -8,7 +8,6 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -28,7 +27,7 @@ from planner.models import (
 from rehab import services as rehab_services
 from tests.conftest import make_patient
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("library")]
 TODAY = date(2026, 11, 25)  # a Wednesday; the clock is frozen at its noon (below)
 
 
@@ -40,11 +39,6 @@ def _frozen_clock() -> Iterator[None]:
 
 
 START = TODAY - timedelta(days=3)
-
-
-@pytest.fixture(autouse=True)
-def library(db: None) -> None:
-    call_command("load_library", verbosity=0)
 
 
 @pytest.fixture

@@ -25,17 +25,12 @@ from rehab import services as rehab_services
 from rehab.models import Patient
 from tests.conftest import log_home_days, make_patient, start_program
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("library")]
 
 LA, AUCKLAND = "America/Los_Angeles", "Pacific/Auckland"
 # Each program's first week holds its zone's change of clocks.
 LA_START = date(2026, 3, 2)  # Monday; the week ends on Sunday 8 March, 23 hours long
 AUCKLAND_START = date(2026, 3, 30)  # Monday; the week ends on Sunday 5 April, 25 hours long
-
-
-@pytest.fixture(autouse=True)
-def library(db: None) -> None:
-    call_command("load_library", verbosity=0)
 
 
 def utc(*args: int) -> datetime:

@@ -280,12 +280,10 @@ def test_contradictory_records_are_shown_as_a_warning(client, clinician):
 
 
 def test_a_red_flag_saved_in_the_admin_pauses_the_active_program(client, clinician):
-    from django.core.management import call_command
 
     from planner.models import ProgramStatus
     from tests.conftest import program_for
 
-    call_command("load_library", verbosity=0)
     patient = make_patient(clinician)
     services.patient_diagnosis_add(patient=patient, code="sciatica", side="left", stage="chronic")
     program = program_for(patient, clinician)

@@ -4,16 +4,10 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from rehab import services as rehab_services
 from rehab.models import Patient
 from tests.conftest import PASSWORD, make_patient, program_for
-
-
-@pytest.fixture
-def library(db: None) -> None:
-    call_command("load_library", verbosity=0)
 
 
 def with_login(patient: Patient, username: str) -> Any:

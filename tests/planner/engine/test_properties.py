@@ -5,11 +5,9 @@ import random
 from dataclasses import replace
 
 import pytest
-from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exercises.models import Exercise
 from planner.engine.default_rules import DEFAULT_RULES
 from planner.engine.generate.parameters import FITNESS_DIFFICULTY_CAP
 from planner.engine.generate.plan import generate_plan
@@ -29,10 +27,7 @@ RED_FLAG_CODES = sorted(f.code for f in RED_FLAGS)
 @pytest.fixture(scope="module")
 def catalogue(django_db_setup, django_db_blocker) -> tuple[CatalogueExercise, ...]:
     with django_db_blocker.unblock():
-        call_command("load_library", verbosity=0)
-        exercises = engine_catalogue()
-        Exercise.objects.all().delete()
-    return exercises
+        return engine_catalogue()
 
 
 @st.composite
