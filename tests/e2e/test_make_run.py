@@ -166,7 +166,13 @@ def test_a_demo_patient_opens_the_app_on_a_phone_in_her_language(system, browser
     assert page.locator("li.card").count() >= 3
     page.screenshot(path=str(artifacts / "patient-demo-today-ru.png"), full_page=True)
     # Her first week, logged from the phone, shows done (it may span two months).
-    start = date.today() - timedelta(days=10)
+    # The week is read from the system's own database, not from this machine's clock.
+    with sqlite3.connect(system.database) as db:
+        (started,) = db.execute(
+            "SELECT p.start_date FROM planner_program p JOIN rehab_patient pt"
+            " ON pt.id = p.patient_id WHERE pt.last_name = 'Kuznetsova' AND p.status = 'active'"
+        ).fetchone()
+    start = date.fromisoformat(started)
     months = {start.strftime("%Y-%m"), (start + timedelta(days=6)).strftime("%Y-%m")}
     done = 0
     for month in sorted(months):
