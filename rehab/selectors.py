@@ -1,10 +1,13 @@
 """Reads of the clinical records, shaped so lists cost a constant number of queries."""
 
+import hashlib
 from collections.abc import Collection
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from planner.engine.profile import profile_contradictions
 from rehab.models import (
@@ -12,6 +15,7 @@ from rehab.models import (
     PainAssessment,
     Patient,
     PatientDiagnosis,
+    PatientInvite,
     PatientRedFlag,
     RedFlag,
 )
@@ -83,3 +87,40 @@ def patient_contradictions(*, patient: Patient) -> list[str]:
             pregnancy_weeks=patient.gestational_weeks(today),
         )
     ]
+
+
+# -- Invitations to the patient app ---------------------------------------------------------------
+
+
+def invite_token_hash(token: str) -> str:
+    """What is stored of an invitation's token: the token itself is shown once, never kept."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def patient_invite_get(*, token: str, for_update: bool = False) -> PatientInvite:
+    """The invitation behind a token, or a ValidationError that says what is wrong with it."""
+    invites = PatientInvite.objects.select_related("patient__user")
+    if for_update:
+        # Only the invitation's row: PostgreSQL cannot lock the patient's missing user.
+        invites = invites.select_for_update(of=("self",))
+    invite = invites.filter(token_hash=invite_token_hash(token)).first() if token else None
+    if invite is None:
+        raise ValidationError({"token": _("This invitation link is not valid.")})
+    if invite.used_at is not None:
+        raise ValidationError(
+            {
+                "token": _(
+                    "This invitation link has already been used. Sign in, or ask your clinic "
+                    "for a new link."
+                )
+            }
+        )
+    if invite.revoked_at is not None:
+        raise ValidationError(
+            {"token": _("This invitation link was replaced by a newer one. Use the newest link.")}
+        )
+    if invite.expires_at <= timezone.now():
+        raise ValidationError(
+            {"token": _("This invitation link has expired. Ask your clinic for a new one.")}
+        )
+    return invite

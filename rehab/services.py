@@ -1,6 +1,5 @@
 """Writes to the clinical records. Views, admin actions and commands call these."""
 
-import hashlib
 import secrets
 from datetime import date, time, timedelta
 from decimal import Decimal
@@ -26,6 +25,7 @@ from rehab.models import (
     PatientRedFlag,
     RedFlag,
 )
+from rehab.selectors import invite_token_hash, patient_invite_get
 
 CLINICIAN_GROUP = "Rehabilitation doctors"
 
@@ -222,10 +222,6 @@ def red_flag_resolve(
 INVITE_VALID_FOR = timedelta(days=7)
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def patient_invite_create(
     *, patient: Patient, by: Any, valid_for: timedelta = INVITE_VALID_FOR
@@ -240,38 +236,12 @@ def patient_invite_create(
     )
     token = secrets.token_urlsafe(32)
     invite = PatientInvite.objects.create(
-        patient=patient, token_hash=_token_hash(token), created_by=by, expires_at=now + valid_for
+        patient=patient,
+        token_hash=invite_token_hash(token),
+        created_by=by,
+        expires_at=now + valid_for,
     )
     return invite, token
-
-
-def patient_invite_get(*, token: str, for_update: bool = False) -> PatientInvite:
-    """The invitation behind a token, or a ValidationError that says what is wrong with it."""
-    invites = PatientInvite.objects.select_related("patient__user")
-    if for_update:
-        # Only the invitation's row: PostgreSQL cannot lock the patient's missing user.
-        invites = invites.select_for_update(of=("self",))
-    invite = invites.filter(token_hash=_token_hash(token)).first() if token else None
-    if invite is None:
-        raise ValidationError({"token": _("This invitation link is not valid.")})
-    if invite.used_at is not None:
-        raise ValidationError(
-            {
-                "token": _(
-                    "This invitation link has already been used. Sign in, or ask your clinic "
-                    "for a new link."
-                )
-            }
-        )
-    if invite.revoked_at is not None:
-        raise ValidationError(
-            {"token": _("This invitation link was replaced by a newer one. Use the newest link.")}
-        )
-    if invite.expires_at <= timezone.now():
-        raise ValidationError(
-            {"token": _("This invitation link has expired. Ask your clinic for a new one.")}
-        )
-    return invite
 
 
 @transaction.atomic

@@ -34,8 +34,7 @@ from notifications.services import (
 )
 from planner import selectors, services
 from rehab.models import Patient
-from rehab.selectors import red_flags_need_care_today
-from rehab.services import patient_invite_get
+from rehab.selectors import patient_invite_get, red_flags_need_care_today
 from web import charts
 from web.assets import asset_urls, assets_version
 from web.forms import (
