@@ -51,7 +51,8 @@ async function networkFirst(request) {
 }
 
 // A page kept from an older version names that version's assets ("web/app.0123456789ab.css"),
-// whose cache is gone: offline, this version's copy of the same file stands in.
+// which neither this cache nor, after a deploy, the server may have: this version's copy
+// of the same file stands in.
 function currentCopy(url) {
   if (!url.pathname.startsWith(STATIC_PREFIX)) return Promise.resolve(undefined);
   const name = decodeURI(url.pathname.slice(STATIC_PREFIX.length)).replace(/\.[0-9a-f]{12}(\.[^./]+)$/, "$1");
@@ -61,19 +62,18 @@ function currentCopy(url) {
 async function cacheFirst(request) {
   const cached = await caches.match(request);
   if (cached) return cached;
-  let response;
+  let response = null;
   try {
     response = await fetch(request);
   } catch (error) {
-    const current = await currentCopy(new URL(request.url));
-    if (current) return current;
-    throw error;
+    // Offline: this version's copy, if there is one.
   }
-  if (response.ok) {
+  if (response && response.ok) {
     const cache = await caches.open(ASSETS);
     await cache.put(request, response.clone());
+    return response;
   }
-  return response;
+  return (await currentCopy(new URL(request.url))) || response || Response.error();
 }
 
 self.addEventListener("fetch", (event) => {
