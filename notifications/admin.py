@@ -31,7 +31,16 @@ class ReminderPreferencesInline(admin.StackedInline):
 class ReminderAdmin(admin.ModelAdmin):
     """What went out, what is waiting and what failed: read-only, for the clinic's checks."""
 
-    list_display = ("due_at", "kind", "patient", "clinician", "status", "channels", "attempts")
+    list_display = (
+        "due_at",
+        "kind",
+        "patient",
+        "clinician",
+        "status",
+        "channels",
+        "attempts",
+        "in_doubt_at",
+    )
     list_filter = ("status", "kind")
     list_select_related = ("patient", "clinician__user")
     date_hierarchy = "due_at"

@@ -1,24 +1,41 @@
-"""Delivery: claiming a due row once and sending it on the reader's channels.
+"""Delivery: claim a due row, send it outside any transaction, mark it sent.
 
-Sending claims a row with a conditional update inside a transaction and delivers
-inside the same transaction: a crash or a transient error rolls the claim back and
-the row is tried again, a second worker finds it claimed and does nothing.
+Three steps, and never a database transaction held open across a network call:
+
+1. Claim (one short transaction): PENDING -> SENDING by a conditional update, going on
+   only when it changed the row; the message is frozen on the row (text, recipient,
+   channels, its stable Message-ID and push Topic) and the in-app notification is made.
+2. Send, with timeouts, on the channels still to do; each one done is recorded at once.
+3. Mark SENT where the claim still matches.
+
+A worker that dies during step 2 leaves the row SENDING, and nobody can know whether the
+mail server or the push service took the message. Past `REMINDER_SEND_DEADLINE` such a
+row is in doubt, and its kind decides (`reminders_recover_in_doubt`): a reminder to a
+patient is sent at most once, so it is given up; a message to a clinician (an alert, the
+weekly digest) is sent at least once, so it is sent again with the same Message-ID and
+Topic, which mail clients and push services use to show one copy.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from notifications.channels import PermanentDeliveryError, TransientDeliveryError
+from notifications.channels import (
+    InDoubtDeliveryError,
+    PermanentDeliveryError,
+    TransientDeliveryError,
+)
 from notifications.channels.email import email_deliver
 from notifications.channels.in_app import in_app_deliver
 from notifications.channels.push import push_configured, push_deliver
-from notifications.messages import render_message
+from notifications.messages import Message, render_message
 from notifications.models import (
-    ALERT_KINDS,
+    PATIENT_KINDS,
     PushSubscription,
     Reminder,
     ReminderKind,
@@ -50,58 +67,97 @@ def reminders_queue_due(*, now: datetime, limit: int = 100_000) -> list[int]:
     return candidates
 
 
-def reminder_send(*, reminder_id: int, now: datetime | None = None) -> str:
-    """Send one reminder if nobody has: 'sent', 'skipped', 'failed' or 'not-claimed'.
+def reminders_recover_in_doubt(*, now: datetime) -> dict[str, int]:
+    """Settle the rows left SENDING past the deadline: a worker died during their send.
 
-    Raises TransientDeliveryError after rolling the claim back, so the caller retries.
+    Patient reminders are given up (IN_DOUBT): sent at most once. Clinician messages go
+    back to PENDING, keeping their frozen message: sent at least once, with the same
+    Message-ID. Returns how many of each.
+    """
+    deadline = now - timedelta(seconds=settings.REMINDER_SEND_DEADLINE)
+    stuck = Reminder.objects.filter(status=ReminderStatus.SENDING, claimed_at__lt=deadline)
+    given_up = stuck.filter(kind__in=PATIENT_KINDS).update(
+        status=ReminderStatus.IN_DOUBT,
+        in_doubt_at=now,
+        last_error=(
+            "The send was interrupted and may or may not have reached the patient; a patient "
+            "reminder is never sent twice, so it is not sent again."
+        ),
+    )
+    again = stuck.exclude(kind__in=PATIENT_KINDS).update(
+        status=ReminderStatus.PENDING,
+        in_doubt_at=now,
+        claimed_at=None,
+        queued_at=None,
+        last_error=(
+            "The send was interrupted; a message to the clinician is sent again, with the "
+            "same Message-ID, so that it is not lost."
+        ),
+    )
+    return {"given_up": given_up, "sent_again": again}
+
+
+@dataclass(frozen=True)
+class _Claim:
+    reminder_id: int
+    claimed_at: datetime
+
+    def rows(self) -> Any:
+        """The row, only while this claim still holds it."""
+        return Reminder.objects.filter(
+            pk=self.reminder_id, status=ReminderStatus.SENDING, claimed_at=self.claimed_at
+        )
+
+
+def reminder_send(*, reminder_id: int, now: datetime | None = None) -> str:
+    """Send one reminder if nobody has: 'sent', 'skipped', 'failed', 'in-doubt' or
+    'not-claimed'.
+
+    Raises TransientDeliveryError after handing the row back (PENDING, the channels
+    already done kept), so the caller retries.
     """
     moment = now or timezone.now()
+    claimed = _claim(reminder_id, moment)
+    if isinstance(claimed, str):
+        return claimed
+    claim, outbox = claimed
+    done: list[str] = list(outbox["done"])
     try:
-        with transaction.atomic():
-            claimed = Reminder.objects.filter(
-                pk=reminder_id,
-                status=ReminderStatus.PENDING,
-                sent_at__isnull=True,
-                due_at__lte=moment,
-            ).update(sent_at=moment, attempts=F("attempts") + 1)
-            if not claimed:
-                return "not-claimed"
-            # Only the joins this kind needs: the big four-way join cost more to build than
-            # the two small queries it saves.
-            reminder = Reminder.objects.get(pk=reminder_id)
-            if reminder.patient_id is not None:
-                related = (
-                    ("clinician__user",)
-                    if reminder.kind in ALERT_KINDS
-                    else ("user", "reminder_preferences")
-                )
-                reminder.patient = Patient.objects.select_related(*related).get(
-                    pk=reminder.patient_id
-                )
-            elif reminder.clinician_id is not None:
-                reminder.clinician = Clinician.objects.select_related("user").get(
-                    pk=reminder.clinician_id
-                )
-            reason = _no_longer_needed(reminder, moment)
-            if reason:
-                reminder.status = ReminderStatus.SKIPPED
-                reminder.last_error = reason
-                reminder.save(update_fields=["status", "last_error"])
-                return "skipped"
-            try:
-                _deliver(reminder)
-            except PermanentDeliveryError as error:
-                reminder.status = ReminderStatus.FAILED
-                reminder.last_error = str(error)
-                reminder.save(update_fields=["status", "last_error"])
-                return "failed"
-            return "sent"
-    except TransientDeliveryError as error:
-        # The claim is rolled back with the transaction; keep the trace for the clinic.
-        Reminder.objects.filter(pk=reminder_id).update(
-            attempts=F("attempts") + 1, last_error=str(error)[:1000]
+        if "push" in outbox["channels"] and "push" not in done:
+            subscriptions = list(
+                PushSubscription.objects.filter(pk__in=outbox["push"], is_active=True)
+            )
+            if push_deliver(outbox["topic"], subscriptions, _message(outbox)):
+                done.append("push")
+                claim.rows().update(channels=done, outbox={**outbox, "done": done})
+        # The email goes last: it is the one channel that cannot be taken back.
+        if "email" in outbox["channels"] and "email" not in done:
+            email_deliver(outbox["message_id"], _message(outbox), outbox["email"])
+            done.append("email")
+    except InDoubtDeliveryError as error:
+        if outbox["at_most_once"]:
+            claim.rows().update(
+                status=ReminderStatus.IN_DOUBT,
+                in_doubt_at=timezone.now(),
+                channels=done,
+                last_error=f"{error} A patient reminder is never sent twice: not sent again.",
+            )
+            return "in-doubt"
+        claim.rows().update(
+            status=ReminderStatus.PENDING,
+            claimed_at=None,
+            in_doubt_at=timezone.now(),
+            last_error=str(error),
         )
         raise
+    except TransientDeliveryError as error:
+        claim.rows().update(status=ReminderStatus.PENDING, claimed_at=None, last_error=str(error))
+        raise
+    except PermanentDeliveryError as error:
+        claim.rows().update(status=ReminderStatus.FAILED, channels=done, last_error=str(error))
+        return "failed"
+    claim.rows().update(status=ReminderStatus.SENT, sent_at=timezone.now(), channels=done)
+    return "sent"
 
 
 def reminder_give_up(*, reminder_id: int, error: str) -> None:
@@ -111,10 +167,101 @@ def reminder_give_up(*, reminder_id: int, error: str) -> None:
     )
 
 
+@transaction.atomic
+def _claim(reminder_id: int, now: datetime) -> tuple[_Claim, dict[str, Any]] | str:
+    """Step 1, one short transaction: the row is ours, its message frozen, in-app made."""
+    claimed = Reminder.objects.filter(
+        pk=reminder_id, status=ReminderStatus.PENDING, due_at__lte=now
+    ).update(status=ReminderStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return "not-claimed"
+    claim = _Claim(reminder_id, now)
+    reminder = Reminder.objects.get(pk=reminder_id)
+    _load_recipient(reminder)
+    reason = _no_longer_needed(reminder, now)
+    if reason:
+        claim.rows().update(status=ReminderStatus.SKIPPED, last_error=reason)
+        return "skipped"
+    if reminder.outbox:
+        # Claimed before and handed back (a transient error, or in doubt): the same message.
+        return claim, reminder.outbox
+    outbox, user = _freeze(reminder)
+    if user is not None:
+        try:
+            with transaction.atomic():
+                in_app_deliver(reminder, _message(outbox), user)
+        except IntegrityError:
+            pass  # made by an earlier claim of this row (the unique constraint says so)
+        outbox["done"] = ["in_app"]
+    claim.rows().update(outbox=outbox, channels=outbox["done"])
+    return claim, outbox
+
+
+def _load_recipient(reminder: Reminder) -> None:
+    # Only the joins this kind needs: the big four-way join cost more to build than the two
+    # small queries it saves.
+    if reminder.patient_id is not None:
+        related = (
+            ("user", "reminder_preferences")
+            if reminder.kind in PATIENT_KINDS
+            else ("clinician__user",)
+        )
+        reminder.patient = Patient.objects.select_related(*related).get(pk=reminder.patient_id)
+    elif reminder.clinician_id is not None:
+        reminder.clinician = Clinician.objects.select_related("user").get(pk=reminder.clinician_id)
+
+
+def _freeze(reminder: Reminder) -> tuple[dict[str, Any], Any]:
+    """The message as it will be sent, whatever happens to the records meanwhile."""
+    push: list[int] = []
+    if reminder.patient is not None and reminder.kind in PATIENT_KINDS:
+        patient = reminder.patient
+        preferences = reminder_preferences_get(patient=patient)
+        user = patient.user
+        email = patient.email or (user.email if user is not None else "")
+        language = patient.language
+        if user is not None and push_configured():
+            push = list(
+                PushSubscription.objects.filter(user=user, is_active=True).values_list(
+                    "pk", flat=True
+                )
+            )
+        wanted = channels_for(
+            ChannelChoice(email=preferences.email, push=preferences.push),
+            has_email=bool(email),
+            push_subscriptions=len(push),
+        )
+    else:
+        clinician = _alerted_clinician(reminder)
+        user = clinician.user
+        email = user.email
+        language = settings.LANGUAGE_CODE
+        wanted = ("in_app", "email") if email else ("in_app",)
+    message = render_message(reminder, language)
+    outbox = {
+        "title": message.title,
+        "body": message.body,
+        "link": message.link,
+        "channels": [channel for channel in wanted if channel != "in_app"],
+        "email": email if "email" in wanted else "",
+        "push": push if "push" in wanted else [],
+        # Stable for the row: a copy sent again is recognised as the same message.
+        "message_id": f"<reminder-{reminder.pk}@rehab-planner>",
+        "topic": f"reminder{reminder.pk}",
+        "at_most_once": reminder.kind in PATIENT_KINDS,
+        "done": [],
+    }
+    return outbox, user
+
+
+def _message(outbox: dict[str, Any]) -> Message:
+    return Message(outbox["title"], outbox["body"], outbox["link"])
+
+
 def _no_longer_needed(reminder: Reminder, now: datetime) -> str:
     """Why a patient reminder should not go out after all, or '' when it should."""
     patient = reminder.patient
-    if patient is None or reminder.kind in ALERT_KINDS:
+    if patient is None or reminder.kind not in PATIENT_KINDS:
         return ""
     program = Program.objects.filter(patient=patient, status=ProgramStatus.ACTIVE).first()
     if program is None:
@@ -131,52 +278,6 @@ def _no_longer_needed(reminder: Reminder, now: datetime) -> str:
     if local_date(now, patient.time_zone) > reminder.for_date:
         return "The day is over."
     return ""
-
-
-def _deliver(reminder: Reminder) -> None:
-    """Send on each channel the reader has and mark the row sent, in the caller's transaction.
-
-    The email goes last, right before the commit: it is the one channel that cannot be
-    taken back, so a crash before it leaves nothing sent, and a crash after it can only
-    fall in the moment the commit takes.
-    """
-    if reminder.patient is not None and reminder.kind not in ALERT_KINDS:
-        patient = reminder.patient
-        preferences = reminder_preferences_get(patient=patient)
-        user = patient.user
-        email = patient.email or (user.email if user is not None else "")
-        language = patient.language
-        subscriptions = (
-            list(PushSubscription.objects.filter(user=user, is_active=True))
-            if user is not None and push_configured()
-            else []
-        )
-        wanted = channels_for(
-            ChannelChoice(email=preferences.email, push=preferences.push),
-            has_email=bool(email),
-            push_subscriptions=len(subscriptions),
-        )
-    else:
-        clinician = _alerted_clinician(reminder)
-        user = clinician.user
-        email = user.email
-        language = settings.LANGUAGE_CODE
-        subscriptions = []
-        wanted = ("in_app", "email") if email else ("in_app",)
-    message = render_message(reminder, language)
-    used: list[str] = []
-    # Push first: it is the channel most likely to fail for a while, and its Topic lets
-    # the push service replace a copy a retry sends again.
-    if "push" in wanted and push_deliver(reminder, subscriptions, message):
-        used.append("push")
-    if user is not None:
-        in_app_deliver(reminder, message, user)
-        used.append("in_app")
-    if "email" in wanted:
-        used.append("email")
-    Reminder.objects.filter(pk=reminder.pk).update(status=ReminderStatus.SENT, channels=used)
-    if "email" in wanted:
-        email_deliver(reminder, message, email)
 
 
 def _alerted_clinician(reminder: Reminder) -> Clinician:

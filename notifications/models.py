@@ -71,17 +71,20 @@ class ReminderPreferences(models.Model):
 
 class ReminderStatus(models.TextChoices):
     PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending (claimed by a worker)"
     SENT = "sent", "Sent"
+    IN_DOUBT = "in_doubt", "In doubt (the send was interrupted; not sent again)"
     SKIPPED = "skipped", "Skipped (no longer needed)"
     FAILED = "failed", "Failed"
 
 
 class Reminder(models.Model):
-    """One message that must go out once: claimed by a conditional update before sending.
+    """One message, claimed by a conditional update before it is sent (notifications.delivery).
 
     Patient reminders and clinician alerts concern a patient; the weekly digest
     concerns a clinician. One row per (who, kind, day), whatever the number of
-    beats, workers or retries.
+    beats, workers or retries. A patient reminder goes out at most once, a message to a
+    clinician at least once.
     """
 
     kind = models.CharField(max_length=32, choices=ReminderKind.choices)
@@ -101,11 +104,17 @@ class Reminder(models.Model):
         max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
     )
     queued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When a send was found interrupted (a worker died during it, or the connection broke).
+    in_doubt_at = models.DateTimeField(null=True, blank=True)
     channels = models.JSONField(default=list, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     context = models.JSONField(default=dict, blank=True)
+    # The message as frozen when the row was first claimed: text, recipient, channels, the
+    # Message-ID and push Topic, and the channels done. Every copy sent is this one.
+    outbox = models.JSONField(default=dict, blank=True)
     # The planner's record of what happened, for an alert made from one.
     event = models.OneToOneField(
         "planner.PatientEvent",
@@ -119,7 +128,10 @@ class Reminder(models.Model):
     class Meta:
         db_table = "planner_reminder"
         ordering = ["due_at", "id"]
-        indexes = [models.Index(fields=["status", "due_at"], name="reminder_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="reminder_due_idx"),
+            models.Index(fields=["status", "claimed_at"], name="reminder_claimed_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["patient", "kind", "for_date"],

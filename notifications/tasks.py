@@ -21,9 +21,11 @@ SEND_RETRIES = 6
 
 @shared_task(name="planner.tasks.reminders_tick", acks_late=True, ignore_result=True)
 def reminders_tick() -> int:
-    """Every minute (beat): plan today's rows and alerts, then hand the due ones to the workers."""
+    """Every minute (beat): plan today's rows and alerts, settle the sends a dead worker left in
+    doubt, then hand the due ones to the workers."""
     now = timezone.now()
     planning.reminders_plan(now=now)
+    delivery.reminders_recover_in_doubt(now=now)
     due = delivery.reminders_queue_due(now=now)
     # After the commit of reminders_queue_due, so a worker always finds the row queued.
     transaction.on_commit(lambda: _enqueue(due))

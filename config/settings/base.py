@@ -170,7 +170,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 120
+CELERY_TASK_TIME_LIMIT = 120  # under REMINDER_SEND_DEADLINE (below)
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -180,6 +180,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 # A due reminder handed to the workers but still unsent after this many seconds (a lost
 # broker message, a worker killed) is handed out again by the next tick.
 REMINDER_REQUEUE_AFTER = env_int("REMINDER_REQUEUE_AFTER", 300)
+# A reminder claimed by a worker and still not marked sent after this many seconds is in
+# doubt: the worker died during the send. Longer than a task may run (CELERY_TASK_TIME_LIMIT)
+# so that a slow send is never taken for a dead one.
+REMINDER_SEND_DEADLINE = env_int("REMINDER_SEND_DEADLINE", 600)
+# Seconds a mail server may take to answer before the send is given up (and retried, or in
+# doubt): a stuck server must not hold a worker until Celery's hard limit.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 # Due reminders go to the workers in batches of this many (one task each batch).
 REMINDER_BATCH = env_int("REMINDER_BATCH", 50)
 # The readiness check (/api/v1/health/) fails when no worker has run the heartbeat task, which

@@ -46,9 +46,6 @@ X_FRAME_OPTIONS = "DENY"
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "rehab@localhost")
-# Seconds a mail server may take to answer: a stuck one must not hold a worker (the reminder
-# is retried; delivery treats the timeout as transient).
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # Pool processes of each Celery worker; 0 (the default) is one per CPU.
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_CONCURRENCY", 0)

@@ -9,7 +9,7 @@ from pywebpush import WebPushException, webpush
 
 from notifications.channels import PermanentDeliveryError, TransientDeliveryError
 from notifications.messages import Message
-from notifications.models import PushSubscription, Reminder
+from notifications.models import PushSubscription
 
 PushOutcome = Literal["sent", "gone"]
 
@@ -51,17 +51,17 @@ def push_send(
     return "sent"
 
 
-def push_deliver(
-    reminder: Reminder, subscriptions: list[PushSubscription], message: Message
-) -> bool:
+def push_deliver(topic: str, subscriptions: list[PushSubscription], message: Message) -> bool:
     """Send the message to each of the reader's browsers; True when one took it.
 
-    A subscription the push service reports gone is switched off, not retried.
+    A subscription the push service reports gone is switched off, not retried. `topic`
+    is the same for every copy of one message: the push service keeps only the newest.
     """
-    payload = {"title": message.title, "body": message.body, "url": message.link}
+    # `link` is the key the service worker reads to open the app on a tap.
+    payload = {"title": message.title, "body": message.body, "link": message.link}
     delivered = False
     for subscription in subscriptions:
-        if push_send(subscription, payload, topic=f"reminder{reminder.pk}") == "gone":
+        if push_send(subscription, payload, topic=topic) == "gone":
             subscription.is_active = False
             subscription.disabled_at = timezone.now()
             subscription.disabled_reason = "The push service reports the subscription gone."
