@@ -4,9 +4,11 @@ the fan-out benchmark write to the throwaway database the workers read)."""
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from notifications.models import Reminder, ReminderKind
+from notifications.timing import local_date
 from rehab import services
 from rehab.models import Patient
 
@@ -41,6 +43,68 @@ def create_due_alerts(count: int) -> None:
             for_date=now.date(),
             due_at=now - timedelta(minutes=1),
             context={"pain": 7},
+        )
+        for patient in patients
+    )
+
+
+def create_due_home_reminders(count: int) -> None:
+    """`count` patients at home (an active program each), each with today's home reminder due
+    a minute ago: messages to patients, which go out at most once."""
+    from planner.models import Program, ProgramStatus
+
+    clinician = services.clinician_create(
+        username="home-doctor",
+        password="delivery-password-2026",
+        first_name="Hana",
+        last_name="Home",
+        email="home-doctor@clinic.test",
+    )
+    now = timezone.now()
+    # Where it is about noon now: the patients' day cannot end during the run, whenever the
+    # run is (a reminder for a day that is over is skipped, not sent).
+    offset = 12 - now.hour
+    zone = "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"  # the Etc signs are inverted
+    today = local_date(now, zone)
+    # Signed up for the app (each gets the in-app copy too); "!" is Django's unusable password.
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"home-{n}", email=f"h{n}@patients.test", password="!")
+        for n in range(count)
+    )
+    patients = Patient.objects.bulk_create(
+        Patient(
+            user=users[n],
+            first_name=f"H{n}",
+            last_name="Home",
+            time_zone=zone,
+            email=f"h{n}@patients.test",
+            clinician=clinician,
+            date_of_birth=date(1970, 1, 1),
+            sex="female",
+            height_cm=165,
+            weight_kg=Decimal(60),
+        )
+        for n in range(count)
+    )
+    # Bare active programs: delivery asks only whether one is running and the day logged.
+    Program.objects.bulk_create(
+        Program(
+            patient=patient,
+            status=ProgramStatus.ACTIVE,
+            start_date=today - timedelta(days=14),
+            created_by=clinician.user,
+            approved_by=clinician.user,
+            approved_at=now,
+        )
+        for patient in patients
+    )
+    Reminder.objects.bulk_create(
+        Reminder(
+            kind=ReminderKind.DAILY_HOME,
+            patient=patient,
+            for_date=today,
+            due_at=now - timedelta(minutes=1),
+            context={"exercises": 5, "minutes": 12},
         )
         for patient in patients
     )
