@@ -143,9 +143,25 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 @pytest.fixture
 def library(db: None) -> None:
     """The seeded exercise library. It is already there (see `django_db_setup`); a test
-    that flushes the database (transaction=True) leaves none, so load it again then."""
+    that flushes the database (transaction=True) leaves none, nor what the data migrations
+    seed, so both are made again then."""
     if not Exercise.objects.exists():
+        _seed_what_migrations_seed()
         call_command("load_library", verbosity=0)
+
+
+def _seed_what_migrations_seed() -> None:
+    from exercises.models import MovementTag
+    from exercises.vocabulary import MOVEMENT_TAGS
+    from planner.models import ContraindicationRule
+    from planner.rule_seed import rules_seed
+    from rehab import clinical_catalogue
+    from rehab.models import Comorbidity, Diagnosis, RedFlag
+
+    clinical_catalogue.seed_catalogues(Diagnosis, Comorbidity, RedFlag)
+    for code, description in MOVEMENT_TAGS.items():
+        MovementTag.objects.update_or_create(code=code, defaults={"description": description})
+    rules_seed(ContraindicationRule)
 
 
 @pytest.fixture

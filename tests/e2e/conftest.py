@@ -45,3 +45,25 @@ def browser() -> Iterator[Any]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def wait_for_answer(page, predicate: str, arg: Any = None) -> Any:
+    """page.wait_for_function for a predicate that answers with a promise.
+
+    Playwright takes a returned promise itself for a truthy answer, so the predicate is
+    asked again and again in the page, and its last settled answer is what is polled.
+    """
+    page.evaluate("() => { window.__answer = undefined; window.__asking = false; }")
+    return page.wait_for_function(
+        f"""arg => {{
+            if (!window.__asking) {{
+                window.__asking = true;
+                Promise.resolve(({predicate})(arg))
+                    .then(value => {{ window.__answer = value; }}, () => {{}})
+                    .finally(() => {{ window.__asking = false; }});
+            }}
+            return window.__answer;
+        }}""",
+        arg=arg,
+        polling=50,
+    ).json_value()

@@ -12,14 +12,13 @@ from typing import Any
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.management import call_command
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
 from django.test.testcases import LiveServerThread
 
-from exercises.models import Exercise
 from tests.conftest import PASSWORD, make_clinician, program_for
-from tests.e2e.test_patient_app import PHONE, seed_catalogues
+from tests.e2e.conftest import wait_for_answer
+from tests.e2e.test_patient_app import PHONE
 from tests.web.conftest import sciatica_patient
 from tests.web.static_deploy import StaticDeploys
 from web.assets import asset_urls, assets_version
@@ -114,36 +113,11 @@ def site(settings, tmp_path) -> Iterator[Site]:
 
 
 @pytest.fixture
-def patient(site) -> Any:
-    seed_catalogues()
-    if not Exercise.objects.exists():
-        call_command("load_library", verbosity=0)
+def patient(site, library) -> Any:
     clinician = make_clinician("doctor")
     patient = sciatica_patient(clinician, "vera", first_name="Vera")
     program_for(patient, clinician, days_ago=3)
     return patient
-
-
-def wait_for_answer(page, predicate: str, arg: Any = None) -> Any:
-    """page.wait_for_function for a predicate that answers with a promise.
-
-    Playwright takes a returned promise itself for a truthy answer, so the predicate is
-    asked again and again in the page, and its last settled answer is what is polled.
-    """
-    page.evaluate("() => { window.__answer = undefined; window.__asking = false; }")
-    return page.wait_for_function(
-        f"""arg => {{
-            if (!window.__asking) {{
-                window.__asking = true;
-                Promise.resolve(({predicate})(arg))
-                    .then(value => {{ window.__answer = value; }}, () => {{}})
-                    .finally(() => {{ window.__asking = false; }});
-            }}
-            return window.__answer;
-        }}""",
-        arg=arg,
-        polling=50,
-    ).json_value()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import pytest
 from planner.models import ExerciseLog, SessionLog
 from rehab.services import patient_invite_create
 from tests.conftest import make_clinician, program_for
+from tests.e2e.conftest import wait_for_answer
 from tests.web.conftest import sciatica_patient
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -23,24 +24,8 @@ PHONE = {
 PASSWORD = "slow-and-steady-7"
 
 
-def seed_catalogues() -> None:
-    """What the data migrations seed: a transactional test before this one flushed it."""
-    from exercises.models import MovementTag
-    from exercises.vocabulary import MOVEMENT_TAGS
-    from planner.models import ContraindicationRule
-    from planner.rule_seed import rules_seed
-    from rehab import clinical_catalogue
-    from rehab.models import Comorbidity, Diagnosis, RedFlag
-
-    clinical_catalogue.seed_catalogues(Diagnosis, Comorbidity, RedFlag)
-    for code, description in MOVEMENT_TAGS.items():
-        MovementTag.objects.update_or_create(code=code, defaults={"description": description})
-    rules_seed(ContraindicationRule)
-
-
 @pytest.fixture
 def invitation(live_server, library) -> tuple[Any, str]:
-    seed_catalogues()
     clinician = make_clinician("doctor")
     clinician.phone = "+7 495 000-00-00"
     clinician.save()
@@ -172,7 +157,8 @@ def test_offline_log_is_kept_and_sent_once_when_back_online(
     page.reload()
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     first_exercise = page.locator("li.card h2 a").first.get_attribute("href")
-    page.wait_for_function(
+    wait_for_answer(
+        page,
         "url => caches.open('rehab-pages-v1').then(c => c.match(url)).then(Boolean)",
         arg=first_exercise,
     )
