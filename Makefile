@@ -57,6 +57,7 @@ bench: setup
 	$(PY) bench/engine.py
 	$(PY) bench/bulk_programs.py
 	$(PY) bench/reminders_fanout.py
+	scripts/with-postgres.sh $(PY) bench/reminders_fanout.py
 	$(PY) bench/today_throughput.py
 
 # Refresh the Russian catalogue after changing texts; translate the new entries, then

@@ -1,15 +1,19 @@
 """Fan-out: 10,000 due reminders (email to the locmem backend) through Redis and 2 worker
 processes, against a floor measured in the same run: 10,000 empty task round trips through
 the same broker and workers. Prints both, their ratio, and how late the last reminder was.
-Targets (issue 5): all sent within 60 s of their due time, at most 3x the floor.
+Targets: all sent within 60 s of their due time, at most 1.5x the floor.
+
+Each reminder is claimed, sent and marked sent in short steps of its own
+(notifications.delivery). The database is a throwaway SQLite file, or the (empty)
+PostgreSQL database `DATABASE_URL` names:
 
     .venv/bin/python bench/reminders_fanout.py [--reminders 10000]
+    scripts/with-postgres.sh .venv/bin/python bench/reminders_fanout.py
 """
 
 import argparse
 import os
 import shutil
-import sqlite3
 import sys
 import tempfile
 import time
@@ -31,10 +35,14 @@ def main() -> None:
     parser.add_argument("--reminders", type=int, default=10_000)
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="rehab-fanout-"))
-    database = scratch / "bench.sqlite3"
     redis = RedisServer()
+    # PostgreSQL when the caller names one; else a throwaway SQLite file.
+    chosen = {"DATABASE_URL": os.environ["DATABASE_URL"]} if "DATABASE_URL" in os.environ else {}
     env = service_env(
-        database, redis.url, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+        scratch / "bench.sqlite3",
+        redis.url,
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        **chosen,
     )
     os.environ.update(env)
     try:
@@ -46,18 +54,21 @@ def main() -> None:
             )
             manage(env, "shell", "-c", seed)
             with CeleryWorker(env):
-                measure(args.reminders, database)
+                measure(args.reminders)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def measure(reminders: int, database: Path) -> None:
+def measure(reminders: int) -> None:
     """The floor, then the fan-out, through the worker already answering; prints both."""
     import django
 
     django.setup()
     from celery import group
+    from django.db import connection
+    from django.utils import timezone
 
+    from notifications.models import Reminder, ReminderStatus
     from notifications.tasks import reminders_tick
     from planner.tasks import ping
 
@@ -69,22 +80,20 @@ def measure(reminders: int, database: Path) -> None:
     group(ping.s() for _ in range(reminders)).apply_async().get(timeout=600)
     floor = time.perf_counter() - start
 
-    with sqlite3.connect(database, timeout=30) as db:
-        db.execute("UPDATE planner_reminder SET due_at = ?", (_utc_now(),))
+    Reminder.objects.update(due_at=timezone.now())
     due = time.perf_counter()
     handed = reminders_tick()
     deadline = time.monotonic() + 600
+    sent = 0
     while time.monotonic() < deadline:
-        with sqlite3.connect(database, timeout=30) as db:
-            sent = db.execute(
-                "SELECT count(*) FROM planner_reminder WHERE status = 'sent'"
-            ).fetchone()[0]
+        sent = Reminder.objects.filter(status=ReminderStatus.SENT).count()
         if sent == reminders:
             break
         time.sleep(0.2)
     else:
         sys.exit(f"only {sent} of {reminders} reminders were sent within 10 minutes")
     measured = time.perf_counter() - due
+    print(f"database:            {connection.vendor}")
     print(
         f"reminders:           {reminders} ({handed} handed to {WORKER_PROCESSES} worker processes)"
     )
@@ -92,14 +101,8 @@ def measure(reminders: int, database: Path) -> None:
     print(f"floor (empty tasks): {floor:.2f} s ({reminders / floor:.0f} a second)")
     print(f"ratio:               {measured / floor:.2f}x")
     print(f"last one late by:    {measured:.1f} s after it fell due")
-    met = measured <= 60 and measured <= 3 * floor
-    print(f"targets (60 s, 3x):  {'met' if met else 'MISSED'}")
-
-
-def _utc_now() -> str:
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    met = measured <= 60 and measured <= 1.5 * floor
+    print(f"targets (60 s, 1.5x): {'met' if met else 'MISSED'}")
 
 
 if __name__ == "__main__":
