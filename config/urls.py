@@ -2,16 +2,17 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from notifications.views import calendar_view
+from web.welcome import welcome
 
 admin.site.site_header = "Rehabilitation planner"
 admin.site.site_title = "Rehabilitation planner"
 admin.site.index_title = "Clinic records and exercise library"
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", welcome, name="welcome"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("calendar/<str:token>.ics", calendar_view, name="calendar-feed"),
     path("api/", include("api.urls")),
