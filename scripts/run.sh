@@ -24,10 +24,19 @@ cat <<MSG
 
   Rehabilitation planner
   ----------------------
-  Admin:  http://127.0.0.1:$WEB_PORT/admin/
+  Start:  http://127.0.0.1:$WEB_PORT/  (patients and clinicians find their way from here)
+
+  Clinicians, the admin:  http://127.0.0.1:$WEB_PORT/admin/
   Logins: doctor / demo-doctor-2026   (rehabilitation doctor, 7 patients)
           doctor2 / demo-doctor-2026  (a colleague with 1 patient)
           admin / demo-admin-2026     (administrator)
+
+  Patients, the app (phone-first):  http://127.0.0.1:$WEB_PORT/app/
+  Logins: smirnova / demo-patient-2026    (a week into home training)
+          kuznetsova / demo-patient-2026  (the same, in Russian)
+          ivanov / demo-patient-2026      (still in supervised sessions)
+          every demo patient: last name in lower case, same password
+
   Press Ctrl-C to stop the web server, worker, beat and Redis.
 
 MSG

@@ -1,6 +1,7 @@
 """`make run` on this machine: the whole system starts, a doctor signs in, Ctrl-C stops it all."""
 
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -108,6 +109,15 @@ def test_web_worker_and_beat_start(system):
     output = system.output()
     assert f"http://127.0.0.1:{system.web_port}/admin/" in output
     assert "doctor / demo-doctor-2026" in output
+    assert f"http://127.0.0.1:{system.web_port}/app/" in output
+    assert "kuznetsova / demo-patient-2026" in output
+    # Every address the banner prints answers: the front door, the admin and the app (the
+    # last two by way of their sign-in pages).
+    addresses = re.findall(rf"http://127\.0\.0\.1:{system.web_port}/\S*", output)
+    assert f"http://127.0.0.1:{system.web_port}/" in addresses
+    for address in addresses:
+        with urllib.request.urlopen(address, timeout=10) as response:
+            assert response.status == 200, address
 
 
 def test_demo_doctor_signs_in_and_sees_own_patients_and_library(system, browser, artifacts):
