@@ -324,3 +324,27 @@ def test_what_the_migrations_seed_is_documented():
     missing = {kind: codes - documented(kind) for kind, codes in in_database.items()}
     assert all(in_database.values()), "the migrations seeded nothing"
     assert not any(missing.values()), f"seeded but not in {DOC.name}: {missing}"
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+@pytest.mark.parametrize("name", ["clinical-rules.md", "architecture.md"])
+def test_the_documents_links_lead_somewhere(name):
+    path = ROOT / "docs" / name
+    text = path.read_text(encoding="utf-8")
+    broken = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"[a-z]+:", target):
+            continue  # a web address
+        file, _, anchor = target.partition("#")
+        linked = (path.parent / file).resolve() if file else path
+        if not linked.exists():
+            broken.append(target)
+        elif anchor and linked.suffix == ".md":
+            headings = re.findall(r"^#+ (.+)$", linked.read_text(encoding="utf-8"), re.M)
+            if anchor not in {_anchor(h) for h in headings}:
+                broken.append(target)
+    assert not broken, f"{name} links to what is not there: {', '.join(broken)}"
