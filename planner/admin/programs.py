@@ -14,7 +14,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 
 from planner import selectors, services
-from planner.admin.shared import OwnProgramsMixin, _errors, _why
+from planner.admin.shared import OwnProgramsMixin, errors, why_html
 from planner.models import (
     Program,
     ProgramStatus,
@@ -88,13 +88,13 @@ class ProgramAdmin(OwnProgramsMixin, admin.ModelAdmin):
                     item.exercise.name,
                     item.dose_text,
                     item.get_state_display() + (" (clinic only)" if item.supervised_only else ""),
-                    _why(item.explanation),
+                    why_html(item.explanation),
                 )
                 for item in selectors.program_exercises(version=version)
             ),
         )
         url = reverse("admin:planner_programversion_change", args=[version.pk])
-        reasons = _why(version.plan_reasons)
+        reasons = why_html(version.plan_reasons)
         activity = version.activity or {}
         return format_html(
             '<p><a href="{}">Version {}</a> ({}): {}</p><table><tr><th>#</th><th>Exercise</th>'
@@ -108,7 +108,7 @@ class ProgramAdmin(OwnProgramsMixin, admin.ModelAdmin):
             version.note,
             rows,
             activity.get("text", "none"),
-            _why(version.advice),
+            why_html(version.advice),
             version.plan_status,
             reasons,
         )
@@ -158,7 +158,7 @@ class ProgramAdmin(OwnProgramsMixin, admin.ModelAdmin):
             try:
                 action(program=program, by=request.user)
             except ValidationError as error:
-                self.message_user(request, f"{program}: {_errors(error)}", messages.ERROR)
+                self.message_user(request, f"{program}: {errors(error)}", messages.ERROR)
             else:
                 self.message_user(request, f"{program}: {done}.", messages.SUCCESS)
 
@@ -198,7 +198,7 @@ class ProgramAdmin(OwnProgramsMixin, admin.ModelAdmin):
                     program=program, by=request.user, reason=form.cleaned_data["reason"]
                 )
             except ValidationError as error:
-                form.add_error(None, _errors(error))
+                form.add_error(None, errors(error))
             else:
                 self.message_user(request, f"{program}: paused.", messages.SUCCESS)
                 return HttpResponseRedirect(
@@ -239,7 +239,7 @@ def generate_draft_program(
         try:
             program = services.program_generate(patient=patient, by=request.user)
         except ValidationError as error:
-            modeladmin.message_user(request, f"{patient}: {_errors(error)}", messages.ERROR)
+            modeladmin.message_user(request, f"{patient}: {errors(error)}", messages.ERROR)
             continue
         url = reverse("admin:planner_program_change", args=[program.pk])
         modeladmin.message_user(

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from planner import services
-from planner.admin.shared import OwnProgramsMixin, _errors, _why
+from planner.admin.shared import OwnProgramsMixin, errors, why_html
 from planner.engine.serialize import dose_text
 from planner.models import (
     ReviewItem,
@@ -32,7 +32,7 @@ class ReviewItemInline(admin.TabularInline):
 
     @admin.display(description="why")
     def why(self, obj: ReviewItem) -> str:
-        return _why(obj.reasons)
+        return why_html(obj.reasons)
 
 
 @admin.register(ReviewProposal)
@@ -65,7 +65,7 @@ class ReviewProposalAdmin(OwnProgramsMixin, admin.ModelAdmin):
 
     @admin.display(description="reasons")
     def week_reasons(self, obj: ReviewProposal) -> str:
-        return _why(obj.reasons)
+        return why_html(obj.reasons)
 
     def _decide(
         self, request: HttpRequest, queryset: QuerySet[ReviewProposal], approve: bool
@@ -77,7 +77,7 @@ class ReviewProposalAdmin(OwnProgramsMixin, admin.ModelAdmin):
                 else:
                     services.review_reject(proposal=proposal, by=request.user)
             except ValidationError as error:
-                self.message_user(request, f"{proposal}: {_errors(error)}", messages.ERROR)
+                self.message_user(request, f"{proposal}: {errors(error)}", messages.ERROR)
             else:
                 verb = "approved" if approve else "rejected"
                 self.message_user(request, f"{proposal}: {verb}.", messages.SUCCESS)

@@ -11,13 +11,13 @@ from django.utils.html import format_html_join
 from rehab.selectors import patient_visible_to
 
 
-def _errors(error: ValidationError) -> str:
+def errors(error: ValidationError) -> str:
     if hasattr(error, "message_dict"):
         return "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
     return " ".join(error.messages)
 
 
-def _why(explanation: Sequence[dict[str, str]]) -> str:
+def why_html(explanation: Sequence[dict[str, str]]) -> str:
     return format_html_join(
         "", "<div><code>{}</code> {}</div>", ((r["rule"], r["text"]) for r in explanation)
     )

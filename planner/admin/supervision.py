@@ -13,7 +13,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 
 from planner import selectors, services
-from planner.admin.shared import OwnProgramsMixin, _errors
+from planner.admin.shared import OwnProgramsMixin, errors
 from planner.admin.versions import DOSE_KEYS
 from planner.engine.types import Dose
 from planner.models import (
@@ -142,7 +142,7 @@ class SupervisedSessionAdmin(OwnProgramsMixin, admin.ModelAdmin):
                     session=session, by=request.user, entries=entries
                 )
             except ValidationError as problem:
-                error = _errors(problem)
+                error = errors(problem)
             else:
                 self.message_user(request, f"{session} recorded.", messages.SUCCESS)
                 return HttpResponseRedirect(

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from planner import services
-from planner.admin.shared import OwnProgramsMixin, _errors
+from planner.admin.shared import OwnProgramsMixin, errors
 from planner.engine.types import Dose
 from planner.models import (
     ProgramExercise,
@@ -112,7 +112,7 @@ class ProgramVersionAdmin(OwnProgramsMixin, admin.ModelAdmin):
                 version=form.instance, saved=saved, deleted=formset.deleted_objects, by=request.user
             )
         except ValidationError as error:
-            self.message_user(request, _errors(error), messages.ERROR)
+            self.message_user(request, errors(error), messages.ERROR)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -53,10 +53,10 @@ def home_session_exercises(
     if not home_unlocked(program=program, day=day):
         return []
     version = version or program_current_version(program=program)
-    return [item for item in program_exercises(version=version) if _goes_home(item, day)]
+    return [item for item in program_exercises(version=version) if goes_home(item, day)]
 
 
-def _goes_home(item: ProgramExercise, day: date) -> bool:
+def goes_home(item: ProgramExercise, day: date) -> bool:
     """Mastered by that day, and no rule keeps it at the clinic."""
     return (
         item.state == ExerciseState.MASTERED
@@ -97,7 +97,7 @@ def program_schedule(*, program: Program) -> list[ScheduleDay]:
         unlocked = program.status == ProgramStatus.ACTIVE and home_unlocked(
             program=program, day=day
         )
-        home = [item for item in items if _goes_home(item, day)] if unlocked else []
+        home = [item for item in items if goes_home(item, day)] if unlocked else []
         days.append(ScheduleDay(day, home, sessions.get(day, [])))
     return days
 

@@ -26,7 +26,7 @@ from planner.models import (
     SupervisedStatus,
 )
 from planner.selectors.programs import (
-    _goes_home,
+    goes_home,
     home_unlocked,
     next_supervised_session,
     program_current_version,
@@ -130,7 +130,7 @@ def patient_today(*, patient: Patient, day: date | None = None) -> PatientDay:
     version = program_current_version(program=program)
     items = program_exercises(version=version)
     unlocked = home_unlocked(program=program, day=day)
-    home_items = [item for item in items if _goes_home(item, day)] if unlocked else []
+    home_items = [item for item in items if goes_home(item, day)] if unlocked else []
     logs = {
         log.program_exercise_id: log
         for log in ExerciseLog.objects.filter(

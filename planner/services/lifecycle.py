@@ -24,16 +24,16 @@ from planner.selectors import (
     program_exercises,
 )
 from planner.selectors.rules import rules_on
-from planner.services.generation import _lay_out_schedules
-from planner.services.shared import _program_in, logger
-from planner.services.versions import _new_version, dose_problems
+from planner.services.generation import lay_out_schedules
+from planner.services.shared import logger, program_in
+from planner.services.versions import dose_problems, new_version
 from rehab.models import Patient, PatientRedFlag
 
 
 @transaction.atomic
 def program_approve(*, program: Program, by: Any) -> Program:
     """Draft to active: the clinician signs the program and its schedule is laid out."""
-    program = _program_in(program, [ProgramStatus.DRAFT], "approved")
+    program = program_in(program, [ProgramStatus.DRAFT], "approved")
     version = program_current_version(program=program)
     rows = program_exercises(version=version)
     if not rows:
@@ -57,7 +57,7 @@ def program_approve(*, program: Program, by: Any) -> Program:
     program.approved_by = by
     program.approved_at = timezone.now()
     program.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
-    _lay_out_schedules([program])
+    lay_out_schedules([program])
     return program
 
 
@@ -65,7 +65,7 @@ def program_approve(*, program: Program, by: Any) -> Program:
 def program_pause(*, program: Program, by: Any, reason: str) -> Program:
     if not reason.strip():
         raise ValidationError({"reason": "Say why the program is paused; the patient sees it."})
-    program = _program_in(program, [ProgramStatus.ACTIVE], "paused")
+    program = program_in(program, [ProgramStatus.ACTIVE], "paused")
     program.status = ProgramStatus.PAUSED
     program.paused_reason = reason.strip()
     program.save(update_fields=["status", "paused_reason", "updated_at"])
@@ -76,7 +76,7 @@ def program_pause(*, program: Program, by: Any, reason: str) -> Program:
 def program_resume(*, program: Program, by: Any, on: date | None = None) -> Program:
     """Back to active once the red flags are resolved; the program is re-checked against the
     rules in force on the day it resumes (a pregnancy may have advanced meanwhile)."""
-    program = _program_in(program, [ProgramStatus.PAUSED], "resumed")
+    program = program_in(program, [ProgramStatus.PAUSED], "resumed")
     day = on or patient_local_today(patient=program.patient)
     flags = sorted(
         PatientRedFlag.objects.filter(
@@ -119,7 +119,7 @@ def program_recheck(
     ):
         return None
     author = by or program.approved_by or program.created_by
-    return _new_version(
+    return new_version(
         program=program,
         by=author,
         note=f"Re-checked against the rules in force on {day}.",
@@ -175,7 +175,7 @@ def draft_exercises_save(
     Each row is held to the exercise's dose bounds, and the draft as it will be to the
     rules in force on its start day; any problem writes nothing.
     """
-    program = _program_in(version.program, [ProgramStatus.DRAFT], "edited")
+    program = program_in(version.program, [ProgramStatus.DRAFT], "edited")
     if version.pk != program_current_version(program=program).pk:
         raise ValidationError({"version": "Only the draft's current version can be edited."})
     gone = {row.pk for row in deleted if row.pk is not None}
@@ -246,7 +246,7 @@ def red_flags_pause_programs(*, patient: Patient, by: Any, reason: str = "") -> 
 
 @transaction.atomic
 def program_complete(*, program: Program, by: Any) -> Program:
-    program = _program_in(program, [ProgramStatus.ACTIVE, ProgramStatus.PAUSED], "completed")
+    program = program_in(program, [ProgramStatus.ACTIVE, ProgramStatus.PAUSED], "completed")
     program.status = ProgramStatus.COMPLETED
     program.save(update_fields=["status", "updated_at"])
     return program

@@ -24,7 +24,7 @@ from planner.selectors import (
 )
 from planner.services.events import patient_event_record
 from planner.services.lifecycle import program_pause
-from planner.services.shared import ALERT_PAIN_FROM, _noon
+from planner.services.shared import ALERT_PAIN_FROM, noon
 from rehab.models import Patient, PatientRedFlag, RedFlag
 from rehab.services import red_flag_raise
 
@@ -174,7 +174,7 @@ def session_log_record(
             patient=patient,
             kind=EventKind.PAIN_HIGH,
             context={"pain": max(pains), "day": day.isoformat()},
-            now=_noon(patient, today),
+            now=noon(patient, today),
         )
     return log, True
 

@@ -33,7 +33,7 @@ from planner.selectors import (
 from planner.selectors.reviews import review_inputs
 from planner.selectors.rules import Rules, rules_on
 from planner.services.events import patient_event_record
-from planner.services.shared import _noon, _reasons, logger
+from planner.services.shared import logger, noon, reason_rows
 from planner.services.versions import ExerciseChange, program_revise
 from rehab.models import PatientRedFlag
 
@@ -125,8 +125,8 @@ def review_propose(
         program=program,
         week_start=week_start,
         pause_progression=review.pause_progression,
-        reasons=_reasons(review.reasons),
-        alert_reasons=_reasons(review.alert_reasons),
+        reasons=reason_rows(review.reasons),
+        alert_reasons=reason_rows(review.alert_reasons),
     )
     new_exercises = {
         ex.slug: ex
@@ -145,7 +145,7 @@ def review_propose(
             hold_s=p.dose.hold_s,
             duration_s=p.dose.duration_s,
             new_exercise=new_exercises.get(p.new_exercise) if p.new_exercise else None,
-            reasons=_reasons(p.reasons),
+            reasons=reason_rows(p.reasons),
             exact_dose=p.exact.as_stored(p.dose),
         )
         for p in proposals
@@ -155,7 +155,7 @@ def review_propose(
             patient=program.patient,
             kind=EventKind.PAIN_RISING,
             context={"reason": " ".join(r.text for r in review.alert_reasons)},
-            now=_noon(program.patient, today),
+            now=noon(program.patient, today),
         )
     if review.flag_patient and not program.progression_paused_reason:
         program.progression_paused_reason = " ".join(r.text for r in review.reasons)

@@ -39,15 +39,15 @@ def home_unlock_policy() -> str:
     return str(policy)
 
 
-def _reasons(plan_reasons: Sequence[Reason]) -> list[dict[str, str]]:
+def reason_rows(plan_reasons: Sequence[Reason]) -> list[dict[str, str]]:
     return [{"rule": r.rule, "text": r.text} for r in plan_reasons]
 
 
-def _dose_of(dose: Dose) -> str:
+def dose_of(dose: Dose) -> str:
     return dose_text(dose.sets, dose.reps, dose.hold_s, dose.duration_s)
 
 
-def _program_in(program: Program, allowed: Sequence[str], verb: str) -> Program:
+def program_in(program: Program, allowed: Sequence[str], verb: str) -> Program:
     """The program locked for update, if its status allows the change."""
     program = Program.objects.select_for_update().select_related("patient").get(pk=program.pk)
     if program.status not in allowed:
@@ -62,7 +62,7 @@ def _program_in(program: Program, allowed: Sequence[str], verb: str) -> Program:
     return program
 
 
-def _noon(patient: Patient, day: date | None) -> datetime | None:
+def noon(patient: Patient, day: date | None) -> datetime | None:
     """Midday of `day` in the patient's zone (None for now): alerts of a given day are dated
     on it, also when a simulation or a late log names the day."""
     if day is None:

@@ -88,10 +88,10 @@ def program_revise(
     """
     if not changes:
         raise ValidationError({"changes": "Nothing to change."})
-    return _new_version(program=program, by=by, note=note, changes=changes, on=on)
+    return new_version(program=program, by=by, note=note, changes=changes, on=on)
 
 
-def _new_version(
+def new_version(
     *,
     program: Program,
     by: Any,

@@ -30,7 +30,7 @@ class SimulationError(ValueError):
     """The course cannot be simulated; the message says why (and on which day)."""
 
 
-class _Clinic:
+class Clinic:
     """The clinic: the supervised sessions, signing off mastery, and the daily re-check."""
 
     # What the course (`planner.simulate.course._Course`) sets up as it runs.

@@ -21,7 +21,7 @@ from planner.simulate.clinic import (
     SUPERVISED_PER_WEEK,
     SimulationError,
 )
-from planner.simulate.home import _HomeWeeks
+from planner.simulate.home import HomeWeeks
 from planner.simulate.patterns import PATTERNS, DayLog
 from rehab import services as rehab_services
 from rehab.models import (
@@ -104,7 +104,7 @@ def _messages(error: ValidationError) -> str:
     return " ".join(str(m) for m in error.messages)
 
 
-class _Course(_HomeWeeks):
+class _Course(HomeWeeks):
     """The whole course: the patient created, the program approved, the supervised phase,
     then each home week."""
 

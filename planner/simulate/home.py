@@ -8,13 +8,13 @@ from planner import services
 from planner.engine.serialize import dose_text
 from planner.models import EventKind, ExerciseState, PatientEvent, Program, ReviewStatus
 from planner.selectors import home_session_exercises
-from planner.simulate.clinic import _Clinic
+from planner.simulate.clinic import Clinic
 from planner.simulate.patterns import DayLog, day_log
 
 HOLD_ACTION = "hold"
 
 
-class _HomeWeeks(_Clinic):
+class HomeWeeks(Clinic):
     """Home training: each day logged by the synthetic patient, each week's review approved."""
 
     # Set by the course (`planner.simulate.course._Course`).

@@ -1,6 +1,6 @@
 """Candidates: the exercises the rules in force admit, in which form, and in which order.
 
-`_CandidateSelection` holds what the planner knows of the patient and the rules in
+`CandidateSelection` holds what the planner knows of the patient and the rules in
 force; the dosing, the daily activity and the plan itself build on it.
 """
 
@@ -26,7 +26,7 @@ from planner.engine.types import CatalogueExercise, Dose, Exclusion, PatientProf
 
 
 @dataclass(frozen=True)
-class _Candidate:
+class Candidate:
     exercise: CatalogueExercise
     why: tuple[Reason, ...]
     dose_factor: float
@@ -43,7 +43,7 @@ class _Need:
     without_tags: frozenset[str]
     indicated_only: bool
 
-    def accepts(self, candidate: _Candidate) -> bool:
+    def accepts(self, candidate: Candidate) -> bool:
         exercise = candidate.exercise
         if self.slug is not None:
             return exercise.slug == self.slug
@@ -52,7 +52,7 @@ class _Need:
         return exercise.category in self.categories and not (exercise.tags & self.without_tags)
 
 
-class _CandidateSelection:
+class CandidateSelection:
     """The patient, the catalogue and the rules in force, and the candidates they admit."""
 
     def __init__(
@@ -98,7 +98,7 @@ class _CandidateSelection:
 
     def admit(
         self, exercise: CatalogueExercise, trail: tuple[Reason, ...] = (), depth: int = 0
-    ) -> _Candidate | Exclusion:
+    ) -> Candidate | Exclusion:
         """The exercise in the form the rules in force allow, or why it is left out.
 
         The rules speak through the one safety check (`RulesInForce.check`); generation adds
@@ -127,7 +127,7 @@ class _CandidateSelection:
             )
             return self._easier_or(exercise, capped, trail, depth)
         matched = len(exercise.indications & self.diagnosis_codes)
-        return _Candidate(
+        return Candidate(
             exercise,
             (*trail, *verdict.cautions),
             verdict.dose_factor,
@@ -142,7 +142,7 @@ class _CandidateSelection:
         exclusion: Exclusion,
         trail: tuple[Reason, ...],
         depth: int,
-    ) -> _Candidate | Exclusion:
+    ) -> Candidate | Exclusion:
         """Try the easier variant in place of an exercise a cap or caution removes."""
         easier = self.catalogue.get(exercise.easier) if exercise.easier else None
         if easier is None or depth >= len(self.catalogue):
@@ -154,7 +154,7 @@ class _CandidateSelection:
         replaced = Exclusion(
             exercise.slug, exclusion.rule, f"Replaced by {easier.name}: {exclusion.reason}"
         )
-        return _Candidate(
+        return Candidate(
             result.exercise,
             result.why,
             result.dose_factor,
@@ -214,7 +214,7 @@ class _CandidateSelection:
         added = self.catalogue.get(rule.adds_exercise or "")
         return added is not None and added.category == AEROBIC_CATEGORY
 
-    def rank(self, candidate: _Candidate) -> tuple[int, int, bool, bool, str]:
+    def rank(self, candidate: Candidate) -> tuple[int, int, bool, bool, str]:
         """Prefer what suits more diagnoses and starts gently; between equals, what can go
         home at full dose. A cautioned form stays a real candidate (CLINICAL.md): its
         caution breaks ties, it does not push it to the end of the list."""

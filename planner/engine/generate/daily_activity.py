@@ -1,6 +1,6 @@
 """The day's separate aerobic activity (a walk, cycling or seated aerobics) and the advice."""
 
-from planner.engine.generate.candidates import _Candidate, _CandidateSelection
+from planner.engine.generate.candidates import Candidate, CandidateSelection
 from planner.engine.generate.parameters import (
     ACTIVITY_MINUTES,
     AEROBIC_CATEGORY,
@@ -9,10 +9,10 @@ from planner.engine.generate.parameters import (
 from planner.engine.types import DailyActivity, Pace, Reason
 
 
-class _DailyActivity(_CandidateSelection):
+class DailyActivitySelection(CandidateSelection):
     """The walk the rules in force allow, at a pace that suits the patient, and the advice."""
 
-    def _activity(self, pool: list[_Candidate]) -> DailyActivity | None:
+    def _activity(self, pool: list[Candidate]) -> DailyActivity | None:
         """The day's separate walk (or cycling, or seated aerobics where walking is not
         allowed), chosen from what the rules in force admit."""
         added = [
@@ -27,7 +27,7 @@ class _DailyActivity(_CandidateSelection):
         ]
         gentle = self.frail or self.profile.fitness == "low" or self.rpe_rule is not None
         target = 1 if gentle else 2
-        pick: _Candidate | None = None
+        pick: Candidate | None = None
         for exercise in added:
             pick = next((c for c in aerobic if c.exercise.slug == exercise.slug), None)
             if pick is not None:

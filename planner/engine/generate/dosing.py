@@ -1,14 +1,14 @@
 """Dosing: each exercise's starting dose, and fitting the day into its time."""
 
 from planner.engine.dose import ExactDose, exercise_seconds, shown_dose
-from planner.engine.generate.candidates import _Candidate, _CandidateSelection
+from planner.engine.generate.candidates import Candidate, CandidateSelection
 from planner.engine.generate.parameters import (
     ACUTE_FACTOR,
     FITNESS_FACTOR,
     LOW_MUSCLE_FACTOR,
     MAX_SECONDS,
     STRENGTH_CATEGORY,
-    _age_band,
+    age_band,
     age_factor,
 )
 from planner.engine.types import CatalogueExercise, Dose, Reason
@@ -19,15 +19,15 @@ def _round(value: float) -> int:
     return int(value + 0.5)
 
 
-class _Dosing(_CandidateSelection):
+class Dosing(CandidateSelection):
     """Starting doses, worked out when first needed, and the day fitted into 25 minutes."""
 
-    def dose(self, candidate: _Candidate) -> tuple[Dose, list[Reason]]:
+    def dose(self, candidate: Candidate) -> tuple[Dose, list[Reason]]:
         exercise = candidate.exercise
         default, low, high = exercise.dose, exercise.dose_min, exercise.dose_max
         factor = self.volume_factor * candidate.dose_factor
         parts = [f"{FITNESS_FACTOR[self.profile.fitness]:g} for {self.profile.fitness} fitness"]
-        parts.append(f"{age_factor(self.profile.age):g} for {_age_band(self.profile.age)}")
+        parts.append(f"{age_factor(self.profile.age):g} for {age_band(self.profile.age)}")
         if self.is_acute:
             parts.append(f"{ACUTE_FACTOR:g} in the acute stage")
         if candidate.dose_factor < 1.0:
@@ -61,16 +61,16 @@ class _Dosing(_CandidateSelection):
             exercise, shown_dose(ExactDose.of(dose), exercise.dose_min, top)
         )
 
-    def dose_of(self, candidate: _Candidate) -> tuple[Dose, list[Reason]]:
+    def dose_of(self, candidate: Candidate) -> tuple[Dose, list[Reason]]:
         slug = candidate.exercise.slug
         if slug not in self.doses:
             self.doses[slug] = self.dose(candidate)
         return self.doses[slug]
 
-    def seconds_of(self, candidate: _Candidate) -> int:
+    def seconds_of(self, candidate: Candidate) -> int:
         return exercise_seconds(self.dose_of(candidate)[0], candidate.exercise.seconds_per_rep)
 
-    def _fit_time(self, chosen: list[tuple[_Candidate, Reason]]) -> None:
+    def _fit_time(self, chosen: list[tuple[Candidate, Reason]]) -> None:
         """Shorten timed exercises (longest first, never below their minimum) to fit the day."""
         excess = sum(self.seconds_of(c) for c, _ in chosen) - MAX_SECONDS
         timed = sorted(

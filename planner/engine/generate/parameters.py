@@ -43,7 +43,7 @@ def age_factor(age: int) -> float:
     return 0.7
 
 
-def _age_band(age: int) -> str:
+def age_band(age: int) -> str:
     if age < 40:
         return "under 40"
     if age < 65:

@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from planner.engine.dose import exercise_seconds
-from planner.engine.generate.candidates import _Candidate
-from planner.engine.generate.daily_activity import _DailyActivity
-from planner.engine.generate.dosing import _Dosing
+from planner.engine.generate.candidates import Candidate
+from planner.engine.generate.daily_activity import DailyActivitySelection
+from planner.engine.generate.dosing import Dosing
 from planner.engine.generate.parameters import (
     AEROBIC_CATEGORY,
     FILL_ORDER,
@@ -35,7 +35,7 @@ def _label(code: str) -> str:
     return code.replace("_", " ")
 
 
-class _Planner(_DailyActivity, _Dosing):
+class _Planner(DailyActivitySelection, Dosing):
     """The day's program: the needs first, then filled to a day of 10 to 25 minutes."""
 
     def plan(self) -> Plan:
@@ -53,7 +53,7 @@ class _Planner(_DailyActivity, _Dosing):
                 ),
             )
 
-        admitted: dict[str, _Candidate] = {}
+        admitted: dict[str, Candidate] = {}
         excluded: dict[str, Exclusion] = {}
         for exercise in self.catalogue.values():
             result = self.admit(exercise)
@@ -76,7 +76,7 @@ class _Planner(_DailyActivity, _Dosing):
             # The walk is the day's aerobic work; the session keeps its slots for the rest.
             pool = [c for c in pool if c.exercise.category != AEROBIC_CATEGORY]
 
-        chosen: list[tuple[_Candidate, Reason]] = []
+        chosen: list[tuple[Candidate, Reason]] = []
         problems: list[Reason] = []
         for need in self.needs():
             if any(need.accepts(c) for c, _ in chosen):
@@ -155,17 +155,17 @@ class _Planner(_DailyActivity, _Dosing):
             supervised_sessions=sessions,
         )
 
-    def _fill(self, chosen: list[tuple[_Candidate, Reason]], pool: list[_Candidate]) -> None:
+    def _fill(self, chosen: list[tuple[Candidate, Reason]], pool: list[Candidate]) -> None:
         """Round the day off with indicated exercises of categories not yet covered."""
         indicated = [c for c in pool if c.matched_diagnoses > 0]
 
-        def taken(candidate: _Candidate) -> bool:
+        def taken(candidate: Candidate) -> bool:
             return any(candidate is c for c, _ in chosen)
 
         def seconds() -> int:
             return sum(self.seconds_of(c) for c, _ in chosen)
 
-        def fits(candidate: _Candidate) -> bool:
+        def fits(candidate: Candidate) -> bool:
             return not taken(candidate) and seconds() + self.seconds_of(candidate) <= MAX_SECONDS
 
         def reason(category: str) -> Reason:
@@ -191,13 +191,13 @@ class _Planner(_DailyActivity, _Dosing):
             chosen.append((extra, reason(extra.exercise.category)))
 
     def _fill_preference(
-        self, candidate: _Candidate, counts: dict[str, int]
+        self, candidate: Candidate, counts: dict[str, int]
     ) -> tuple[int, int, tuple[int, int, bool, bool, str]]:
         category = candidate.exercise.category
         order = FILL_ORDER.index(category) if category in FILL_ORDER else len(FILL_ORDER)
         return counts.get(category, 0), order, self.rank(candidate)
 
-    def _planned(self, candidate: _Candidate, reason: Reason) -> PlannedExercise:
+    def _planned(self, candidate: Candidate, reason: Reason) -> PlannedExercise:
         exercise = candidate.exercise
         dose, dose_reasons = self.dose_of(candidate)
         why: list[Reason] = []
@@ -263,7 +263,7 @@ def starting_form(
     verdict = planner.in_force.check(exercise)
     if not verdict.allowed:
         return Exclusion(exercise.slug, verdict.rule or "", verdict.reason)
-    candidate = _Candidate(
+    candidate = Candidate(
         exercise, verdict.cautions, verdict.dose_factor, verdict.supervised_only, 0, ()
     )
     dose, reasons = planner.dose(candidate)

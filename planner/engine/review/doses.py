@@ -1,7 +1,7 @@
 """The review's doses: exact-dose arithmetic in whole tenths, how a change reads, proposals.
 
 The review grows and cuts the exact dose (one decimal, `planner.engine.dose`) and shows
-the rounded one; `_shown` keeps what did not change at its prescribed value.
+the rounded one; `shown_after_change` keeps what did not change at its prescribed value.
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ from planner.engine.review.thresholds import VARIABLES
 from planner.engine.review.types import Action, ExerciseUnderReview, Proposal, Variable
 from planner.engine.types import Dose, Reason
 
-_LABEL: dict[Variable, str] = {
+LABEL: dict[Variable, str] = {
     "sets": "sets",
     "reps": "repetitions",
     "hold_s": "hold",
@@ -25,7 +25,7 @@ _UNIT: dict[Variable, str] = {
 }
 
 
-def _value(dose: Dose, variable: Variable) -> int:
+def value_of(dose: Dose, variable: Variable) -> int:
     if variable == "sets":
         return dose.sets
     if variable == "reps":
@@ -35,7 +35,7 @@ def _value(dose: Dose, variable: Variable) -> int:
     return dose.duration_s
 
 
-def _tenths(exact: ExactDose, variable: Variable) -> int:
+def tenths_of(exact: ExactDose, variable: Variable) -> int:
     """One variable of the exact dose in whole tenths: all arithmetic is on whole numbers."""
     if variable == "sets":
         return tenths(exact.sets)
@@ -53,25 +53,26 @@ def _exact(values: dict[Variable, int]) -> ExactDose:
     )
 
 
-def _changed(exact: ExactDose, changes: dict[Variable, int]) -> ExactDose:
+def changed(exact: ExactDose, changes: dict[Variable, int]) -> ExactDose:
     """The exact dose with the given variables set, in whole tenths."""
-    return _exact({v: changes.get(v, _tenths(exact, v)) for v in VARIABLES})
+    return _exact({v: changes.get(v, tenths_of(exact, v)) for v in VARIABLES})
 
 
-def _current(exercise: ExerciseUnderReview) -> ExactDose:
+def current_dose(exercise: ExerciseUnderReview) -> ExactDose:
     """The exact dose to review: the given one, within the limits, where it belongs to `dose`.
 
     An exact value belongs to the prescribed one when it shows as it, or when the
     prescribed value is off the display steps (a 6 s hold) and lies between the exact
     value and what that shows as (an exact 6.6 s shows 5 s, so 6 s is kept on show;
-    see `_shown`). Otherwise the dose was changed by hand and it restarts from `dose`.
+    see `shown_after_change`). Otherwise the dose was changed by hand and it restarts
+    from `dose`.
     """
     if exercise.exact is None:
         return ExactDose.of(exercise.dose)
     low, high = exercise.dose_min, exercise.dose_max
     within = _exact(
         {
-            v: min(max(_tenths(exercise.exact, v), 10 * _value(low, v)), 10 * _value(high, v))
+            v: min(max(tenths_of(exercise.exact, v), 10 * value_of(low, v)), 10 * value_of(high, v))
             for v in VARIABLES
         }
     )
@@ -79,18 +80,21 @@ def _current(exercise: ExerciseUnderReview) -> ExactDose:
 
     def belongs(v: Variable) -> bool:
         exact, rounded, prescribed = (
-            _tenths(within, v),
-            10 * _value(shown, v),
-            10 * _value(exercise.dose, v),
+            tenths_of(within, v),
+            10 * value_of(shown, v),
+            10 * value_of(exercise.dose, v),
         )
         return min(exact, rounded) <= prescribed <= max(exact, rounded)
 
     return _exact(
-        {v: _tenths(within, v) if belongs(v) else 10 * _value(exercise.dose, v) for v in VARIABLES}
+        {
+            v: tenths_of(within, v) if belongs(v) else 10 * value_of(exercise.dose, v)
+            for v in VARIABLES
+        }
     )
 
 
-def _shown(exercise: ExerciseUnderReview, before: ExactDose, after: ExactDose) -> Dose:
+def shown_after_change(exercise: ExerciseUnderReview, before: ExactDose, after: ExactDose) -> Dose:
     """The dose to show after a change: what changed is shown rounded, the rest as prescribed.
 
     A change never shows the wrong way: an off-step 6 s hold grown to 6.6 s would show
@@ -99,22 +103,22 @@ def _shown(exercise: ExerciseUnderReview, before: ExactDose, after: ExactDose) -
     rounded = shown_dose(after, exercise.dose_min, exercise.dose_max)
 
     def value(v: Variable) -> int:
-        prescribed, new = _value(exercise.dose, v), _value(rounded, v)
-        if _tenths(after, v) > _tenths(before, v):
+        prescribed, new = value_of(exercise.dose, v), value_of(rounded, v)
+        if tenths_of(after, v) > tenths_of(before, v):
             return max(new, prescribed)
-        if _tenths(after, v) < _tenths(before, v):
+        if tenths_of(after, v) < tenths_of(before, v):
             return min(new, prescribed)
         return prescribed
 
     return Dose(value("sets"), value("reps"), value("hold_s"), value("duration_s"))
 
 
-def _volume(dose: Dose) -> Variable:
+def volume_variable(dose: Dose) -> Variable:
     """What a step back cuts and progress grows first: repetitions, or the time if timed."""
     return "duration_s" if dose.is_timed else "reps"
 
 
-def _change(variable: Variable, old_tenths: int, new_tenths: int) -> str:
+def change_text(variable: Variable, old_tenths: int, new_tenths: int) -> str:
     """'from 5.5 to 6.0', with the unit once: the exact values, one decimal."""
 
     def decimal(value: int) -> str:
@@ -123,7 +127,7 @@ def _change(variable: Variable, old_tenths: int, new_tenths: int) -> str:
     return f"from {decimal(old_tenths)} to {decimal(new_tenths)}{_UNIT[variable]}"
 
 
-def _amount(variable: Variable, value: int) -> str:
+def amount(variable: Variable, value: int) -> str:
     """A shown value in the words the patient reads it in."""
     if variable == "hold_s":
         return f"{value} seconds" if value != 1 else "1 second"
@@ -137,17 +141,17 @@ def _amount(variable: Variable, value: int) -> str:
     return str(value)
 
 
-def _you_do(variable: Variable, old: int, new: int) -> str:
+def you_do_text(variable: Variable, old: int, new: int) -> str:
     verb = "you hold" if variable == "hold_s" else "you do"
     if old == new:
         return (
-            f"{verb} {_amount(variable, new)}, as before: the exact dose is kept so that small "
+            f"{verb} {amount(variable, new)}, as before: the exact dose is kept so that small "
             "steps add up"
         )
-    return f"{verb} {_amount(variable, new)} instead of {_amount(variable, old)}"
+    return f"{verb} {amount(variable, new)} instead of {amount(variable, old)}"
 
 
-def _proposal(
+def proposal(
     exercise: ExerciseUnderReview,
     action: Action,
     current: ExactDose,
@@ -158,9 +162,9 @@ def _proposal(
     new_exercise: str | None = None,
 ) -> Proposal:
     exact = current if after is None else after
-    dose = exercise.dose if after is None else _shown(exercise, current, after)
+    dose = exercise.dose if after is None else shown_after_change(exercise, current, after)
     return Proposal(exercise.slug, action, variable, dose, new_exercise, tuple(reasons), exact)
 
 
-def _hold(exercise: ExerciseUnderReview, current: ExactDose, *reasons: Reason) -> Proposal:
-    return _proposal(exercise, "hold", current, reasons)
+def hold(exercise: ExerciseUnderReview, current: ExactDose, *reasons: Reason) -> Proposal:
+    return proposal(exercise, "hold", current, reasons)

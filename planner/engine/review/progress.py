@@ -6,21 +6,21 @@ set with the volume up by at most 10 %; at the maximum, the harder variant.
 
 from planner.engine.dose import ExactDose
 from planner.engine.review.doses import (
-    _LABEL,
-    _amount,
-    _change,
-    _changed,
-    _hold,
-    _proposal,
-    _shown,
-    _tenths,
-    _value,
-    _volume,
-    _you_do,
+    LABEL,
+    amount,
+    change_text,
+    changed,
+    hold,
+    proposal,
+    shown_after_change,
+    tenths_of,
+    value_of,
+    volume_variable,
+    you_do_text,
 )
 from planner.engine.review.thresholds import EASY_SESSIONS, MEASURES, PROGRESS_MAX_PERCENT
 from planner.engine.review.types import ExerciseUnderReview, Proposal
-from planner.engine.review.week_log import _baseline, _Week
+from planner.engine.review.week_log import Week, baseline_of
 from planner.engine.types import Reason
 
 
@@ -30,11 +30,11 @@ def _grown(value_tenths: int) -> int:
 
 
 def _whole_sets(exact: ExactDose) -> int:
-    return (_tenths(exact, "sets") + 5) // 10
+    return (tenths_of(exact, "sets") + 5) // 10
 
 
-def _progress(exercise: ExerciseUnderReview, current: ExactDose, week: _Week) -> Proposal:
-    compared = any(_baseline(exercise, m) is not None for m in MEASURES)
+def progress(exercise: ExerciseUnderReview, current: ExactDose, week: Week) -> Proposal:
+    compared = any(baseline_of(exercise, m) is not None for m in MEASURES)
     ready = Reason(
         "V-PROGRESS",
         f"The exercise was {week.adherence_text}, pain stayed at {week.max_pain} out of 10 or "
@@ -42,56 +42,58 @@ def _progress(exercise: ExerciseUnderReview, current: ExactDose, week: _Week) ->
         + (", not more than 1 point above the baseline" if compared else "")
         + f", and the last {EASY_SESSIONS} sessions felt easy: ready for a little more.",
     )
-    volume = _volume(exercise.dose)
+    volume = volume_variable(exercise.dose)
     # A variable under 1 (no hold prescribed) is not part of this dose: 10 % of nothing is
     # nothing. First the repetitions (or the time) up to the maximum, then the hold.
-    in_play = [v for v in (volume, "hold_s") if _tenths(current, v) >= 10]
+    in_play = [v for v in (volume, "hold_s") if tenths_of(current, v) >= 10]
     for variable in in_play:
-        old = _tenths(current, variable)
-        new = min(_grown(old), 10 * _value(exercise.dose_max, variable))
+        old = tenths_of(current, variable)
+        new = min(_grown(old), 10 * value_of(exercise.dose_max, variable))
         if new > old:
-            after = _changed(current, {variable: new})
-            shown = _shown(exercise, current, after)
-            you_do = _you_do(variable, _value(exercise.dose, variable), _value(shown, variable))
+            after = changed(current, {variable: new})
+            shown = shown_after_change(exercise, current, after)
+            you_do = you_do_text(
+                variable, value_of(exercise.dose, variable), value_of(shown, variable)
+            )
             change = Reason(
                 "V-PROGRESS",
-                f"{_LABEL[variable].capitalize()} up {_change(variable, old, new)} "
+                f"{LABEL[variable].capitalize()} up {change_text(variable, old, new)} "
                 f"({you_do}); one change at a time, at most "
                 f"{PROGRESS_MAX_PERCENT} % more.",
             )
-            return _proposal(
+            return proposal(
                 exercise, "progress", current, (ready, change), variable=variable, after=after
             )
 
     # Then one more set, with the repetitions (or the time) lowered so that the volume
     # (sets x repetitions) rises by at most 10 %.
-    sets, per_set = _tenths(current, "sets"), _tenths(current, volume)
+    sets, per_set = tenths_of(current, "sets"), tenths_of(current, volume)
     more = _whole_sets(current) + 1
     blocked = ""
     if more <= exercise.dose_max.sets and per_set > 0:
         lowered = min(per_set, (100 + PROGRESS_MAX_PERCENT) * sets * per_set // (100 * 10 * more))
-        if lowered >= 10 * _value(exercise.dose_min, volume) and lowered > 0:
-            after = _changed(current, {"sets": 10 * more, volume: lowered})
-            shown = _shown(exercise, current, after)
-            label, was = _LABEL[volume], exercise.dose
+        if lowered >= 10 * value_of(exercise.dose_min, volume) and lowered > 0:
+            after = changed(current, {"sets": 10 * more, volume: lowered})
+            shown = shown_after_change(exercise, current, after)
+            label, was = LABEL[volume], exercise.dose
             change = Reason(
                 "V-PROGRESS",
                 f"One more set, with fewer {label} so the total rises by at most "
                 f"{PROGRESS_MAX_PERCENT} %: sets up from {_whole_sets(current)} to {more}, "
-                f"{label} down {_change(volume, per_set, lowered)} "
-                f"(you do {shown.sets} x {_amount(volume, _value(shown, volume))} instead of "
-                f"{was.sets} x {_amount(volume, _value(was, volume))}).",
+                f"{label} down {change_text(volume, per_set, lowered)} "
+                f"(you do {shown.sets} x {amount(volume, value_of(shown, volume))} instead of "
+                f"{was.sets} x {amount(volume, value_of(was, volume))}).",
             )
-            return _proposal(
+            return proposal(
                 exercise, "progress", current, (ready, change), variable="sets", after=after
             )
         blocked = (
-            f"one more set would take the {_LABEL[volume]} under the exercise's minimum "
-            f"({_amount(volume, _value(exercise.dose_min, volume))})"
+            f"one more set would take the {LABEL[volume]} under the exercise's minimum "
+            f"({amount(volume, value_of(exercise.dose_min, volume))})"
         )
 
     at_maximum = (
-        all(_tenths(current, v) >= 10 * _value(exercise.dose_max, v) for v in in_play)
+        all(tenths_of(current, v) >= 10 * value_of(exercise.dose_max, v) for v in in_play)
         and _whole_sets(current) >= exercise.dose_max.sets
     )
     if not at_maximum:
@@ -99,7 +101,7 @@ def _progress(exercise: ExerciseUnderReview, current: ExactDose, week: _Week) ->
         why = (
             blocked or "no part of this dose can grow by 10 % or less within the exercise's limits"
         )
-        return _hold(
+        return hold(
             exercise,
             current,
             ready,
@@ -110,7 +112,7 @@ def _progress(exercise: ExerciseUnderReview, current: ExactDose, week: _Week) ->
             ),
         )
     if exercise.harder is not None:
-        return _proposal(
+        return proposal(
             exercise,
             "harder_variant",
             current,
@@ -125,7 +127,7 @@ def _progress(exercise: ExerciseUnderReview, current: ExactDose, week: _Week) ->
             ),
             new_exercise=exercise.harder,
         )
-    return _hold(
+    return hold(
         exercise,
         current,
         ready,

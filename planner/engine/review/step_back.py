@@ -9,17 +9,17 @@ from datetime import date
 
 from planner.engine.dose import ExactDose
 from planner.engine.review.doses import (
-    _LABEL,
-    _amount,
-    _change,
-    _changed,
-    _hold,
-    _proposal,
-    _shown,
-    _tenths,
-    _value,
-    _volume,
-    _you_do,
+    LABEL,
+    amount,
+    change_text,
+    changed,
+    hold,
+    proposal,
+    shown_after_change,
+    tenths_of,
+    value_of,
+    volume_variable,
+    you_do_text,
 )
 from planner.engine.review.thresholds import (
     IMPORTANT_PAIN_CHANGE,
@@ -30,7 +30,7 @@ from planner.engine.review.thresholds import (
     STEP_BACK_PERCENT,
 )
 from planner.engine.review.types import ExerciseUnderReview, Proposal
-from planner.engine.review.week_log import _baseline, _Week
+from planner.engine.review.week_log import Week, baseline_of
 from planner.engine.types import Reason
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -55,7 +55,7 @@ def _day_text(day: date) -> str:
     return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
 
 
-def _step_back_reasons(exercise: ExerciseUnderReview, week: _Week) -> list[Reason]:
+def step_back_reasons(exercise: ExerciseUnderReview, week: Week) -> list[Reason]:
     reasons: list[Reason] = []
     pain = week.max_pain
     if pain is not None and pain >= MIN_STEP_BACK_PAIN:
@@ -67,7 +67,7 @@ def _step_back_reasons(exercise: ExerciseUnderReview, week: _Week) -> list[Reaso
             )
         )
     for measure in MEASURES:
-        highest, baseline = week.max_of(measure), _baseline(exercise, measure)
+        highest, baseline = week.max_of(measure), baseline_of(exercise, measure)
         if (
             highest is not None
             and baseline is not None
@@ -94,40 +94,40 @@ def _step_back_reasons(exercise: ExerciseUnderReview, week: _Week) -> list[Reaso
     return reasons
 
 
-def _step_back(
+def step_back(
     exercise: ExerciseUnderReview, current: ExactDose, triggers: list[Reason]
 ) -> Proposal:
     # Only the volume changes: fewer repetitions, or a shorter time for a timed exercise.
-    variable = _volume(exercise.dose)
-    old = _tenths(current, variable)
+    variable = volume_variable(exercise.dose)
+    old = tenths_of(current, variable)
     # 25 % less, rounded half up to a tenth (x 0.75 + 0.5, floored), in whole tenths.
     target = ((100 - STEP_BACK_PERCENT) * old + 50) // 100
-    new = max(target, 10 * _value(exercise.dose_min, variable))
+    new = max(target, 10 * value_of(exercise.dose_min, variable))
     cut = old - new
-    after = _changed(current, {variable: new})
-    shown = _shown(exercise, current, after)
-    label = _LABEL[variable]
+    after = changed(current, {variable: new})
+    shown = shown_after_change(exercise, current, after)
+    label = LABEL[variable]
     if (
         cut > 0
         and 100 * cut >= STEP_BACK_MIN_PERCENT * old
         and 100 * cut <= STEP_BACK_MAX_PERCENT * old
         # A cut the patient would not see (1.4 to 1.1 repetitions, both shown as 1) is none.
-        and _value(shown, variable) < _value(exercise.dose, variable)
+        and value_of(shown, variable) < value_of(exercise.dose, variable)
     ):
         # Half up, like every rounding a clinician reads: 28.6 % shows as 29 %.
         percent = (200 * cut + old) // (2 * old)
-        you_do = _you_do(variable, _value(exercise.dose, variable), _value(shown, variable))
+        you_do = you_do_text(variable, value_of(exercise.dose, variable), value_of(shown, variable))
         action = Reason(
             "V-STEP-BACK",
-            f"Do less until the pain settles: {label} down {_change(variable, old, new)} "
+            f"Do less until the pain settles: {label} down {change_text(variable, old, new)} "
             f"({percent} % less; {you_do}).",
         )
-        return _proposal(
+        return proposal(
             exercise, "step_back", current, (*triggers, action), variable=variable, after=after
         )
     # A 20-30 % cut is impossible within the minimum (or with so few that no cut shows).
     at_minimum = (
-        f"The {label} ({_amount(variable, _value(exercise.dose, variable))}) cannot come down "
+        f"The {label} ({amount(variable, value_of(exercise.dose, variable))}) cannot come down "
         f"by {STEP_BACK_MIN_PERCENT} to {STEP_BACK_MAX_PERCENT} % without going under the "
         "exercise's minimum"
     )
@@ -137,10 +137,10 @@ def _step_back(
             f"{at_minimum}: switch to the easier variant ({exercise.easier}), practised first "
             "with the specialist at the clinic.",
         )
-        return _proposal(
+        return proposal(
             exercise, "easier_variant", current, (*triggers, switch), new_exercise=exercise.easier
         )
-    return _hold(
+    return hold(
         exercise,
         current,
         *triggers,

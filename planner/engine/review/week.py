@@ -6,9 +6,9 @@ pauses (a red flag, pain of 6 or more) and whether pain creeps up (V-CREEP).
 
 from collections.abc import Iterable, Sequence
 
-from planner.engine.review.doses import _current, _hold
-from planner.engine.review.progress import _progress
-from planner.engine.review.step_back import _step_back, _step_back_reasons
+from planner.engine.review.doses import current_dose, hold
+from planner.engine.review.progress import progress
+from planner.engine.review.step_back import step_back, step_back_reasons
 from planner.engine.review.thresholds import (
     EASY_SESSIONS,
     IMPORTANT_PAIN_CHANGE,
@@ -18,13 +18,13 @@ from planner.engine.review.thresholds import (
     MIN_STEP_BACK_PAIN,
 )
 from planner.engine.review.types import ExerciseUnderReview, Proposal, WeekReview
-from planner.engine.review.week_log import _baseline, _pain, _summarise, _Week, median
+from planner.engine.review.week_log import Week, baseline_of, median, pain_of, summarise
 from planner.engine.types import Reason
 
 # -- hold ---------------------------------------------------------------------------------------
 
 
-def _hold_reasons(week: _Week) -> list[Reason]:
+def _hold_reasons(week: Week) -> list[Reason]:
     reasons: list[Reason] = []
     if week.max_pain is not None and MIN_HOLD_PAIN <= week.max_pain < MIN_STEP_BACK_PAIN:
         reasons.append(
@@ -48,15 +48,15 @@ def _hold_reasons(week: _Week) -> list[Reason]:
 # -- the review ---------------------------------------------------------------------------------
 
 
-def _review(exercise: ExerciseUnderReview, week: _Week) -> Proposal:
+def _review(exercise: ExerciseUnderReview, week: Week) -> Proposal:
     """One exercise's proposal, by the priority of CLINICAL.md: safety before progress."""
-    current = _current(exercise)
+    current = current_dose(exercise)
     # Pain is judged even without planned sessions: a painful week is never "no data".
-    triggers = _step_back_reasons(exercise, week)
+    triggers = step_back_reasons(exercise, week)
     if triggers:
-        return _step_back(exercise, current, triggers)
+        return step_back(exercise, current, triggers)
     if week.scheduled <= 0:
-        return _hold(
+        return hold(
             exercise,
             current,
             Reason(
@@ -67,9 +67,9 @@ def _review(exercise: ExerciseUnderReview, week: _Week) -> Proposal:
         )
     holds = _hold_reasons(week)
     if holds:
-        return _hold(exercise, current, *holds)
+        return hold(exercise, current, *holds)
     if week.max_pain is None:
-        return _hold(
+        return hold(
             exercise,
             current,
             Reason(
@@ -79,7 +79,7 @@ def _review(exercise: ExerciseUnderReview, week: _Week) -> Proposal:
             ),
         )
     if not week.felt_easy:
-        return _hold(
+        return hold(
             exercise,
             current,
             Reason(
@@ -89,16 +89,16 @@ def _review(exercise: ExerciseUnderReview, week: _Week) -> Proposal:
             ),
         )
     # Here pain is at most 3 (4-5 held, 6 stepped back) and at most baseline + 1 (+2 stepped back).
-    return _progress(exercise, current, week)
+    return progress(exercise, current, week)
 
 
 def _paused(proposal: Proposal, exercise: ExerciseUnderReview) -> Proposal:
     """While progression is paused nothing goes up; steps back still apply."""
     if proposal.action not in ("progress", "harder_variant"):
         return proposal
-    return _hold(
+    return hold(
         exercise,
-        _current(exercise),
+        current_dose(exercise),
         Reason(
             "V-PAUSE",
             "Progression is paused this week, so the dose stays the same until the clinician "
@@ -119,9 +119,9 @@ def _creep(exercises: Sequence[ExerciseUnderReview]) -> list[Reason]:
         scored = [
             (pain, baseline)
             for exercise in exercises
-            if (baseline := _baseline(exercise, measure)) is not None
+            if (baseline := baseline_of(exercise, measure)) is not None
             for log in exercise.logs
-            if (pain := _pain(log, measure)) is not None
+            if (pain := pain_of(log, measure)) is not None
         ]
         rise = median(pain - baseline for pain, baseline in scored)
         if rise is None or rise < IMPORTANT_PAIN_CHANGE:
@@ -165,7 +165,7 @@ def review_week(
         # One proposal per exercise: a repeated slug would make the result depend on input order.
         repeated = sorted({slug for slug in slugs if slugs.count(slug) > 1})
         raise ValueError(f"Each exercise is reviewed once; repeated: {', '.join(repeated)}")
-    weeks = [_summarise(ex) for ex in ordered]
+    weeks = [summarise(ex) for ex in ordered]
 
     reasons: list[Reason] = []
     if red_flag_reported:

@@ -37,7 +37,7 @@ def median(values: Iterable[int]) -> int | None:
     return (ordered[middle - 1] + ordered[middle] + 1) // 2
 
 
-def _pain(log: ExerciseLog, measure: Measure) -> int | None:
+def pain_of(log: ExerciseLog, measure: Measure) -> int | None:
     return log.pain_during if measure == "during" else log.pain_after
 
 
@@ -65,7 +65,7 @@ class _Flare:
 
 
 @dataclass(frozen=True)
-class _Week:
+class Week:
     """What the review needs from one exercise's week of log entries."""
 
     sessions_done: int
@@ -93,7 +93,7 @@ class _Week:
         return f"done on {self.sessions_done} of {self.scheduled} planned days ({percent} %)"
 
 
-def _baseline(exercise: ExerciseUnderReview, measure: Measure) -> int | None:
+def baseline_of(exercise: ExerciseUnderReview, measure: Measure) -> int | None:
     return exercise.baseline_pain_during if measure == "during" else exercise.baseline_pain_after
 
 
@@ -109,7 +109,7 @@ def _flare(logs: Sequence[ExerciseLog]) -> _Flare | None:
         high: dict[date, int] = {}
         low: dict[date, int] = {}
         for log in logs:
-            pain = _pain(log, measure)
+            pain = pain_of(log, measure)
             if pain is not None:
                 high[log.day] = max(pain, high.get(log.day, pain))
                 low[log.day] = min(pain, low.get(log.day, pain))
@@ -122,7 +122,7 @@ def _flare(logs: Sequence[ExerciseLog]) -> _Flare | None:
     return min(found, key=lambda f: (f.day, MEASURES.index(f.measure)), default=None)
 
 
-def _summarise(exercise: ExerciseUnderReview) -> _Week:
+def summarise(exercise: ExerciseUnderReview) -> Week:
     # A session is a day's home session: two entries on one day count once.
     done = sorted({log.day for log in exercise.logs if log.done})
     feeling: dict[date, int] = {}
@@ -131,7 +131,7 @@ def _summarise(exercise: ExerciseUnderReview) -> _Week:
             rank = _FEELING_ORDER[log.difficulty]
             feeling[log.day] = max(rank, feeling.get(log.day, rank))
     last = done[-EASY_SESSIONS:]
-    return _Week(
+    return Week(
         sessions_done=len(done),
         scheduled=exercise.scheduled_days,
         max_during=max(
