@@ -5,8 +5,10 @@ Where paths are found: in the README's code (inline `...` and fenced blocks) and
 `/calendar/<token>.ics`) or an address on this machine (`http://127.0.0.1:8000/app/`). A
 path starts the text or follows a space, a bracket or a quote, so `sqlite:///db.sqlite3`,
 `./media`, `https://` + a host and file names like `config/urls.py` are no paths, and it
-starts with a letter or a placeholder (`<id>` or `{id}`). Methods written just before it
-(`POST /api/v1/auth/token/`, `GET, PATCH /api/v1/reminder-preferences/`) are checked too.
+starts with a letter or a placeholder (`<id>` or `{id}`). A file of the repository
+(`/docs/x.md`, as GitHub links it) or of the machine (`/usr/...`) is no path of the site.
+Methods written just before a path (`POST /api/v1/auth/token/`,
+`GET, PATCH /api/v1/reminder-preferences/`) are checked too.
 
 How a path is checked, on the demo `make run` seeds (tests/demo_world.py):
 - a placeholder becomes a real value, chosen by the path segment before it (`patients/<id>`
@@ -119,8 +121,8 @@ def references(text: str) -> list[Reference]:
         spans += [(m.start(), m.end(), m.group(0)) for m in PATH.finditer(rest)]
         for start, _end, path in spans:
             path = path.rstrip(".,;:")
-            if path.startswith(FILE_SYSTEM):
-                continue
+            if path.startswith(FILE_SYSTEM) or (README.parent / path[1:]).is_file():
+                continue  # a file of the machine, or of this repository (a link to docs)
             before = METHODS_BEFORE.search(piece[:start])
             methods = tuple(re.split(r"\s*,\s*", before.group(1))) if before else ()
             line = text.count("\n", 0, offset + start) + 1
@@ -282,6 +284,7 @@ From `POST /api/v1/auth/token/`; `GET, PATCH /api/v1/reminder-preferences/`; the
 `/calendar/<token>.ics` and `GET /api/v1/clinician/patients/{id}/`.
 Not paths: `sqlite:///db.sqlite3`, `redis://127.0.0.1:6379/0`, `https://` + host,
 `./media`, `config/urls.py`, `postgres://u:p@db.internal:5432/rehab`, `/usr/bin/chromium`,
+[the README](/README.md),
 `https://rehab.example.org/app/` (another host), and /admin/ outside code.
 
 ```sh
