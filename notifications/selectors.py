@@ -1,13 +1,15 @@
-"""Reads of the notifications app: a patient's preferences, the calendar feed."""
+"""Reads of the notifications app: a patient's preferences, the calendar feed, the in-app
+list."""
 
 from datetime import datetime, timedelta
 from typing import Any, cast
 
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from notifications.ical import CalendarEvent, calendar_text
-from notifications.models import ReminderPreferences
+from notifications.models import Notification, ReminderPreferences
 from notifications.timing import local_moment
 from planner.models import Program, ProgramStatus, SupervisedStatus
 from planner.selectors import program_schedule
@@ -21,6 +23,22 @@ def reminder_preferences_get(*, patient: Patient) -> ReminderPreferences:
         return cast(ReminderPreferences, cast(Any, patient).reminder_preferences)
     except ReminderPreferences.DoesNotExist:
         return ReminderPreferences(patient=patient)
+
+
+def notifications_list(*, user: Any, unread_only: bool = False) -> QuerySet[Notification]:
+    """The person's own in-app notifications, newest first, to slice or paginate."""
+    rows = Notification.objects.filter(user=user)
+    if unread_only:
+        rows = rows.filter(read_at__isnull=True)
+    return rows.order_by("-created_at", "-id")
+
+
+def notifications_unread_count(*, user: Any) -> int:
+    """How many of the person's notifications are still unread: one query (none when
+    nobody is signed in)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
 def calendar_feed_render(*, token: str, now: datetime | None = None) -> str | None:

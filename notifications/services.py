@@ -1,6 +1,8 @@
 """Writes of the notifications app: preferences, push endpoints, the calendar address,
-and the invitation email."""
+the invitation email, and marking in-app notifications read."""
 
+from collections.abc import Collection
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -8,13 +10,21 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from notifications.models import PushSubscription, ReminderPreferences, new_calendar_token
+from notifications.models import (
+    Notification,
+    PushSubscription,
+    ReminderPreferences,
+    new_calendar_token,
+)
 from notifications.selectors import reminder_preferences_get
 from rehab.models import Patient
 from rehab.services import INVITE_VALID_FOR, patient_invite_create
+
+# Ids a single call may mark read (a page of the list is at most 100).
+MARK_READ_MAX_IDS = 100
 
 # Settings the patient changes in the app that live on the patient record itself.
 PATIENT_REMINDER_FIELDS = ("reminder_time", "time_zone", "language")
@@ -114,3 +124,42 @@ def patient_invite_send(*, patient: Patient, by: Any, base_url: str) -> str:
                 recipient_list=[patient.email],
             )
     return link
+
+
+def notifications_mark_read(
+    *,
+    user: Any,
+    ids: Collection[int] | None = None,
+    up_to: int | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Mark the person's own unread notifications read; returns how many changed.
+
+    Either `ids` (those rows) or `up_to` (every row with an id up to it: what a list showed,
+    and nothing that arrived after it). Another person's ids are passed over as if they did
+    not exist; a row already read keeps the time it was first read, so calling again
+    changes nothing. Bad input raises ValidationError and writes nothing.
+    """
+    if (ids is None) == (up_to is None):
+        raise ValidationError({"ids": "Give either the ids to mark read or up_to, not both."})
+    rows = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        ids = list(ids)
+        if not ids or len(ids) > MARK_READ_MAX_IDS:
+            raise ValidationError({"ids": f"Give 1 to {MARK_READ_MAX_IDS} ids."})
+        if not all(_is_id(value) for value in ids):
+            raise ValidationError({"ids": "Each id is a whole number from 1."})
+        rows = rows.filter(pk__in=ids)
+    else:
+        if not _is_id(up_to):
+            raise ValidationError({"up_to": "A whole number from 1."})
+        rows = rows.filter(pk__lte=up_to)
+    return rows.update(read_at=now or timezone.now())
+
+
+# The largest id any database here stores (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID

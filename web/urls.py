@@ -49,6 +49,7 @@ urlpatterns = [
     path("exercises/<slug:slug>/<str:phase>.svg", views.illustration, name="illustration"),
     path("history/", views.history, name="history"),
     path("progress/", views.progress, name="progress"),
+    path("notifications/", views.notifications, name="notifications"),
     path("symptoms/", views.symptoms, name="symptoms"),
     path("settings/", views.settings_view, name="settings"),
     path("settings/calendar-reset/", views.calendar_reset, name="calendar_reset"),

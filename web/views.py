@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -26,9 +27,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from exercises.models import Exercise
 from exercises.selectors import exercise_illustration_svg
-from notifications.selectors import reminder_preferences_get
+from notifications.selectors import notifications_list, reminder_preferences_get
 from notifications.services import (
     calendar_token_reset,
+    notifications_mark_read,
     push_subscription_register,
     reminder_preferences_update,
 )
@@ -45,6 +47,7 @@ from web.forms import (
     SymptomCheckForm,
 )
 from web.services import patient_sign_up
+from web.templatetags.web_tags import NOTIFICATIONS_PLACE, notifications_link_html
 
 View = Callable[..., HttpResponseBase]
 
@@ -198,6 +201,7 @@ def _today_page(request: HttpRequest, day: selectors.PatientDay) -> str:
         "user": request.user,
         "csrf_token": CSRF_PLACEHOLDER,
         "messages": None,
+        "notifications_deferred": True,
     }
     # Rendered once, sent many times: the indentation between tags goes.
     return strip_spaces_between_tags(render_to_string("web/today.html", context))
@@ -217,6 +221,7 @@ def today(request: HttpRequest, patient: Patient) -> HttpResponse:
     storage = messages.get_messages(request)
     notes = render_to_string("web/_messages.html", {"messages": storage}) if storage else ""
     page = page.replace(CSRF_PLACEHOLDER, get_token(request)).replace(MESSAGES_PLACE, notes, 1)
+    page = page.replace(NOTIFICATIONS_PLACE, notifications_link_html(request=request), 1)
     return HttpResponse(page)
 
 
@@ -329,6 +334,31 @@ def progress(request: HttpRequest, patient: Patient) -> HttpResponse:
             "odi_date": data.odi.assessed_on if data.odi else None,
         },
     )
+
+
+# -- Notifications -------------------------------------------------------------------------------
+
+NOTIFICATIONS_PER_PAGE = 20
+
+
+def _app_link(link: str) -> str:
+    # Only a path on this site: a notification never sends the patient elsewhere.
+    return link if link.startswith("/") and not link.startswith("//") else ""
+
+
+@require_GET
+@patient_required
+def notifications(request: HttpRequest, patient: Patient) -> HttpResponse:
+    """The patient's notifications, newest first. Seeing a page marks it read, and every
+    older one with it; what arrives after the page was made stays unread."""
+    page = Paginator(notifications_list(user=request.user), NOTIFICATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    # Read before marking: the page shows which of them were new to the patient.
+    rows = [{"notification": n, "new": n.read_at is None, "link": _app_link(n.link)} for n in page]
+    if rows:
+        notifications_mark_read(user=request.user, up_to=max(n.pk for n in page))
+    return render(request, "web/notifications.html", {"page": page, "rows": rows})
 
 
 # -- Symptom check, settings ----------------------------------------------------------------------

@@ -3,7 +3,7 @@
 The .po file is read by the small parser below (no dependency). An entry reaches a
 patient when one of its `#:` occurrences is in the patient app (`web/`), the reminder
 texts, the calendar feed and the invitation email (`notifications/`) or the invitation
-errors (`rehab/services.py`); the
+errors (`rehab/services.py`, `rehab/selectors.py`); the
 clinic admin's own texts may stay English.
 """
 
@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils import translation
 
 PO_FILE = Path(settings.BASE_DIR) / "locale" / "ru" / "LC_MESSAGES" / "django.po"
-PATIENT_SOURCES = ("web/", "notifications/", "rehab/services.py")
+PATIENT_SOURCES = ("web/", "notifications/", "rehab/services.py", "rehab/selectors.py")
 RUSSIAN_PLURALS = (
     "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
     "(n%100<10 || n%100>=20) ? 1 : 2);"

@@ -1,10 +1,47 @@
-"""Template helpers of the patient app: doses and times in the reader's language."""
+"""Template helpers of the patient app: doses and times in the reader's language, the
+notifications link with its unread count."""
+
+from typing import Any
 
 from django import template
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from notifications.selectors import notifications_unread_count
+
 register = template.Library()
+
+# Where a page kept whole in the cache (Today) has its notifications link, put in per request.
+NOTIFICATIONS_PLACE = "<!--notifications-link-->"
+# The badge shows at most this; the link's label says the whole number.
+BADGE_MAX = 99
+
+
+def notifications_link_html(*, request: HttpRequest) -> str:
+    """The header's link to the notifications, with the signed-in person's unread count
+    (one query)."""
+    url = reverse("web:notifications")
+    unread = notifications_unread_count(user=request.user)
+    context = {
+        "url": url,
+        "current": request.path == url,
+        "unread": unread,
+        "badge": f"{BADGE_MAX}+" if unread > BADGE_MAX else str(unread),
+    }
+    return render_to_string("web/_notifications_link.html", context)
+
+
+@register.simple_tag(takes_context=True)
+def notifications_link(context: Any) -> SafeString:
+    """The notifications link; on a page rendered for the cache, the place where each
+    response puts it."""
+    if context.get("notifications_deferred"):
+        return mark_safe(NOTIFICATIONS_PLACE)
+    return mark_safe(notifications_link_html(request=context["request"]))
 
 
 def _length(seconds: int) -> str:
