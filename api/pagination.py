@@ -35,10 +35,11 @@ def paginated_response(
     view: APIView,
     rows: QuerySet[Any],
     serializer_class: type[serializers.Serializer],
+    context: dict[str, Any] | None = None,
 ) -> Response:
     paginator = ApiPagination()
     page = paginator.paginate_queryset(rows, request, view=view)
-    data = serializer_class(page, many=True, context={"request": request}).data
+    data = serializer_class(page, many=True, context={"request": request, **(context or {})}).data
     return paginator.get_paginated_response(data)
 
 

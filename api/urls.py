@@ -29,6 +29,8 @@ v1: list[URLPattern | URLResolver] = [
         patient.PushSubscriptionCreateApi.as_view(),
         name="push-subscriptions",
     ),
+    path("notifications/", patient.NotificationListApi.as_view(), name="notifications"),
+    path("notifications/read/", patient.NotificationReadApi.as_view(), name="notifications-read"),
     # The clinician's
     path(
         "clinician/patients/",

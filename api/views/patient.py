@@ -1,4 +1,5 @@
-"""The patient's own endpoints: profile, today, program, calendar, logs, reports, reminders.
+"""The patient's own endpoints: profile, today, program, calendar, logs, reports, reminders,
+notifications.
 
 Only a login with a patient record gets in; everything read or written is that
 patient's own.
@@ -21,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.exceptions import fields_renamed
+from api.pagination import PAGE_PARAMETERS, page_of, paginated_response
 from api.permissions import IsPatient, patient_of
 from api.schema import responses
 from api.serializers import (
@@ -30,13 +32,24 @@ from api.serializers import (
     ExerciseLogSerializer,
     ExplanationSerializer,
     HomeItemSerializer,
+    PatientLocalDateTimeField,
     PractisedExerciseSerializer,
     illustrations,
 )
 from exercises.models import Exercise
 from notifications.models import ReminderPreferences
-from notifications.selectors import reminder_preferences_get
-from notifications.services import push_subscription_register, reminder_preferences_update
+from notifications.selectors import (
+    notifications_list,
+    notifications_unread_count,
+    reminder_preferences_get,
+)
+from notifications.services import (
+    MARK_READ_MAX_IDS,
+    MAX_ID,
+    notifications_mark_read,
+    push_subscription_register,
+    reminder_preferences_update,
+)
 from planner.models import ExerciseState, Feeling, ProgramStatus
 from planner.selectors import (
     CALENDAR_STATUSES,
@@ -489,3 +502,86 @@ class PushSubscriptionCreateApi(PatientApi):
             auth=body.validated_data["keys"]["auth"],
         )
         return Response(self.OutputSerializer(subscription).data, status=status.HTTP_201_CREATED)
+
+
+class NotificationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    link = serializers.CharField(help_text="Where in the app to act on it (a path), or empty.")
+    created_at = PatientLocalDateTimeField(help_text="When it was sent, in my time zone.")
+    read = serializers.SerializerMethodField()
+    read_at = PatientLocalDateTimeField(allow_null=True, help_text="When I first read it.")
+
+    def get_read(self, notification: Any) -> bool:
+        return notification.read_at is not None
+
+
+class NotificationListApi(PatientApi):
+    class FilterSerializer(serializers.Serializer):
+        unread = serializers.BooleanField(
+            required=False, default=False, help_text="Only those not read yet."
+        )
+
+    @extend_schema(
+        operation_id="notifications_list",
+        summary="My notifications (reminders and messages sent to me), newest first, 25 a page",
+        description="Reading the list marks nothing read: see `POST /api/v1/notifications/read/`. "
+        "`?unread=true&page_size=1` gives the unread count as `count`.",
+        parameters=[FilterSerializer, *PAGE_PARAMETERS],
+        responses=responses({200: page_of(NotificationSerializer)}, 400, 401, 403, 404),
+    )
+    def get(self, request: Request) -> Response:
+        patient = patient_of(request)
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        rows = notifications_list(user=request.user, unread_only=filters.validated_data["unread"])
+        return paginated_response(
+            request=request,
+            view=self,
+            rows=rows,
+            serializer_class=NotificationSerializer,
+            context=_context(request, patient),
+        )
+
+
+class NotificationReadApi(PatientApi):
+    class InputSerializer(serializers.Serializer):
+        ids = serializers.ListField(
+            child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+            required=False,
+            allow_empty=False,
+            max_length=MARK_READ_MAX_IDS,
+            help_text=f"These notifications (1 to {MARK_READ_MAX_IDS} ids).",
+        )
+        up_to = serializers.IntegerField(
+            required=False,
+            min_value=1,
+            max_value=MAX_ID,
+            help_text="Every notification with an id up to this one: the newest a list "
+            "showed, so that what arrived after it stays unread.",
+        )
+
+    class OutputSerializer(serializers.Serializer):
+        marked = serializers.IntegerField(help_text="Marked read now (0 when already read).")
+        unread = serializers.IntegerField(help_text="Still unread.")
+
+    @extend_schema(
+        operation_id="notifications_read",
+        summary="Mark my notifications read: some by id, or all up to one",
+        description="Give `ids` or `up_to`, not both. Ids that are not mine are passed over; "
+        "a notification already read keeps the time it was first read.",
+        request=InputSerializer,
+        responses=responses({200: OutputSerializer}, 400, 401, 403),
+    )
+    def post(self, request: Request) -> Response:
+        patient_of(request)
+        body = self.InputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        marked = notifications_mark_read(
+            user=request.user,
+            ids=body.validated_data.get("ids"),
+            up_to=body.validated_data.get("up_to"),
+        )
+        data = {"marked": marked, "unread": notifications_unread_count(user=request.user)}
+        return Response(self.OutputSerializer(data).data)

@@ -17,6 +17,7 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from notifications.models import Notification
 from planner import selectors, services
 from planner.models import Program, ReviewProposal, SupervisedSession
 from rehab import services as rehab_services
@@ -113,6 +114,14 @@ def build_clinic() -> Clinic:
     foreign = with_sciatica(wilson, "Fiona")
     login(foreign, "fiona")
     foreign_program, foreign_review = at_home_with_review(foreign, wilson.user, today)
+    # The in-app list: two unread for the owner, one each for the other patient and House.
+    for user, title in (
+        (home.user, "Time for today's exercises"),
+        (home.user, "Shall we start again today?"),
+        (learner.user, "Clinic session at 10:00"),
+        (house.user, "Red flag reported by Paul"),
+    ):
+        Notification.objects.create(user=user, title=title, body=f"{title}.", link="/app/today/")
     clinic = Clinic(
         today=today,
         clinician=house,

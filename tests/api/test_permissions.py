@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from notifications.models import PushSubscription, ReminderPreferences
+from notifications.models import Notification, PushSubscription, ReminderPreferences
 from planner.models import Program, ReviewProposal, SupervisedSession
 from rehab.models import Patient, PatientRedFlag
 from tests.api.conftest import ACTORS, Clinic, current_items, row_counts
@@ -92,6 +92,9 @@ MATRIX: list[tuple[Call, dict[str, int]]] = [
     (Call("GET", "/reminder-preferences/"), PATIENTS_OWN),
     (Call("PATCH", "/reminder-preferences/", lambda c: {"push": False}), PATIENTS_OWN),
     (Call("POST", "/push-subscriptions/", lambda c: PUSH), created(PATIENTS_OWN)),
+    (Call("GET", "/notifications/"), PATIENTS_OWN),
+    # Each patient marks their own; the other patient's call leaves the owner's unread.
+    (Call("POST", "/notifications/read/", lambda c: {"up_to": 2**62}), PATIENTS_OWN),
     (Call("GET", "/clinician/patients/"), CLINICIANS_LIST),
     (Call("GET", "/clinician/patients/{home}/"), CLINICIANS_OWN),
     (
@@ -131,6 +134,7 @@ def database_state() -> dict[str, Any]:
         SupervisedSession,
         ReminderPreferences,
         PushSubscription,
+        Notification,
         Patient,
         PatientRedFlag,
     )

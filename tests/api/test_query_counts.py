@@ -6,6 +6,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from exercises.models import Exercise
+from notifications.models import Notification
 from planner.models import ExerciseState, ProgramExercise
 from rehab import services as rehab_services
 from rehab.models import OswestryAssessment, PainAssessment
@@ -16,11 +17,14 @@ V1 = "/api/v1"
 # today: the day's stamp, then (unless the same day was rendered before) program,
 # version, exercises, logs and the clinician's contact (2);
 # program: program, version, exercises;
-# patient list: count, page, then diagnoses, red flags and ODI scores for the whole page.
+# patient list: count, page, then diagnoses, red flags and ODI scores for the whole page;
+# notifications: count, page; marking them read: the update, the count still unread.
 TODAY_QUERIES = 8
 TODAY_CACHED_QUERIES = 2
 PROGRAM_QUERIES = 4
 PATIENT_LIST_QUERIES = 6
+NOTIFICATIONS_QUERIES = 3
+MARK_READ_QUERIES = 3
 
 
 def add_mastered_exercises(program, count: int) -> None:
@@ -108,3 +112,39 @@ def test_the_patient_list_costs_the_same_for_3_or_30_patients(world, django_asse
         many, page = queries(client, f"{V1}/clinician/patients/")
     assert page["count"] == 30 and all(row["active_red_flags"] for row in page["results"])
     assert few == many
+
+
+def add_notifications(user, count: int) -> None:
+    Notification.objects.bulk_create(
+        Notification(user=user, title=f"Reminder {n}", body="Slow and steady.")
+        for n in range(count)
+    )
+
+
+def test_notifications_cost_the_same_for_3_or_25(world, django_assert_max_num_queries):
+    client = client_for(world, "owner_patient")
+    user = world.home.user
+    Notification.objects.filter(user=user).delete()
+    add_notifications(user, 3)
+    with django_assert_max_num_queries(NOTIFICATIONS_QUERIES):
+        few, page = queries(client, f"{V1}/notifications/")
+    assert page["count"] == 3
+    add_notifications(user, 22)
+    with django_assert_max_num_queries(NOTIFICATIONS_QUERIES):
+        many, page = queries(client, f"{V1}/notifications/")
+    assert len(page["results"]) == 25
+    assert few == many
+
+
+def test_marking_notifications_read_costs_the_same_for_3_or_25(
+    world, django_assert_max_num_queries
+):
+    client = client_for(world, "owner_patient")
+    user = world.home.user
+    for count in (3, 25):
+        add_notifications(user, count)
+        newest = Notification.objects.filter(user=user).latest("pk").pk
+        with django_assert_max_num_queries(MARK_READ_QUERIES):
+            response = client.post(f"{V1}/notifications/read/", {"up_to": newest}, format="json")
+        assert response.status_code == 200
+        assert response.json()["unread"] == 0
