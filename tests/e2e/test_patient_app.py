@@ -1,4 +1,5 @@
-"""The patient app in a phone-sized Chromium: invitation, Today, Progress, offline, Russian.
+"""The patient app in a phone-sized Chromium: invitation, Today, Progress, notifications,
+offline, Russian.
 
 Screenshots of the main screens are kept in test-artifacts/ (`patient-*.png`).
 """
@@ -8,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from notifications.models import Notification
 from planner.models import ExerciseLog, SessionLog
 from rehab.services import patient_invite_create
 from tests.conftest import make_clinician, program_for
@@ -22,6 +24,7 @@ PHONE = {
     "has_touch": True,
 }
 PASSWORD = "slow-and-steady-7"
+HEADER = {"x": 0, "y": 0, "width": 390, "height": 80}
 
 
 @pytest.fixture
@@ -63,7 +66,7 @@ ACCESSIBILITY_CHECK = """() => {
       problems.push("no label: " + el.name);
     }
   }
-  const targets = "button, a.button, .tabs a, summary, label.pill, label.check";
+  const targets = "button, a.button, .tabs a, a.bell, summary, label.pill, label.check";
   for (const el of document.querySelectorAll(targets)) {
     const box = el.getBoundingClientRect();
     if (box.width && (box.height < 44 || box.width < 44)) {
@@ -163,11 +166,43 @@ def test_offline_log_is_kept_and_sent_once_when_back_online(
         arg=first_exercise,
     )
 
+    # A reminder arrives: the header counts it; seeing the list reads it, and the list is
+    # kept on the phone like Today.
+    patient, _token = invitation
+    patient.refresh_from_db()  # the login the invitation made
+    Notification.objects.create(
+        user=patient.user,
+        title="Clinic session at 10:00",
+        body="Hello Vera, your session at the clinic is tomorrow at 10:00.",
+        link="/app/today/",
+    )
+    page.reload()
+    page.screenshot(path=str(artifacts / "patient-header-unread.png"), clip=HEADER)
+    page.get_by_role("link", name="Notifications, 1 unread").click()
+    page.wait_for_url("**/app/notifications/")
+    notice = page.locator("li.notice.unread")
+    assert "Clinic session at 10:00" in notice.inner_text() and "New" in notice.inner_text()
+    assert page.get_by_role("link", name="Notifications", exact=True).is_visible()
+    assert accessibility_problems(page) == []
+    shot(page, artifacts, "notifications")
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
+    wait_for_answer(
+        page,
+        "url => caches.open('rehab-pages-v1').then(c => c.match(url)).then(Boolean)",
+        arg="/app/notifications/",
+    )
+    page.get_by_role("link", name="Today", exact=True).click()
+    page.wait_for_url("**/app/today/")
+    assert page.locator("a.bell .badge").count() == 0
+
     page.context.set_offline(True)
     page.reload()  # from the phone's copy
     assert page.locator("li.card").count() >= 3
+    page.goto(live_server.url + "/app/notifications/")
+    assert "Clinic session at 10:00" in page.locator("li.notice").inner_text()
     page.goto(live_server.url + first_exercise)
     assert page.locator("ol.steps li").count() >= 2
+    page.go_back()
     page.go_back()
     page.wait_for_url("**/app/today/")
 
