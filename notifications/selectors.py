@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -54,7 +54,10 @@ def notifications_unread_count(*, user: Any) -> int:
 def _unread_count_sql() -> str:
     quote = connection.ops.quote_name
     meta = Notification._meta
-    user, read_at = (quote(meta.get_field(name).column) for name in ("user", "read_at"))
+    user, read_at = (
+        quote(str(cast("Field[Any, Any]", meta.get_field(name)).column))
+        for name in ("user", "read_at")
+    )
     return f"SELECT COUNT(*) FROM {quote(meta.db_table)} WHERE {user} = %s AND {read_at} IS NULL"
 
 
