@@ -55,13 +55,11 @@ def patient_event_alert_task(event_id: int) -> str:
 @shared_task(name="planner.tasks.reminder_send_batch_task", acks_late=True, ignore_result=True)
 def reminder_send_batch_task(reminder_ids: list[int]) -> int:
     """Send a batch; a reminder that hits a transient error is retried on its own."""
-    sent = 0
-    for reminder_id in reminder_ids:
-        try:
-            sent += delivery.reminder_send(reminder_id=reminder_id) == "sent"
-        except TransientDeliveryError:
+    outcomes = delivery.reminders_send(reminder_ids=reminder_ids)
+    for reminder_id, outcome in outcomes.items():
+        if outcome == "transient":
             reminder_send_task.apply_async((reminder_id,), countdown=5)
-    return sent
+    return sum(outcome == "sent" for outcome in outcomes.values())
 
 
 @shared_task(

@@ -333,3 +333,29 @@ def test_a_refused_address_fails_the_row_for_good(program, smtp):
     reminder.refresh_from_db()
     assert reminder.status == "failed" and "550" in reminder.last_error
     assert reminder.channels == ["in_app"]
+
+
+# -- a batch -----------------------------------------------------------------------------------
+
+
+def test_a_batch_reads_its_rows_and_recipients_once_then_claims_each_alone(
+    clinician, django_assert_max_num_queries
+):
+    alerts = [
+        Reminder.objects.create(
+            kind=ReminderKind.ALERT_PAIN,
+            patient=make_patient(clinician, first_name=f"P{n}", time_zone=ZONE),
+            for_date=TODAY,
+            due_at=NOW - timedelta(minutes=1),
+            context={"pain": 7},
+        )
+        for n in range(10)
+    ]
+    ids = [alert.pk for alert in alerts]
+    # Two reads for the batch; then for each alert its claim with the in-app copy (in a
+    # transaction: two more statements here, where it is a savepoint) and its mark-sent.
+    with django_assert_max_num_queries(2 + 5 * len(ids)):
+        outcomes = delivery.reminders_send(reminder_ids=[*ids, 999_999])
+    assert outcomes == {**dict.fromkeys(ids, "sent"), 999_999: "not-claimed"}
+    assert len(mail.outbox) == 10 and Notification.objects.count() == 10
+    assert delivery.reminders_send(reminder_ids=ids) == dict.fromkeys(ids, "not-claimed")
