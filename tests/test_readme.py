@@ -355,3 +355,19 @@ def test_each_path_is_answered_for_the_user_it_is_meant_for():
                 assert not refused(response, filled) and response.status_code == 200, path
                 break
             assert refused(response, filled), (path, actor, response.status_code)
+
+
+def _canonical(path: str) -> str:
+    return re.sub(r"<[^>]+>|\{[^}]+\}", "<>", "/" + path.lstrip("/"))
+
+
+def test_the_readme_lists_every_api_route():
+    """The other way round: an endpoint added to the API is listed in the README too."""
+    named = {_canonical(reference.path) for reference in README_REFERENCES}
+    api = {
+        _canonical(route)
+        for route in _routes(get_resolver().url_patterns)
+        if route.startswith("api/v1/")
+    }
+    assert "/api/v1/clinician/patients/<>/" in api  # the routes were found at all
+    assert api - named == set()
