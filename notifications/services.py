@@ -14,9 +14,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from notifications.models import (
+    PATIENT_KINDS,
     Notification,
     PushSubscription,
+    Reminder,
     ReminderPreferences,
+    ReminderStatus,
     new_calendar_token,
 )
 from notifications.selectors import reminder_preferences_get
@@ -28,6 +31,8 @@ MARK_READ_MAX_IDS = 100
 
 # Settings the patient changes in the app that live on the patient record itself.
 PATIENT_REMINDER_FIELDS = ("reminder_time", "time_zone", "language")
+# What decides when a patient's reminders fall due.
+TIMING_FIELDS = {"reminder_time", "time_zone", "quiet_start", "quiet_end"}
 
 
 @transaction.atomic
@@ -43,6 +48,11 @@ def reminder_preferences_update(*, patient: Patient, **changes: Any) -> Reminder
         raise ValidationError({name: "Not a reminder preference." for name in unknown})
     preferences = reminder_preferences_get(patient=patient)
     patient_changes = {k: v for k, v in changes.items() if k in PATIENT_REMINDER_FIELDS}
+    retimed = any(
+        getattr(patient if name in PATIENT_REMINDER_FIELDS else preferences, name) != value
+        for name, value in changes.items()
+        if name in TIMING_FIELDS
+    )
     for name, value in changes.items():
         setattr(patient if name in PATIENT_REMINDER_FIELDS else preferences, name, value)
     errors: dict[str, str] = {}
@@ -66,6 +76,12 @@ def reminder_preferences_update(*, patient: Patient, **changes: Any) -> Reminder
     if patient_changes:
         patient.save(update_fields=list(patient_changes))
     preferences.save()
+    if retimed:
+        # Rows planned with the old time, zone or quiet hours and not yet sent are planned
+        # again by the next tick (within a minute), at the new ones.
+        Reminder.objects.filter(
+            patient=patient, kind__in=PATIENT_KINDS, status=ReminderStatus.PENDING
+        ).delete()
     return preferences
 
 

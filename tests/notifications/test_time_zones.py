@@ -11,10 +11,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from notifications import planning
 from notifications.models import Reminder, ReminderPreferences
 from notifications.selectors import calendar_feed_render
+from notifications.services import reminder_preferences_update
 from planner.models import Program, SupervisedSession
 from rehab import services as rehab_services
 from tests.conftest import make_patient, start_program
@@ -274,3 +276,23 @@ def test_clinic_session_reminders_are_dated_and_timed_where_the_patient_lives(
         "supervised_2h": (session_day, two_hours_before, "10:00"),
     }
     assert session.scheduled_for == two_hours_before + timedelta(hours=2)
+
+
+def test_a_new_reminder_time_moves_todays_reminder_not_yet_sent(clinician):
+    """Changed in the app's settings at 07:00 in Los Angeles: today's reminder, planned for
+    09:00, falls due at 08:00 instead; one that already went out is left alone."""
+    program = program_in(clinician, LA, LA_START, reminder_time=time(9, 0))
+    with time_machine.travel(utc(2026, 3, 10, 14, 0), tick=False):  # 07:00 PDT
+        planning.reminders_plan(now=timezone.now())
+        daily = Reminder.objects.get(patient=program.patient, kind="daily_home")
+        assert daily.due_at == utc(2026, 3, 10, 16, 0)
+        reminder_preferences_update(patient=program.patient, reminder_time=time(9, 0))
+        assert Reminder.objects.filter(pk=daily.pk).exists()  # nothing changed: kept
+        reminder_preferences_update(patient=program.patient, reminder_time=time(8, 0))
+        planning.reminders_plan(now=timezone.now())
+        moved = Reminder.objects.get(patient=program.patient, kind="daily_home")
+        assert moved.due_at == utc(2026, 3, 10, 15, 0)
+        Reminder.objects.filter(pk=moved.pk).update(status="sent")
+        reminder_preferences_update(patient=program.patient, reminder_time=time(7, 30))
+        planning.reminders_plan(now=timezone.now())
+        assert Reminder.objects.get(patient=program.patient, kind="daily_home").pk == moved.pk
