@@ -307,10 +307,22 @@ def _no_longer_needed(reminder: Reminder, now: datetime) -> str:
     if program is None:
         return "The program is not active (paused or completed)."
     if reminder.kind in (ReminderKind.SUPERVISED_24H, ReminderKind.SUPERVISED_2H):
-        planned = SupervisedSession.objects.filter(
-            pk=reminder.context.get("session"), status=SupervisedStatus.PLANNED
-        ).exists()
-        return "" if planned else "The clinic session is no longer planned."
+        starts = (
+            SupervisedSession.objects.filter(
+                pk=reminder.context.get("session"), status=SupervisedStatus.PLANNED
+            )
+            .values_list("scheduled_for", flat=True)
+            .first()
+        )
+        if starts is None:
+            return "The clinic session is no longer planned."
+        if now >= starts:
+            return "The clinic session has begun."
+        if reminder.kind == ReminderKind.SUPERVISED_24H and local_date(
+            now, patient.time_zone
+        ) >= local_date(starts, patient.time_zone):
+            return "The clinic session is today: a reminder that says tomorrow would be wrong."
+        return ""
     if ExerciseLog.objects.filter(
         home_session__program=program, home_session__day=reminder.for_date, done=True
     ).exists():

@@ -123,10 +123,12 @@ def _supervised_rows(programs: list[Program], now: datetime) -> list[Reminder]:
         zone = patient.time_zone
         quiet = _quiet_hours(reminder_preferences_get(patient=patient))
         local = session.scheduled_for.astimezone(ZoneInfo(zone))
-        for kind, ahead in (
-            (ReminderKind.SUPERVISED_24H, timedelta(hours=24)),
-            (ReminderKind.SUPERVISED_2H, timedelta(hours=2)),
-        ):
+        kinds = [(ReminderKind.SUPERVISED_2H, timedelta(hours=2))]
+        # The day-before reminder says "tomorrow": once the session's day has come, only the
+        # 2-hour one is right (a session booked late, or the planner just started).
+        if local_date(now, zone) < local.date():
+            kinds.insert(0, (ReminderKind.SUPERVISED_24H, timedelta(hours=24)))
+        for kind, ahead in kinds:
             when = after_quiet_hours(session.scheduled_for - ahead, zone, quiet)
             if when >= session.scheduled_for - timedelta(minutes=30):
                 continue  # quiet hours would push it too close to the session to help

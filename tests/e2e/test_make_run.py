@@ -10,8 +10,9 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -189,6 +190,80 @@ def test_a_demo_patient_opens_the_app_on_a_phone_in_her_language(system, browser
         page.goto(f"{system.url}/app/history/?month={month}")
         done += page.locator("td.done").count()
     assert done == 7
+    context.close()
+
+
+def banner_entry(output: str, heading: str) -> tuple[str, str, str]:
+    """The address under `heading` in the start banner and the first login it lists."""
+    section = output.split(heading, 1)[1]
+    address = re.search(r"(http://\S+)", section)
+    login = re.search(r"Logins: (\S+) / (\S+)", section)
+    assert address and login, f"the banner has no address or login under {heading!r}"
+    return address[1], login[1], login[2]
+
+
+def test_the_readmes_first_steps_from_the_banner(system, browser, artifacts):
+    """What the README tells a newcomer to do, with what the start banner prints: the doctor
+    signs in to the admin, a patient to the app on a phone, her day's reminder reaches the
+    app's notifications (sent by the real beat and worker), and she logs an exercise."""
+    wait_for(lambda: admin_login_page_answers(system), "the admin login page", system)
+    output = system.output()
+    admin_url, doctor, doctor_password = banner_entry(output, "Clinicians, the admin:")
+    app_url, patient, patient_password = banner_entry(output, "Patients, the app")
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(admin_url)
+    page.fill("#id_username", doctor)
+    page.fill("#id_password", doctor_password)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#site-name")
+    page.goto(admin_url + "rehab/patient/")
+    assert patient in page.inner_text("#changelist").lower()  # the doctor's own patient
+    page.close()
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(app_url)
+    phone.fill("#id_username", patient)
+    phone.fill("#id_password", patient_password)
+    phone.click("button[type=submit]")
+    phone.wait_for_url("**/app/today/")
+
+    # Her daily reminder at this very minute, with no quiet hours, whatever the hour the test
+    # runs: the beat plans it again at the new time within a minute and a worker sends it.
+    with sqlite3.connect(system.database) as db:
+        (zone,) = db.execute(
+            "SELECT time_zone FROM rehab_patient pt JOIN auth_user u ON u.id = pt.user_id"
+            " WHERE u.username = ?",
+            (patient,),
+        ).fetchone()
+    local = datetime.now(ZoneInfo(zone))
+    if local.hour == 23 and local.minute >= 57:
+        # The day ends before the next ticks: start on the next one (a clock, not an order).
+        time.sleep((60 - local.minute) * 60 - local.second + 30)
+        local = datetime.now(ZoneInfo(zone))
+    phone.goto(app_url + "settings/")
+    phone.fill("#id_reminder_time", local.strftime("%H:%M"))
+    phone.fill("#id_quiet_start", "")
+    phone.fill("#id_quiet_end", "")
+    phone.get_by_role("button", name="Save").click()
+    phone.wait_for_load_state()
+
+    def reminder_arrived() -> bool:
+        phone.goto(app_url + "notifications/")
+        return phone.locator("li.notice").count() > 0
+
+    wait_for(reminder_arrived, "her reminder in the app's notifications", system, timeout=180)
+    assert "Time for today's exercises" in phone.locator("li.notice").first.inner_text()
+    phone.screenshot(path=str(artifacts / "readme-notification.png"), full_page=True)
+
+    phone.goto(app_url + "today/")
+    card = phone.locator("li.card:not(.logged)").first
+    card.get_by_label("Pain during (0 none, 10 worst)").select_option("2")
+    card.get_by_label("About right").check()
+    card.get_by_role("button", name="Done").click()
+    phone.locator("li.card.logged").first.wait_for()
+    assert "pain during 2/10" in phone.locator("li.card.logged").first.inner_text()
     context.close()
 
 

@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from notifications import planning
+from notifications import delivery, planning
 from notifications.models import Reminder, ReminderPreferences
 from notifications.selectors import calendar_feed_render
 from notifications.services import reminder_preferences_update
@@ -296,3 +296,33 @@ def test_a_new_reminder_time_moves_todays_reminder_not_yet_sent(clinician):
         reminder_preferences_update(patient=program.patient, reminder_time=time(7, 30))
         planning.reminders_plan(now=timezone.now())
         assert Reminder.objects.get(patient=program.patient, kind="daily_home").pk == moved.pk
+
+
+def test_on_the_sessions_own_day_only_the_two_hour_reminder_is_planned_and_sent(clinician):
+    """Auckland, Monday 6 April, a session at 10:00 NZST: planned at 07:00 that morning (the
+    planner was down overnight), the day-before reminder would say "tomorrow"."""
+    program = program_in(clinician, AUCKLAND, AUCKLAND_START, master=False)
+    session = session_on(program, date(2026, 4, 6))
+    morning = utc(2026, 4, 5, 19, 0)  # 07:00 NZST on 6 April
+    planning.reminders_plan(now=morning)
+    kinds = set(
+        Reminder.objects.filter(patient=program.patient, for_date=date(2026, 4, 6)).values_list(
+            "kind", flat=True
+        )
+    )
+    assert kinds == {"supervised_2h"}
+    # A day-before row planned the evening before but never sent (the workers were down) is
+    # not sent on the day, and the 2-hour one not once the session has begun.
+    late = Reminder.objects.create(
+        kind="supervised_24h",
+        patient=program.patient,
+        for_date=date(2026, 4, 6),
+        due_at=session.scheduled_for - timedelta(hours=24),
+        context={"session": session.pk, "time": "10:00"},
+    )
+    assert delivery.reminder_send(reminder_id=late.pk, now=morning) == "skipped"
+    late.refresh_from_db()
+    assert "tomorrow would be wrong" in late.last_error
+    two_hours = Reminder.objects.get(patient=program.patient, kind="supervised_2h")
+    begun = session.scheduled_for + timedelta(minutes=1)
+    assert delivery.reminder_send(reminder_id=two_hours.pk, now=begun) == "skipped"
