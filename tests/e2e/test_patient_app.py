@@ -110,7 +110,11 @@ def test_invite_today_log_progress(live_server, invitation, phone, artifacts):
     assert page.get_by_role("heading", level=1).inner_text().startswith("Today")
     cards = page.locator("li.card")
     assert cards.count() >= 3
-    assert page.locator("li.card .pictures img").first.evaluate("img => img.naturalWidth") > 0
+    # The first picture loads (it may still be on its way when the page is ready).
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0",
+        arg=page.locator("li.card .pictures img").first.element_handle(),
+    )
     shot(page, artifacts, "today")
     assert accessibility_problems(page) == []
     # At 200 % text size the page reflows: nothing runs off the side of the phone.
