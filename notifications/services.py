@@ -23,6 +23,7 @@ from notifications.models import (
     new_calendar_token,
 )
 from notifications.selectors import reminder_preferences_get
+from notifications.timing import local_date
 from rehab.models import Patient
 from rehab.services import INVITE_VALID_FOR, patient_invite_create
 
@@ -77,10 +78,14 @@ def reminder_preferences_update(*, patient: Patient, **changes: Any) -> Reminder
         patient.save(update_fields=list(patient_changes))
     preferences.save()
     if retimed:
-        # Rows planned with the old time, zone or quiet hours and not yet sent are planned
-        # again by the next tick (within a minute), at the new ones.
+        # Today's rows not sent, planned or passed over with the old time, zone or quiet
+        # hours, are planned again by the next tick (within a minute) with the new ones,
+        # if they are still wanted (the planner and the send ask again).
         Reminder.objects.filter(
-            patient=patient, kind__in=PATIENT_KINDS, status=ReminderStatus.PENDING
+            patient=patient,
+            kind__in=PATIENT_KINDS,
+            status__in=[ReminderStatus.PENDING, ReminderStatus.SKIPPED],
+            for_date__gte=local_date(timezone.now(), patient.time_zone),
         ).delete()
     return preferences
 

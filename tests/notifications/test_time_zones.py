@@ -326,3 +326,26 @@ def test_on_the_sessions_own_day_only_the_two_hour_reminder_is_planned_and_sent(
     two_hours = Reminder.objects.get(patient=program.patient, kind="supervised_2h")
     begun = session.scheduled_for + timedelta(minutes=1)
     assert delivery.reminder_send(reminder_id=two_hours.pk, now=begun) == "skipped"
+
+
+def test_a_reminder_reached_only_in_the_quiet_hours_is_not_sent_into_them(clinician):
+    """Los Angeles, quiet from 22:00 to 07:30: a program approved at 23:00 gets the day's
+    09:00 reminder planned at once, long due; it is not sent at 23:00."""
+    program = program_in(clinician, LA, LA_START, reminder_time=time(9, 0))
+    reminder_preferences_update(
+        patient=program.patient, quiet_start=time(22, 0), quiet_end=time(7, 30)
+    )
+    late_evening = utc(2026, 3, 11, 6, 0)  # 23:00 PDT on 10 March
+    planning.reminders_plan(now=late_evening)
+    daily = Reminder.objects.get(patient=program.patient, kind="daily_home")
+    assert daily.due_at == utc(2026, 3, 10, 16, 0)  # 09:00 PDT, hours ago
+    assert delivery.reminder_send(reminder_id=daily.pk, now=late_evening) == "skipped"
+    daily.refresh_from_db()
+    assert "quiet hours" in daily.last_error
+    # She drops her quiet hours that evening: the day's reminder is planned again, and sent.
+    with time_machine.travel(late_evening, tick=False):
+        reminder_preferences_update(patient=program.patient, quiet_start=None, quiet_end=None)
+    planning.reminders_plan(now=late_evening)
+    again = Reminder.objects.get(patient=program.patient, kind="daily_home")
+    assert again.pk != daily.pk
+    assert delivery.reminder_send(reminder_id=again.pk, now=late_evening) == "sent"
