@@ -19,7 +19,6 @@ Topic, which mail clients and push services use to show one copy.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -43,7 +42,7 @@ from notifications.models import (
     ReminderStatus,
 )
 from notifications.selectors import reminder_preferences_get
-from notifications.timing import ChannelChoice, QuietHours, channels_for, local_date
+from notifications.timing import ChannelChoice, after_quiet_hours, channels_for, local_date
 from planner.models import ExerciseLog, Program, ProgramStatus, SupervisedSession, SupervisedStatus
 from rehab.models import Clinician, Patient
 
@@ -307,14 +306,8 @@ def _no_longer_needed(reminder: Reminder, now: datetime) -> str:
     program = Program.objects.filter(patient=patient, status=ProgramStatus.ACTIVE).first()
     if program is None:
         return "The program is not active (paused or completed)."
-    preferences = reminder_preferences_get(patient=patient)
-    if (
-        preferences.quiet_start is not None
-        and preferences.quiet_end is not None
-        and QuietHours(preferences.quiet_start, preferences.quiet_end).contains(
-            now.astimezone(ZoneInfo(patient.time_zone)).time()
-        )
-    ):
+    quiet = reminder_preferences_get(patient=patient).quiet_hours
+    if after_quiet_hours(now, patient.time_zone, quiet) > now:
         # Due before the quiet hours but reached only now (planned late, or a backlog).
         return "It is the patient's quiet hours: a reminder is never sent into them."
     if reminder.kind in (ReminderKind.SUPERVISED_24H, ReminderKind.SUPERVISED_2H):

@@ -9,6 +9,8 @@ import secrets
 from django.conf import settings
 from django.db import models
 
+from notifications.timing import QuietHours
+
 
 class ReminderKind(models.TextChoices):
     DAILY_HOME = "daily_home", "Daily home session"
@@ -67,6 +69,12 @@ class ReminderPreferences(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder preferences of {self.patient}"
+
+    @property
+    def quiet_hours(self) -> QuietHours | None:
+        if self.quiet_start is None or self.quiet_end is None:
+            return None
+        return QuietHours(self.quiet_start, self.quiet_end)
 
 
 class ReminderStatus(models.TextChoices):

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from notifications.alerts import alerts_raise_missing
-from notifications.models import Reminder, ReminderKind, ReminderPreferences
+from notifications.models import Reminder, ReminderKind
 from notifications.selectors import reminder_preferences_get
-from notifications.timing import QuietHours, after_quiet_hours, due_at, local_date
+from notifications.timing import after_quiet_hours, due_at, local_date
 from planner.engine.adherence import missed_streak
 from planner.models import (
     Program,
@@ -28,12 +28,6 @@ from planner.services.events import missed_days_record
 # How far ahead clinic-session reminders are planned (a little over the 24 h one).
 SUPERVISED_LOOKAHEAD = timedelta(hours=26)
 DIGEST_WEEKDAY, DIGEST_TIME = 0, time(8, 0)  # Monday morning, clinic time
-
-
-def _quiet_hours(preferences: ReminderPreferences) -> QuietHours | None:
-    if preferences.quiet_start is None or preferences.quiet_end is None:
-        return None
-    return QuietHours(preferences.quiet_start, preferences.quiet_end)
 
 
 def reminders_plan(*, now: datetime) -> int:
@@ -66,7 +60,7 @@ def reminders_plan(*, now: datetime) -> int:
 def _patient_rows(program: Program, days: HomeDays, now: datetime) -> list[Reminder]:
     patient = program.patient
     zone = patient.time_zone
-    quiet = _quiet_hours(reminder_preferences_get(patient=patient))
+    quiet = reminder_preferences_get(patient=patient).quiet_hours
     today = local_date(now, zone)
     count, minutes = days.exercises_on(program, today)
     rows: list[Reminder] = []
@@ -121,7 +115,7 @@ def _supervised_rows(programs: list[Program], now: datetime) -> list[Reminder]:
     ):
         patient = by_id[session.program_id].patient
         zone = patient.time_zone
-        quiet = _quiet_hours(reminder_preferences_get(patient=patient))
+        quiet = reminder_preferences_get(patient=patient).quiet_hours
         local = session.scheduled_for.astimezone(ZoneInfo(zone))
         kinds = [(ReminderKind.SUPERVISED_2H, timedelta(hours=2))]
         # The day-before reminder says "tomorrow": once the session's day has come, only the
