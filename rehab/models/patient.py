@@ -85,6 +85,12 @@ class Patient(models.Model):
     )
     pregnancy_due_date = models.DateField("due date", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    erased_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the person was erased (anonymised); their de-identified records remain.",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]
