@@ -22,6 +22,7 @@ from notifications.models import (
     ReminderStatus,
     new_calendar_token,
 )
+from notifications.push_endpoints import push_subscription_check
 from notifications.selectors import reminder_preferences_get
 from notifications.timing import local_date
 from rehab.models import Patient
@@ -90,28 +91,44 @@ def reminder_preferences_update(*, patient: Patient, **changes: Any) -> Reminder
     return preferences
 
 
+class PushEndpointTaken(ValidationError):
+    """The endpoint is registered to another account: it stays theirs."""
+
+
 def push_subscription_register(
     *, user: Any, endpoint: str, p256dh: str, auth: str
 ) -> PushSubscription:
-    """Remember a browser's push endpoint (registering it again re-activates it)."""
-    errors = {}
-    if not endpoint.startswith("https://"):
-        errors["endpoint"] = "A push endpoint is an https:// address."
-    if not p256dh or not auth:
-        errors["keys"] = "Both keys of the subscription (p256dh and auth) are required."
+    """Remember a browser's push endpoint (registering it again re-activates it).
+
+    Field errors (`endpoint`, `p256dh`, `auth`) write nothing. An endpoint already
+    registered to another account is not moved: PushEndpointTaken, and their row is left
+    as it is. The same account registering it again updates the keys and turns it on.
+    """
+    errors = push_subscription_check(endpoint=endpoint, p256dh=p256dh, auth=auth)
     if errors:
         raise ValidationError(errors)
-    subscription, _created = PushSubscription.objects.update_or_create(
-        endpoint=endpoint,
-        defaults={
-            "user": user,
-            "p256dh": p256dh,
-            "auth": auth,
-            "is_active": True,
-            "disabled_at": None,
-            "disabled_reason": "",
-        },
-    )
+    with transaction.atomic():
+        subscription = (
+            PushSubscription.objects.select_for_update().filter(endpoint=endpoint).first()
+        )
+        if subscription is not None and subscription.user_id != user.pk:
+            raise PushEndpointTaken(
+                {
+                    "endpoint": _(
+                        "This phone's notifications are registered to another account. "
+                        "Sign in there and turn them off, or turn notifications off and on "
+                        "again in the browser."
+                    )
+                }
+            )
+        if subscription is None:
+            subscription = PushSubscription(user=user, endpoint=endpoint)
+        subscription.p256dh = p256dh
+        subscription.auth = auth
+        subscription.is_active = True
+        subscription.disabled_at = None
+        subscription.disabled_reason = ""
+        subscription.save()
     return subscription
 
 

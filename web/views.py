@@ -29,6 +29,7 @@ from exercises.models import Exercise
 from exercises.selectors import exercise_illustration_svg
 from notifications.selectors import notifications_list, reminder_preferences_get
 from notifications.services import (
+    PushEndpointTaken,
     calendar_token_reset,
     notifications_mark_read,
     push_subscription_register,
@@ -435,6 +436,8 @@ def calendar_reset(request: HttpRequest, patient: Patient) -> HttpResponse:
 @require_POST
 @patient_required
 def push_subscribe(request: HttpRequest, patient: Patient) -> JsonResponse:
+    """The service worker's subscription, checked as the API checks it (same service):
+    400 with field messages; 409 when the endpoint is another account's (left theirs)."""
     try:
         push_subscription_register(
             user=request.user,
@@ -442,6 +445,8 @@ def push_subscribe(request: HttpRequest, patient: Patient) -> JsonResponse:
             p256dh=request.POST.get("p256dh", ""),
             auth=request.POST.get("auth", ""),
         )
+    except PushEndpointTaken as taken:
+        return JsonResponse({"errors": taken.message_dict}, status=409)
     except ValidationError as error:
         return JsonResponse({"errors": error.message_dict}, status=400)
     return JsonResponse({"subscribed": True}, status=201)

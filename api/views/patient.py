@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 from api.exceptions import fields_renamed
 from api.pagination import PAGE_PARAMETERS, page_of, paginated_response
 from api.permissions import IsPatient, patient_of
-from api.schema import responses
+from api.schema import FIELD_ERRORS_SCHEMA, responses
 from api.serializers import (
     ClinicianContactSerializer,
     ClinicSessionSerializer,
@@ -38,6 +38,7 @@ from api.serializers import (
 )
 from exercises.models import Exercise
 from notifications.models import ReminderPreferences
+from notifications.push_endpoints import ENDPOINT_MAX_LENGTH
 from notifications.selectors import (
     notifications_list,
     notifications_unread_count,
@@ -46,6 +47,7 @@ from notifications.selectors import (
 from notifications.services import (
     MARK_READ_MAX_IDS,
     MAX_ID,
+    PushEndpointTaken,
     notifications_mark_read,
     push_subscription_register,
     reminder_preferences_update,
@@ -473,10 +475,19 @@ class PushSubscriptionCreateApi(PatientApi):
         """The browser's `PushSubscription.toJSON()`, as the service worker has it."""
 
         class KeysSerializer(serializers.Serializer):
-            p256dh = serializers.CharField(max_length=200)
-            auth = serializers.CharField(max_length=100)
+            p256dh = serializers.CharField(
+                max_length=200, trim_whitespace=False, help_text="base64url, 65 bytes."
+            )
+            auth = serializers.CharField(
+                max_length=100, trim_whitespace=False, help_text="base64url, 16 bytes."
+            )
 
-        endpoint = serializers.CharField(max_length=1000)
+        endpoint = serializers.CharField(
+            max_length=ENDPOINT_MAX_LENGTH,
+            trim_whitespace=False,
+            help_text="The push service's https address; only browsers' push services "
+            "(the server's PUSH_SERVICE_HOSTS) are accepted.",
+        )
         keys = KeysSerializer()
 
     class OutputSerializer(serializers.Serializer):
@@ -488,19 +499,35 @@ class PushSubscriptionCreateApi(PatientApi):
     @extend_schema(
         operation_id="push_subscription_create",
         summary="Register this browser for Web Push reminders (again re-activates it)",
+        description="An endpoint registered to another account stays theirs: 409, with the "
+        "reason under `endpoint`.",
         request=InputSerializer,
-        responses=responses({201: OutputSerializer}, 400, 401, 403),
+        responses=responses(
+            {
+                201: OutputSerializer,
+                409: OpenApiResponse(
+                    FIELD_ERRORS_SCHEMA, "The endpoint is another account's; nothing changed."
+                ),
+            },
+            400,
+            401,
+            403,
+        ),
     )
     def post(self, request: Request) -> Response:
         patient_of(request)
         body = self.InputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        subscription = push_subscription_register(
-            user=request.user,
-            endpoint=body.validated_data["endpoint"],
-            p256dh=body.validated_data["keys"]["p256dh"],
-            auth=body.validated_data["keys"]["auth"],
-        )
+        with fields_renamed({"p256dh": "keys.p256dh", "auth": "keys.auth"}):
+            try:
+                subscription = push_subscription_register(
+                    user=request.user,
+                    endpoint=body.validated_data["endpoint"],
+                    p256dh=body.validated_data["keys"]["p256dh"],
+                    auth=body.validated_data["keys"]["auth"],
+                )
+            except PushEndpointTaken as taken:
+                return Response(taken.message_dict, status=status.HTTP_409_CONFLICT)
         return Response(self.OutputSerializer(subscription).data, status=status.HTTP_201_CREATED)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_str, env_time
+from config.env import env_bool, env_int, env_list, env_str, env_time
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -206,6 +206,21 @@ REVIEW_AUTO_APPLY = env_bool("REVIEW_AUTO_APPLY", False)
 VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY", "")
 VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY", "")
 VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:clinic@example.org")
+# The only hosts the server sends Web Push to (notifications/push_endpoints.py): an endpoint
+# elsewhere is refused at registration and never connected to. Chrome, Samsung Internet,
+# Opera and Brave use Firebase Cloud Messaging; Firefox Mozilla's autopush; Safari Apple's;
+# Edge on Windows the Windows Notification Service (numbered hosts). `*.` (or a leading dot)
+# allows the domain and every name under it; a whole origin (`https://push.clinic.org:8443`)
+# allows exactly that one.
+PUSH_SERVICE_HOSTS = env_list(
+    "PUSH_SERVICE_HOSTS",
+    [
+        "fcm.googleapis.com",
+        "*.push.services.mozilla.com",
+        "*.push.apple.com",
+        "*.notify.windows.com",
+    ],
+)
 # Clinic setting: a nudge at this local time when the day's exercises are not logged;
 # empty turns it off.
 EVENING_NUDGE_TIME = env_time("EVENING_NUDGE_TIME", "19:30")

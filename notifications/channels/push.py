@@ -10,8 +10,9 @@ from pywebpush import WebPushException, webpush
 from notifications.channels import PermanentDeliveryError, TransientDeliveryError
 from notifications.messages import Message
 from notifications.models import PushSubscription
+from notifications.push_endpoints import push_endpoint_problem
 
-PushOutcome = Literal["sent", "gone"]
+PushOutcome = Literal["sent", "gone", "refused"]
 
 
 def push_configured() -> bool:
@@ -23,7 +24,11 @@ def push_configured() -> bool:
 def push_send(
     subscription: PushSubscription, payload: dict[str, Any], *, topic: str
 ) -> PushOutcome:
-    """Send one encrypted message; 'gone' when the push service says the subscription ended."""
+    """Send one encrypted message; 'gone' when the push service says the subscription ended,
+    'refused' (nothing sent, no connection made) when the endpoint is not a push service's
+    that the settings allow: a row stored before the check, or a host since taken off."""
+    if push_endpoint_problem(subscription.endpoint) is not None:
+        return "refused"
     try:
         webpush(
             subscription_info={
@@ -54,18 +59,24 @@ def push_send(
 def push_deliver(topic: str, subscriptions: list[PushSubscription], message: Message) -> bool:
     """Send the message to each of the reader's browsers; True when one took it.
 
-    A subscription the push service reports gone is switched off, not retried. `topic`
-    is the same for every copy of one message: the push service keeps only the newest.
+    A subscription the push service reports gone, or whose address is not an allowed push
+    service's, is switched off, not retried. `topic` is the same for every copy of one
+    message: the push service keeps only the newest.
     """
     # `link` is the key the service worker reads to open the app on a tap.
     payload = {"title": message.title, "body": message.body, "link": message.link}
     delivered = False
     for subscription in subscriptions:
-        if push_send(subscription, payload, topic=topic) == "gone":
-            subscription.is_active = False
-            subscription.disabled_at = timezone.now()
-            subscription.disabled_reason = "The push service reports the subscription gone."
-            subscription.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
-        else:
+        outcome = push_send(subscription, payload, topic=topic)
+        if outcome == "sent":
             delivered = True
+            continue
+        subscription.is_active = False
+        subscription.disabled_at = timezone.now()
+        subscription.disabled_reason = (
+            "The push service reports the subscription gone."
+            if outcome == "gone"
+            else "Not a push service's address that the settings allow: never sent to."
+        )
+        subscription.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
     return delivered

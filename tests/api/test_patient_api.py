@@ -14,6 +14,7 @@ from notifications.models import PushSubscription, ReminderPreferences
 from planner.models import ExerciseLog, Program, ProgramStatus, SessionLog, SupervisedStatus
 from rehab.models import Clinician, Patient, PatientRedFlag
 from tests.api.conftest import Clinic, client_for, current_items, login, row_counts
+from tests.notifications.push_keys import AUTH, P256DH
 
 V1 = "/api/v1"
 
@@ -505,8 +506,8 @@ def test_bad_preferences_are_refused_by_field_and_nothing_is_written(
 
 
 SUBSCRIPTION = {
-    "endpoint": "https://push.example.test/send/xyz",
-    "keys": {"p256dh": "BNcRd", "auth": "tBHI"},
+    "endpoint": "https://fcm.googleapis.com/fcm/send/xyz",
+    "keys": {"p256dh": P256DH, "auth": AUTH},
 }
 
 
@@ -516,7 +517,7 @@ def test_a_browser_registers_for_push_and_registering_again_reactivates_it(world
     assert response.status_code == 201
     assert response.json()["endpoint"] == SUBSCRIPTION["endpoint"] and response.json()["is_active"]
     stored = PushSubscription.objects.get(endpoint=SUBSCRIPTION["endpoint"])
-    assert stored.user == world.home.user and (stored.p256dh, stored.auth) == ("BNcRd", "tBHI")
+    assert stored.user == world.home.user and (stored.p256dh, stored.auth) == (P256DH, AUTH)
     PushSubscription.objects.filter(pk=stored.pk).update(is_active=False)
     assert client.post(f"{V1}/push-subscriptions/", SUBSCRIPTION).status_code == 201
     assert PushSubscription.objects.get(pk=stored.pk).is_active
@@ -527,7 +528,7 @@ def test_a_browser_registers_for_push_and_registering_again_reactivates_it(world
     [
         ({**SUBSCRIPTION, "endpoint": "http://push.example.test/x"}, "endpoint"),
         ({"endpoint": SUBSCRIPTION["endpoint"]}, "keys"),
-        ({**SUBSCRIPTION, "keys": {"p256dh": "BNcRd"}}, "keys.auth"),
+        ({**SUBSCRIPTION, "keys": {"p256dh": P256DH}}, "keys.auth"),
         ({**SUBSCRIPTION, "keys": {"p256dh": "", "auth": "x"}}, "keys.p256dh"),
     ],
 )

@@ -17,6 +17,7 @@ from notifications.models import Notification, PushSubscription, ReminderPrefere
 from planner.models import Program, ReviewProposal, SupervisedSession
 from rehab.models import Patient, PatientRedFlag
 from tests.api.conftest import ACTORS, Clinic, current_items, row_counts
+from tests.notifications.push_keys import AUTH, P256DH
 
 V1 = "/api/v1"
 
@@ -75,7 +76,10 @@ def record_body(clinic: Clinic) -> dict[str, Any]:
     return {"entries": [{"program_exercise": item.pk, "technique": 4}]}
 
 
-PUSH = {"endpoint": "https://push.example.test/send/abc", "keys": {"p256dh": "BP1", "auth": "a1"}}
+PUSH = {
+    "endpoint": "https://fcm.googleapis.com/fcm/send/abc",
+    "keys": {"p256dh": P256DH, "auth": AUTH},
+}
 
 MATRIX: list[tuple[Call, dict[str, int]]] = [
     (Call("GET", "/me/"), PATIENTS_OWN),

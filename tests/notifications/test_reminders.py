@@ -34,6 +34,7 @@ from planner import selectors, services
 from planner.models import PatientEvent, Program, SupervisedSession
 from rehab import services as rehab_services
 from tests.conftest import PASSWORD, make_patient, start_program
+from tests.notifications.push_keys import AUTH, OTHER_P256DH, P256DH
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("library")]
 ZONE = "Europe/Moscow"
@@ -323,6 +324,9 @@ def push_service(settings):
     settings.VAPID_PRIVATE_KEY = base64.urlsafe_b64encode(raw).decode().rstrip("=")
     settings.VAPID_SUBJECT = "mailto:clinic@example.org"
     service = PushService()
+    # The stand-in is plain http on loopback: allowed by its exact origin, as a clinic's
+    # own push service would be (the defaults allow only the browsers' push services).
+    settings.PUSH_SERVICE_HOSTS = [*settings.PUSH_SERVICE_HOSTS, service.url]
     yield service
     service.close()
 
@@ -404,17 +408,18 @@ def test_register_a_subscription_checks_its_fields(program):
         notification_services.push_subscription_register(
             user=user, endpoint="http://insecure.test/x", p256dh="", auth=""
         )
-    assert set(error.value.message_dict) == {"endpoint", "keys"}
+    assert set(error.value.message_dict) == {"endpoint", "p256dh", "auth"}
     assert not PushSubscription.objects.exists()
+    endpoint = "https://fcm.googleapis.com/fcm/send/abc"
     first = notification_services.push_subscription_register(
-        user=user, endpoint="https://push.test/abc", p256dh="key", auth="secret"
+        user=user, endpoint=endpoint, p256dh=P256DH, auth=AUTH
     )
     first.is_active = False
     first.save()
     again = notification_services.push_subscription_register(
-        user=user, endpoint="https://push.test/abc", p256dh="key2", auth="secret"
+        user=user, endpoint=endpoint, p256dh=OTHER_P256DH, auth=AUTH
     )
-    assert again.pk == first.pk and again.is_active and again.p256dh == "key2"
+    assert again.pk == first.pk and again.is_active and again.p256dh == OTHER_P256DH
 
 
 # -- the beat schedule --------------------------------------------------------------------------

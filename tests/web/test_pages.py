@@ -11,6 +11,7 @@ from notifications.models import ReminderPreferences
 from planner import selectors
 from planner.models import PatientEvent, Program, ProgramStatus
 from rehab.models import OswestryAssessment, PatientRedFlag
+from tests.notifications.push_keys import AUTH, P256DH
 from tests.web.conftest import sciatica_patient
 
 pytestmark = pytest.mark.django_db
@@ -223,13 +224,13 @@ def test_the_calendar_address_can_be_renewed(owner_client, owner):
 
 def test_push_subscriptions_are_checked_before_they_are_saved(owner_client, owner):
     bad = owner_client.post("/app/push/subscribe/", {"endpoint": "http://x", "p256dh": ""})
-    assert bad.status_code == 400 and set(bad.json()["errors"]) == {"endpoint", "keys"}
+    assert bad.status_code == 400 and set(bad.json()["errors"]) == {"endpoint", "p256dh", "auth"}
+    endpoint = "https://updates.push.services.mozilla.com/wpush/v2/abc"
     good = owner_client.post(
-        "/app/push/subscribe/",
-        {"endpoint": "https://push.example/abc", "p256dh": "key", "auth": "secret"},
+        "/app/push/subscribe/", {"endpoint": endpoint, "p256dh": P256DH, "auth": AUTH}
     )
     assert good.status_code == 201
-    assert owner.user.push_subscriptions.get().endpoint == "https://push.example/abc"
+    assert owner.user.push_subscriptions.get().endpoint == endpoint
 
 
 def test_the_app_is_installable_and_its_worker_controls_the_app(client):
