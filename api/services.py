@@ -4,10 +4,16 @@ from typing import Any
 
 from rest_framework.authtoken.models import Token
 
+from rehab.auth import token_expired
+
 
 def auth_token_obtain(*, user: Any) -> Token:
-    """The user's token, made on first use; the same one until it is revoked."""
-    token, _ = Token.objects.get_or_create(user=user)
+    """The user's token, made on first use; the same one until it expires or is revoked (a
+    password change), then a new one."""
+    token, created = Token.objects.get_or_create(user=user)
+    if not created and token_expired(token):
+        token.delete()
+        token = Token.objects.create(user=user)
     return token
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from exercises.vocabulary import CATEGORIES
 from planner.engine.dose import ExactDose, exercise_seconds
@@ -188,6 +189,10 @@ class Program(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Every state of the program row (status, approval, pauses), for the record of care;
+    # its contents are versions (ProgramVersion), which keep their own diff.
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -517,6 +522,8 @@ class ReviewProposal(models.Model):
     resulting_version = models.ForeignKey(
         ProgramVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Its status and decision over time (the reasons never change once proposed).
+    history = HistoricalRecords(excluded_fields=["reasons", "alert_reasons", "created_at"])
 
     class Meta:
         ordering = ["-week_start"]

@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_save
 
 
 def _sync_clinician_group(**kwargs: Any) -> None:
@@ -19,3 +19,12 @@ class RehabConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_clinician_group, dispatch_uid="rehab.sync_clinician_group")
+        from django.conf import settings
+
+        from rehab.signals import revoke_tokens_on_password_change
+
+        pre_save.connect(
+            revoke_tokens_on_password_change,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="rehab.revoke_tokens_on_password_change",
+        )

@@ -1,7 +1,8 @@
 """Writes to the clinical records. Views, admin actions and commands call these."""
 
 import secrets
-from datetime import date, time, timedelta
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rehab.models import (
+    ActorKind,
+    CareAction,
+    CareRecordEntry,
     Clinician,
     Comorbidity,
     Diagnosis,
@@ -187,9 +191,13 @@ def patient_comorbidity_add(*, patient: Patient, code: str, notes: str = "") -> 
     return row
 
 
+@transaction.atomic
 def red_flag_raise(
-    *, patient: Patient, code: str, noted_by: Any = None, notes: str = ""
+    *, patient: Patient, code: str, noted_by: Any = None, notes: str = "", by: Any = None
 ) -> PatientRedFlag:
+    """Record a red flag. `by` is who acted (by default `noted_by`, the clinician who noted
+    it); a flag the patient reported is raised by the patient's own user, noted by nobody."""
+    actor = by if by is not None else noted_by
     row = PatientRedFlag(
         patient=patient,
         red_flag=RedFlag.objects.get(code=code),
@@ -197,24 +205,226 @@ def red_flag_raise(
         notes=notes,
     )
     row.full_clean()
+    history_stamp(row, by=actor, reason="red flag recorded")
     row.save()
+    care_record_add(
+        patient=patient,
+        action=CareAction.RED_FLAG_RECORDED,
+        by=actor,
+        detail={"red_flag": row.red_flag.name, "code": code, "notes": notes},
+    )
     return row
 
 
+@transaction.atomic
 def red_flag_resolve(
     *, patient_red_flag: PatientRedFlag, resolved_by: Any, notes: str = ""
 ) -> PatientRedFlag:
     """Resolve an active flag; resolving an already resolved flag changes nothing."""
-    PatientRedFlag.objects.filter(
-        pk=patient_red_flag.pk, status=PatientRedFlag.Status.ACTIVE
-    ).update(
-        status=PatientRedFlag.Status.RESOLVED,
-        resolved_at=timezone.now(),
-        resolved_by=resolved_by,
-        notes="\n".join(part for part in (patient_red_flag.notes, notes) if part),
+    row = (
+        PatientRedFlag.objects.select_for_update()
+        .select_related("red_flag", "patient")
+        .get(pk=patient_red_flag.pk)
     )
+    if row.status == PatientRedFlag.Status.ACTIVE:
+        row.status = PatientRedFlag.Status.RESOLVED
+        row.resolved_at = timezone.now()
+        row.resolved_by = resolved_by
+        row.notes = "\n".join(part for part in (row.notes, notes) if part)
+        history_stamp(row, by=resolved_by, reason="red flag resolved")
+        row.save(update_fields=["status", "resolved_at", "resolved_by", "notes"])
+        care_record_add(
+            patient=row.patient,
+            action=CareAction.RED_FLAG_RESOLVED,
+            by=resolved_by,
+            detail={"red_flag": row.red_flag.name, "code": row.red_flag.code, "notes": notes},
+        )
     patient_red_flag.refresh_from_db()
     return patient_red_flag
+
+
+# -- The record of care (rehab.models.care) ------------------------------------------------------
+
+
+def history_stamp(instance: Any, *, by: Any, reason: str) -> None:
+    """Who makes the next save of `instance` and why, for its history row: the service's
+    `by` (None: the planner on its own), whatever request it runs in."""
+    instance._history_user = by if getattr(by, "pk", None) is not None else None
+    instance._change_reason = reason[:100]
+
+
+def care_actor_kind(*, patient: Patient, by: Any, auto: bool = False) -> str:
+    """The role of whoever acted: the planner (nobody, or `auto`), the patient, the clinic."""
+    pk = getattr(by, "pk", None)
+    if auto or pk is None:
+        return ActorKind.SYSTEM
+    if patient.user_id is not None and pk == patient.user_id:
+        return ActorKind.PATIENT
+    return ActorKind.CLINIC
+
+
+def care_record_entry(
+    *,
+    patient: Patient,
+    action: str,
+    by: Any,
+    detail: dict[str, Any] | None = None,
+    auto: bool = False,
+    at: datetime | None = None,
+) -> CareRecordEntry:
+    """One unsaved entry of the record of care (for `care_record_add` or a bulk insert)."""
+    if action not in CareAction.values:
+        raise ValueError(f"Unknown action of care {action!r}.")
+    kind = care_actor_kind(patient=patient, by=by, auto=auto)
+    return CareRecordEntry(
+        patient=patient,
+        at=at or timezone.now(),
+        actor=by if kind != ActorKind.SYSTEM else None,
+        actor_kind=kind,
+        action=action,
+        auto=auto or kind == ActorKind.SYSTEM,
+        detail=detail or {},
+    )
+
+
+def care_record_add(
+    *,
+    patient: Patient,
+    action: str,
+    by: Any,
+    detail: dict[str, Any] | None = None,
+    auto: bool = False,
+    at: datetime | None = None,
+) -> CareRecordEntry:
+    """Write one act of care on the patient's record, in the caller's transaction."""
+    entry = care_record_entry(
+        patient=patient, action=action, by=by, detail=detail, auto=auto, at=at
+    )
+    entry.save()
+    return entry
+
+
+def care_records_add(entries: Sequence[CareRecordEntry]) -> list[CareRecordEntry]:
+    """Write many entries at once (made by `care_record_entry`), for the bulk services."""
+    return CareRecordEntry.objects.bulk_create(entries, batch_size=5000)
+
+
+# The models that make up a patient's record, with what the record of care calls them.
+_RECORD_MODELS: tuple[tuple[type[Any], str], ...] = (
+    (Patient, "record"),
+    (PatientDiagnosis, "diagnosis"),
+    (PatientComorbidity, "comorbidity"),
+    (PatientRedFlag, "red flag"),
+)
+
+
+def _value_text(model: type[Any], name: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    field = model._meta.get_field(name)
+    choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
+    return str(choices.get(value, value))
+
+
+def _field_label(model: type[Any], name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def patient_record_edit_record(
+    *, patient: Patient, by: Any, since: datetime
+) -> list[CareRecordEntry]:
+    """A clinician saved the patient's record (the admin's patient page, its inlines): the
+    history rows that save made (since `since`, by `by`) become the record of care, a red
+    flag recorded or resolved as its own act, every other change field by field
+    (simple-history's diff_against) in one "record changed" entry. Nothing changed, nothing
+    written."""
+    changes: list[dict[str, str]] = []
+    entries: list[CareRecordEntry] = []
+    user_pk = getattr(by, "pk", None)
+    for model, what in _RECORD_MODELS:
+        rows = model.history.filter(history_date__gte=since)  # type: ignore[attr-defined]
+        rows = (
+            rows.filter(id=patient.pk) if model is Patient else rows.filter(patient_id=patient.pk)
+        )
+        if user_pk is not None:
+            rows = rows.filter(history_user_id=user_pk)
+        for row in rows.order_by("history_date", "history_id"):
+            label = what if model is Patient else f"{what} {row.instance}"
+            if model is PatientRedFlag and row.history_type == "+":
+                entries.append(
+                    care_record_entry(
+                        patient=patient,
+                        action=CareAction.RED_FLAG_RECORDED,
+                        by=by,
+                        detail={
+                            "red_flag": row.red_flag.name,
+                            "code": row.red_flag.code,
+                            "notes": row.notes,
+                        },
+                        at=row.history_date,
+                    )
+                )
+                continue
+            if row.history_type == "+":
+                changes.append(
+                    {
+                        "what": label,
+                        "field": "",
+                        "old": "—",
+                        "new": "created" if model is Patient else "added",
+                    }
+                )
+                continue
+            if row.history_type == "-":
+                changes.append({"what": label, "field": "", "old": "", "new": "removed"})
+                continue
+            previous = row.prev_record
+            if previous is None:
+                continue
+            delta = row.diff_against(previous)
+            for change in delta.changes:
+                if (
+                    model is PatientRedFlag
+                    and change.field == "status"
+                    and (change.new == PatientRedFlag.Status.RESOLVED)
+                ):
+                    entries.append(
+                        care_record_entry(
+                            patient=patient,
+                            action=CareAction.RED_FLAG_RESOLVED,
+                            by=by,
+                            detail={
+                                "red_flag": row.red_flag.name,
+                                "code": row.red_flag.code,
+                                "notes": row.notes,
+                            },
+                            at=row.history_date,
+                        )
+                    )
+                    continue
+                changes.append(
+                    {
+                        "what": label,
+                        "field": _field_label(model, change.field),
+                        "old": _value_text(model, change.field, change.old),
+                        "new": _value_text(model, change.field, change.new),
+                    }
+                )
+    if changes:
+        entries.append(
+            care_record_entry(
+                patient=patient,
+                action=CareAction.RECORD_CHANGED,
+                by=by,
+                detail={"changes": changes},
+            )
+        )
+    return care_records_add(entries) if entries else []
+
+
+def care_record_models() -> Iterable[type[Any]]:
+    """rehab's models with history rows (erasure must anonymise them with the patient)."""
+    return [model.history.model for model, _ in _RECORD_MODELS]  # type: ignore[attr-defined]
 
 
 # -- Invitations to the patient app ---------------------------------------------------------------

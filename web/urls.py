@@ -4,7 +4,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from web import views
-from web.forms import PatientPasswordResetForm
 
 app_name = "web"
 urlpatterns = [
@@ -12,17 +11,7 @@ urlpatterns = [
     path("login/", views.PatientLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="web:login"), name="logout"),
     path("invite/<str:token>/", views.invite_accept, name="invite"),
-    path(
-        "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=PatientPasswordResetForm,
-            template_name="web/password_reset.html",
-            email_template_name="web/email/password_reset.txt",
-            subject_template_name="web/email/password_reset_subject.txt",
-            success_url=reverse_lazy("web:password_reset_sent"),
-        ),
-        name="password_reset",
-    ),
+    path("password-reset/", views.PatientPasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(template_name="web/password_reset_sent.html"),

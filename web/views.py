@@ -10,21 +10,23 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.html import strip_spaces_between_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.client_ip import client_ip
 from exercises.models import Exercise
 from exercises.selectors import exercise_illustration_svg
 from notifications.selectors import notifications_list, reminder_preferences_get
@@ -44,11 +46,13 @@ from web.forms import (
     ExerciseLogForm,
     InviteAcceptForm,
     PatientLoginForm,
+    PatientPasswordResetForm,
     SettingsForm,
     SymptomCheckForm,
 )
 from web.services import patient_sign_up
 from web.templatetags.web_tags import NOTIFICATIONS_PLACE, notifications_link_html
+from web.throttles import hourly_count
 
 View = Callable[..., HttpResponseBase]
 
@@ -82,6 +86,36 @@ def _remember_language(response: HttpResponseBase, language: str) -> HttpRespons
         secure=settings.SESSION_COOKIE_SECURE,
     )
     return response
+
+
+class PatientPasswordResetView(PasswordResetView):
+    """Django's password reset, at most PASSWORD_RESET_PER_HOUR requests an hour from one
+    address and for one email address; beyond that the page says so and sends nothing."""
+
+    form_class = PatientPasswordResetForm
+    template_name = "web/password_reset.html"
+    email_template_name = "web/email/password_reset.txt"
+    subject_template_name = "web/email/password_reset_subject.txt"
+    success_url = reverse_lazy("web:password_reset_sent")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        limit = settings.PASSWORD_RESET_PER_HOUR
+        from_address = hourly_count(scope="password-reset-address", subject=client_ip(self.request))
+        for_email = hourly_count(scope="password-reset-email", subject=form.cleaned_data["email"])
+        if from_address > limit or for_email > limit:
+            form.add_error(
+                None,
+                ngettext(
+                    "Too many password reset requests: at most %(limit)d an hour. "
+                    "Try again later, or ask your clinic.",
+                    "Too many password reset requests: at most %(limit)d an hour. "
+                    "Try again later, or ask your clinic.",
+                    limit,
+                )
+                % {"limit": limit},
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 class PatientLoginView(LoginView):
@@ -122,7 +156,7 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            login(request, user)
+            login(request, user, backend="rehab.auth.UserWithRecordsBackend")
             messages.success(request, _("Welcome! Your account is ready."))
             return redirect("web:today")
     return render(

@@ -1,7 +1,10 @@
 """Developer machine: `make run`. Not for production."""
 
+import os
+
 from config.env import env_list, env_str
 from config.settings.base import *  # noqa: F403
+from config.settings.base import REDIS_URL, redis_cache
 
 DEBUG = True
 # A fixed development key: production.py refuses to start without its own.
@@ -11,3 +14,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 # Messages are printed unless another backend is named (the delivery tests write files).
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))  # noqa: F405
+
+# `make run` starts Redis and names it (REDIS_URL): the web processes then count throttles
+# together in it, as in production. Without one named (a shell, a benchmark's own
+# database) each process keeps its own cache.
+if os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL"):
+    CACHES = {"default": redis_cache(env_str("CACHE_URL", REDIS_URL))}

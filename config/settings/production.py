@@ -4,7 +4,7 @@ from pathlib import Path
 
 from config.env import env_bool, env_int, env_list, env_str
 from config.settings.base import *  # noqa: F403
-from config.settings.base import BASE_DIR, DATABASES, STORAGES
+from config.settings.base import BASE_DIR, DATABASES, REDIS_URL, STORAGES, redis_cache
 
 DEBUG = False
 # `collectstatic` (before the server starts) copies the static files here under names that
@@ -27,6 +27,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [f"https://{h}" for h in ALLOWED_HOSTS])
 env_str("DATABASE_URL")  # production never falls back to the SQLite file
 env_str("REDIS_URL")  # nor to a Redis on this machine (the broker, and the workers' heartbeat)
+# The throttles' counts are shared by every web process: Django's Redis cache, at the
+# broker's Redis unless CACHE_URL names another.
+CACHES = {"default": redis_cache(env_str("CACHE_URL", REDIS_URL))}
+# seed_demo would reset accounts to its published passwords.
+DEMO_DATA_ALLOWED = False
 # Keep connections between requests (opening one costs more than a whole cached Today);
 # DATABASE_CONN_MAX_AGE overrides. dj-database-url has already set the key, so assign.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)

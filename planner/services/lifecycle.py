@@ -24,10 +24,15 @@ from planner.selectors import (
     program_exercises,
 )
 from planner.selectors.rules import rules_on
-from planner.services.generation import lay_out_schedules
+from planner.services.generation import (
+    START_DAYS_AHEAD,
+    lay_out_schedules,
+    program_start_plausible,
+)
 from planner.services.shared import logger, program_in
 from planner.services.versions import dose_problems, new_version
-from rehab.models import Patient, PatientRedFlag
+from rehab.models import CareAction, Patient, PatientRedFlag
+from rehab.services import care_record_add, history_stamp
 
 
 @transaction.atomic
@@ -40,8 +45,19 @@ def program_approve(*, program: Program, by: Any) -> Program:
         raise ValidationError({"exercises": "A program needs at least one exercise."})
     if version.plan_status == "blocked":
         raise ValidationError({"status": "A blocked plan cannot be approved."})
+    today = patient_local_today(patient=program.patient)
+    if not program_start_plausible(start=program.start_date, today=today):
+        raise ValidationError(
+            {
+                "start_date": (
+                    f"Not approved: a program cannot start on {program.start_date.isoformat()}"
+                    f" (at most {START_DAYS_AHEAD} days ahead). Correct the start date or "
+                    "generate the draft again."
+                )
+            }
+        )
     # The draft may be days old: it is signed against the rules in force when it starts.
-    day = max(program.start_date, patient_local_today(patient=program.patient))
+    day = max(program.start_date, today)
     problems = findings_for(rules_on(patient=program.patient, day=day), rows)
     if problems:
         raise ValidationError(
@@ -56,8 +72,19 @@ def program_approve(*, program: Program, by: Any) -> Program:
     program.status = ProgramStatus.ACTIVE
     program.approved_by = by
     program.approved_at = timezone.now()
+    history_stamp(program, by=by, reason="approved")
     program.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     lay_out_schedules([program])
+    care_record_add(
+        patient=program.patient,
+        action=CareAction.PROGRAM_APPROVED,
+        by=by,
+        detail={
+            "program": program.pk,
+            "version": version.number,
+            "start_date": program.start_date.isoformat(),
+        },
+    )
     return program
 
 
@@ -68,7 +95,14 @@ def program_pause(*, program: Program, by: Any, reason: str) -> Program:
     program = program_in(program, [ProgramStatus.ACTIVE], "paused")
     program.status = ProgramStatus.PAUSED
     program.paused_reason = reason.strip()
+    history_stamp(program, by=by, reason="paused")
     program.save(update_fields=["status", "paused_reason", "updated_at"])
+    care_record_add(
+        patient=program.patient,
+        action=CareAction.PROGRAM_PAUSED,
+        by=by,
+        detail={"program": program.pk, "reason": program.paused_reason},
+    )
     return program
 
 
@@ -92,7 +126,14 @@ def program_resume(*, program: Program, by: Any, on: date | None = None) -> Prog
         )
     program.status = ProgramStatus.ACTIVE
     program.paused_reason = ""
+    history_stamp(program, by=by, reason="resumed")
     program.save(update_fields=["status", "paused_reason", "updated_at"])
+    care_record_add(
+        patient=program.patient,
+        action=CareAction.PROGRAM_RESUMED,
+        by=by,
+        detail={"program": program.pk, "day": day.isoformat()},
+    )
     program_recheck(program=program, by=by, on=day)
     return program
 
@@ -125,6 +166,7 @@ def program_recheck(
         note=f"Re-checked against the rules in force on {day}.",
         changes=(),
         on=day,
+        auto=by is None,  # the daily re-check: the planner on its own
     )
 
 
@@ -206,6 +248,20 @@ def draft_exercises_save(
             {"exercises": "Each exercise and each position may appear once in a version."}
         ) from None
     Program.objects.filter(pk=program.pk).update(updated_at=timezone.now())
+    care_record_add(
+        patient=program.patient,
+        action=CareAction.PROGRAM_CHANGED,
+        by=by,
+        detail={
+            "program": program.pk,
+            "version": version.number,
+            "note": "Draft edited.",
+            "diff": [
+                *(f"~ {row.exercise.name}: {row.dose_text}" for row in saved),
+                *(f"- {row.exercise.name}" for row in deleted if row.pk is not None),
+            ],
+        },
+    )
     return list(saved)
 
 
@@ -248,5 +304,12 @@ def red_flags_pause_programs(*, patient: Patient, by: Any, reason: str = "") -> 
 def program_complete(*, program: Program, by: Any) -> Program:
     program = program_in(program, [ProgramStatus.ACTIVE, ProgramStatus.PAUSED], "completed")
     program.status = ProgramStatus.COMPLETED
+    history_stamp(program, by=by, reason="completed")
     program.save(update_fields=["status", "updated_at"])
+    care_record_add(
+        patient=program.patient,
+        action=CareAction.PROGRAM_COMPLETED,
+        by=by,
+        detail={"program": program.pk},
+    )
     return program

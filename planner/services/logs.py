@@ -25,8 +25,8 @@ from planner.selectors import (
 from planner.services.events import patient_event_record
 from planner.services.lifecycle import program_pause
 from planner.services.shared import ALERT_PAIN_FROM, noon
-from rehab.models import Patient, PatientRedFlag, RedFlag
-from rehab.services import red_flag_raise
+from rehab.models import CareAction, Patient, PatientRedFlag, RedFlag
+from rehab.services import care_record_add, history_stamp, red_flag_raise
 
 
 @dataclass(frozen=True)
@@ -167,9 +167,18 @@ def session_log_record(
     pains = [p for e in entries for p in (e.pain_during, e.pain_after) if p is not None]
     if pains and max(pains) >= ALERT_PAIN_FROM:
         # CLINICAL.md: pain of 6 or more pauses progression until the clinician has looked.
-        Program.objects.filter(pk=program.pk, progression_paused_reason="").update(
-            progression_paused_reason=f"Pain of {max(pains)} out of 10 logged on {day}."
-        )
+        locked = Program.objects.select_for_update().get(pk=program.pk)
+        if not locked.progression_paused_reason:
+            locked.progression_paused_reason = f"Pain of {max(pains)} out of 10 logged on {day}."
+            history_stamp(locked, by=None, reason="progression paused: pain of 6 or more")
+            locked.save(update_fields=["progression_paused_reason"])
+            care_record_add(
+                patient=patient,
+                action=CareAction.PROGRESSION_PAUSED,
+                by=None,
+                auto=True,
+                detail={"program": program.pk, "reason": locked.progression_paused_reason},
+            )
         patient_event_record(
             patient=patient,
             kind=EventKind.PAIN_HIGH,
@@ -199,7 +208,12 @@ def symptom_red_flag_report(*, patient: Patient, codes: Sequence[str], note: str
     )
     raised = [code for code in sorted(known) if code not in active]
     for code in raised:
-        red_flag_raise(patient=patient, code=code, notes=f"Reported by the patient. {note}".strip())
+        red_flag_raise(
+            patient=patient,
+            code=code,
+            notes=f"Reported by the patient. {note}".strip(),
+            by=patient.user,  # the patient acted; no clinician noted it
+        )
     names = ", ".join(known[code].name for code in sorted(known))
     # The patient reads the reason on Today: it is written in their language.
     with translation.override(patient.language):
@@ -208,7 +222,7 @@ def symptom_red_flag_report(*, patient: Patient, codes: Sequence[str], note: str
             "do not restart the exercises until they have."
         ) % {"symptoms": ", ".join(_(known[code].name) for code in sorted(known))}
     for program in Program.objects.filter(patient=patient, status=ProgramStatus.ACTIVE):
-        program_pause(program=program, by=None, reason=reason)
+        program_pause(program=program, by=patient.user, reason=reason)
     patient_event_record(
         patient=patient, kind=EventKind.RED_FLAG_REPORTED, context={"reason": names}
     )

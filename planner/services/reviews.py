@@ -35,7 +35,8 @@ from planner.selectors.rules import Rules, rules_on
 from planner.services.events import patient_event_record
 from planner.services.shared import logger, noon, reason_rows
 from planner.services.versions import ExerciseChange, program_revise
-from rehab.models import PatientRedFlag
+from rehab.models import CareAction, PatientRedFlag
+from rehab.services import care_record_add, history_stamp
 
 
 def _proposals_within_rules(
@@ -159,11 +160,23 @@ def review_propose(
         )
     if review.flag_patient and not program.progression_paused_reason:
         program.progression_paused_reason = " ".join(r.text for r in review.reasons)
+        history_stamp(program, by=None, reason="progression paused by the weekly review")
         program.save(update_fields=["progression_paused_reason", "updated_at"])
-    if getattr(settings, "REVIEW_AUTO_APPLY", False) and not review.pause_progression:
-        review_approve(
-            proposal=proposal, by=program.approved_by or program.created_by, on=effective
+        care_record_add(
+            patient=program.patient,
+            action=CareAction.PROGRESSION_PAUSED,
+            by=None,
+            auto=True,
+            detail={
+                "program": program.pk,
+                "reason": program.progression_paused_reason,
+                "week_start": week_start.isoformat(),
+            },
         )
+    if getattr(settings, "REVIEW_AUTO_APPLY", False) and not review.pause_progression:
+        # The planner applies it on its own: the version is signed by the program's
+        # clinician, the record of care says the planner did it.
+        _approve(proposal, by=program.approved_by or program.created_by, on=effective, auto=True)
         proposal.refresh_from_db()
     return proposal
 
@@ -176,6 +189,12 @@ def review_approve(
 
     The version is checked against the rules in force on `on`, the day it takes effect (by
     default the patient's today)."""
+    return _approve(proposal, by=by, on=on, auto=False)
+
+
+def _approve(
+    proposal: ReviewProposal, *, by: Any, on: date | None, auto: bool
+) -> ProgramVersion | None:
     proposal = _pending(proposal)
     current = program_current_version(program=proposal.program)
     items = list(proposal.items.select_related("program_exercise", "new_exercise"))
@@ -199,41 +218,74 @@ def review_approve(
             note=f"Weekly review of the week from {proposal.week_start}.",
             changes=changes,
             on=on,
+            auto=auto,
         )
     proposal.resulting_version = version
-    _decide(proposal, ReviewStatus.APPROVED, by)
+    _decide(proposal, ReviewStatus.APPROVED, by, auto=auto)
     return version
 
 
 @transaction.atomic
 def review_reject(*, proposal: ReviewProposal, by: Any) -> ReviewProposal:
     proposal = _pending(proposal)
-    _decide(proposal, ReviewStatus.REJECTED, by)
+    _decide(proposal, ReviewStatus.REJECTED, by, auto=False)
     return proposal
 
 
 def _pending(proposal: ReviewProposal) -> ReviewProposal:
-    proposal = ReviewProposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal = (
+        ReviewProposal.objects.select_for_update()
+        .select_related("program__patient")
+        .get(pk=proposal.pk)
+    )
     if proposal.status != ReviewStatus.PENDING:
         raise ValidationError({"status": f"This review is already {proposal.status}."})
     return proposal
 
 
-def _decide(proposal: ReviewProposal, status: str, by: Any) -> None:
+def _decide(proposal: ReviewProposal, status: str, by: Any, *, auto: bool) -> None:
     proposal.status = status
     proposal.decided_by = by
     proposal.decided_at = timezone.now()
+    history_stamp(proposal, by=None if auto else by, reason=f"{status}{' (auto)' if auto else ''}")
     proposal.save(update_fields=["status", "decided_by", "decided_at", "resulting_version"])
+    if auto:
+        action = CareAction.REVIEW_AUTO_APPLIED
+    elif status == ReviewStatus.APPROVED:
+        action = CareAction.REVIEW_APPROVED
+    else:
+        action = CareAction.REVIEW_REJECTED
+    version = proposal.resulting_version
+    care_record_add(
+        patient=proposal.program.patient,
+        action=action,
+        by=None if auto else by,
+        auto=auto,
+        detail={
+            "program": proposal.program_id,
+            "review": proposal.pk,
+            "week_start": proposal.week_start.isoformat(),
+            "version": version.number if version is not None else None,
+        },
+    )
 
 
 @transaction.atomic
 def progression_resume(*, program: Program, by: Any) -> Program:
     """The clinician has seen why progression paused and lets the reviews progress again."""
-    program = Program.objects.select_for_update().get(pk=program.pk)
+    program = Program.objects.select_for_update().select_related("patient").get(pk=program.pk)
     if not program.progression_paused_reason:
         raise ValidationError({"program": "Progression is not paused."})
+    reason = program.progression_paused_reason
     program.progression_paused_reason = ""
+    history_stamp(program, by=by, reason="progression resumed")
     program.save(update_fields=["progression_paused_reason", "updated_at"])
+    care_record_add(
+        patient=program.patient,
+        action=CareAction.PROGRESSION_RESUMED,
+        by=by,
+        detail={"program": program.pk, "reason": reason},
+    )
     return program
 
 

@@ -29,9 +29,11 @@ from planner.selectors import (
 from planner.selectors.rules import rules_on
 from planner.services.shared import home_unlock_policy
 from planner.services.versions import ExerciseChange, dose_problems, program_revise
+from rehab.models import CareAction
+from rehab.services import care_record_add, history_stamp
 
 
-def _unlock_home(program: Program, items: Sequence[ProgramExercise], on: date) -> None:
+def _unlock_home(program: Program, items: Sequence[ProgramExercise], on: date, by: Any) -> None:
     """Start home training when the clinic's policy allows (CLINICAL.md, HOME_UNLOCK)."""
     if program.home_started_on is not None:
         return
@@ -42,6 +44,7 @@ def _unlock_home(program: Program, items: Sequence[ProgramExercise], on: date) -
         policy == "each" and mastered
     ):
         program.home_started_on = max(on, program.start_date)
+        history_stamp(program, by=by, reason="home training started")
         program.save(update_fields=["home_started_on", "updated_at"])
 
 
@@ -81,7 +84,22 @@ def mastery_sign_off(
     item.mastered_on = day
     item.mastered_by = by
     item.save(update_fields=["state", "mastered_on", "mastered_by"])
-    _unlock_home(program, program_exercises(version=current), day)
+    _unlock_home(program, program_exercises(version=current), day, by)
+    care_record_add(
+        patient=program.patient,
+        action=CareAction.EXERCISE_MASTERED,
+        by=by,
+        detail={
+            "program": program.pk,
+            "version": current.number,
+            "exercise": item.exercise.name,
+            "slug": item.exercise.slug,
+            "day": day.isoformat(),
+            "home_started_on": (
+                program.home_started_on.isoformat() if program.home_started_on else None
+            ),
+        },
+    )
     return item
 
 

@@ -27,6 +27,8 @@ from planner.selectors import (
     program_exercises,
 )
 from planner.selectors.rules import Rules, rules_on
+from rehab.models import CareAction
+from rehab.services import care_record_add
 
 
 @dataclass(frozen=True)
@@ -79,16 +81,18 @@ def program_revise(
     note: str,
     changes: Sequence[ExerciseChange],
     on: date | None = None,
+    auto: bool = False,
 ) -> ProgramVersion:
     """A new version: the current one with `changes` applied, and a readable diff.
 
     The new version is checked against the rules in force on `on` (the day it takes effect,
     by default the patient's today): a change the rules block is held back, and the diff
-    says what and why.
+    says what and why. `auto`: the planner makes it on its own (a weekly review applied
+    automatically); `by` then only signs the version.
     """
     if not changes:
         raise ValidationError({"changes": "Nothing to change."})
-    return new_version(program=program, by=by, note=note, changes=changes, on=on)
+    return new_version(program=program, by=by, note=note, changes=changes, on=on, auto=auto)
 
 
 def new_version(
@@ -98,6 +102,7 @@ def new_version(
     note: str,
     changes: Sequence[ExerciseChange],
     on: date | None,
+    auto: bool = False,
 ) -> ProgramVersion:
     program = Program.objects.select_for_update().select_related("patient").get(pk=program.pk)
     if program.status == ProgramStatus.COMPLETED:
@@ -174,6 +179,18 @@ def new_version(
     ProgramExercise.objects.bulk_create(rows)
     version.diff = "\n".join(diff)
     version.save(update_fields=["diff"])
+    care_record_add(
+        patient=program.patient,
+        action=CareAction.PROGRAM_CHANGED,
+        by=None if auto else by,
+        auto=auto,
+        detail={
+            "program": program.pk,
+            "version": version.number,
+            "note": version.note,
+            "diff": diff,
+        },
+    )
     return version
 
 

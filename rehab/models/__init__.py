@@ -43,6 +43,7 @@ from rehab.models.assessments import (
     StartBackAssessment,
 )
 from rehab.models.invites import PatientInvite
+from rehab.models.care import ActorKind, CareAction, CareRecordEntry
 # isort: on
 
 __all__ = [
@@ -55,9 +56,12 @@ __all__ = [
     "STARTBACK_QUESTIONS",
     "TIME_ZONE_CHOICES",
     "WEIGHT_KG_RANGE",
+    "ActorKind",
     "Assessment",
     "BodyComposition",
     "Bothersomeness",
+    "CareAction",
+    "CareRecordEntry",
     "CatalogueEntry",
     "Clinician",
     "Comorbidity",

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from rehab.models.catalogue import Comorbidity, Diagnosis, RedFlag
 from rehab.models.patient import Patient
@@ -30,6 +31,7 @@ class PatientDiagnosis(models.Model):
     stage = models.CharField(max_length=10, choices=Stage.choices)
     onset_date = models.DateField(null=True, blank=True, validators=[validate_not_future])
     notes = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "diagnosis"
@@ -51,6 +53,7 @@ class PatientComorbidity(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="comorbidities")
     comorbidity = models.ForeignKey(Comorbidity, on_delete=models.PROTECT, related_name="+")
     notes = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "comorbidity"
@@ -100,6 +103,7 @@ class PatientRedFlag(models.Model):
         related_name="+",
     )
     notes = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "red flag"

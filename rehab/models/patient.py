@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from planner.engine.profile import MAX_PREGNANCY_AGE
 from rehab import scoring
@@ -91,6 +92,9 @@ class Patient(models.Model):
         editable=False,
         help_text="When the person was erased (anonymised); their de-identified records remain.",
     )
+
+    # Every state of the record, for the record of care (rehab.models.care).
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         ordering = ["last_name", "first_name"]
