@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from exercises.models import Exercise
 from planner.engine.generate.plan import generate_plan
@@ -31,7 +32,8 @@ from planner.selectors import (
     patient_profiles,
 )
 from planner.services.shared import SUPERVISED_TIME, SUPERVISED_WEEKDAYS, dose_of, reason_rows
-from rehab.models import Patient
+from rehab.models import CareAction, Patient
+from rehab.services import care_record_entry, care_records_add
 
 
 def program_plan_preview(*, patient: Patient, on: date | None = None) -> Plan:
@@ -146,19 +148,39 @@ def _save_programs(
 ) -> list[Program]:
     """Insert programs with their first version, exercises and (when approved) schedule."""
     now = timezone.now()
-    programs = Program.objects.bulk_create(
-        Program(
-            patient=patient,
-            status=ProgramStatus.ACTIVE if approve else ProgramStatus.DRAFT,
-            start_date=options.start_date,
-            weeks=options.weeks,
-            supervised_per_week=options.supervised_per_week,
-            supervised_course_length=options.supervised_course_length,
-            created_by=by,
-            approved_by=by if approve else None,
-            approved_at=now if approve else None,
-        )
-        for patient, _ in pairs
+    # Their history rows too (a bulk insert bypasses simple-history's signals).
+    programs = bulk_create_with_history(
+        [
+            Program(
+                patient=patient,
+                status=ProgramStatus.ACTIVE if approve else ProgramStatus.DRAFT,
+                start_date=options.start_date,
+                weeks=options.weeks,
+                supervised_per_week=options.supervised_per_week,
+                supervised_course_length=options.supervised_course_length,
+                created_by=by,
+                approved_by=by if approve else None,
+                approved_at=now if approve else None,
+            )
+            for patient, _ in pairs
+        ],
+        Program,
+        batch_size=5000,
+        default_user=by if getattr(by, "pk", None) is not None else None,
+        default_change_reason="approved" if approve else "drafted",
+        default_date=now,
+    )
+    care_records_add(
+        [
+            care_record_entry(
+                patient=patient,
+                action=CareAction.PROGRAM_APPROVED if approve else CareAction.PROGRAM_CREATED,
+                by=by,
+                detail={"program": program.pk, "start_date": program.start_date.isoformat()},
+                at=now,
+            )
+            for program, (patient, _) in zip(programs, pairs, strict=True)
+        ]
     )
     versions = ProgramVersion.objects.bulk_create(
         ProgramVersion(
