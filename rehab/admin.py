@@ -4,9 +4,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from rehab import services
 from rehab.models import (
@@ -25,6 +27,49 @@ from rehab.models import (
     StartBackAssessment,
 )
 from rehab.scoring import ODI_BAND_LABELS
+
+
+def patient_account_choices(*, patient: Patient | None = None) -> QuerySet[Any]:
+    """The accounts a patient's record may be linked to: active patient accounts (not staff,
+    not a superuser, no clinician's record) linked to no other patient. The patient's own
+    account stays a choice."""
+    others = Patient.objects.filter(user__isnull=False)
+    if patient is not None and patient.pk is not None:
+        others = others.exclude(pk=patient.pk)
+    return (
+        get_user_model()
+        ._default_manager.filter(
+            is_active=True, is_staff=False, is_superuser=False, clinician__isnull=True
+        )
+        .exclude(pk__in=others.values("user_id"))
+        .order_by("username")
+    )
+
+
+class PatientAccountFormMixin(forms.ModelForm):
+    """The patient form's `user` field: only the accounts `patient_account_choices` allows,
+    offered and checked again on save, so a forged id is refused with a form error."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "user" in self.fields:
+            field: Any = self.fields["user"]
+            field.queryset = patient_account_choices(patient=self.instance)
+
+    def clean_user(self) -> Any:
+        user = self.cleaned_data.get("user")
+        if (
+            user is not None
+            and not patient_account_choices(patient=self.instance).filter(pk=user.pk).exists()
+        ):
+            raise forms.ValidationError(
+                _(
+                    "Choose a patient's own account that is linked to no other patient; "
+                    "staff, clinicians' and administrators' accounts cannot be linked."
+                ),
+                code="account_not_allowed",
+            )
+        return user
 
 
 class CatalogueAdmin(admin.ModelAdmin):

@@ -24,10 +24,12 @@ from rehab.admin import (
     FitnessTestInline,
     OswestryInline,
     PainInline,
+    PatientAccountFormMixin,
     PatientComorbidityInline,
     PatientDiagnosisInline,
     PatientRedFlagInline,
     StartBackInline,
+    patient_account_choices,
 )
 from rehab.models import TIME_ZONE_CHOICES, Patient, PatientRedFlag
 
@@ -53,7 +55,7 @@ def invite_to_app(
         )
 
 
-class PatientAdminForm(forms.ModelForm):
+class PatientAdminForm(PatientAccountFormMixin, forms.ModelForm):
     time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="UTC")
 
     class Meta:
@@ -139,7 +141,13 @@ class PatientAdmin(admin.ModelAdmin):
         ),
         ("Reminders and language", {"fields": ("time_zone", "reminder_time", "language")}),
     )
-    raw_id_fields = ("user",)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # The patient's account: a list of the free patient accounts, never any account
+        # (the form narrows it to this patient's, and checks it again on save).
+        if db_field.name == "user":
+            kwargs["queryset"] = patient_account_choices()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Patient]:
         return selectors.patient_list(user=request.user)
