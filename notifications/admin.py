@@ -54,6 +54,10 @@ class ReminderAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return queryset
         clinician = getattr(request.user, "clinician", None)
+        if clinician is None:
+            # Staff who are not clinicians own no patients: no reminders (not "the rows
+            # without a clinician", which are every patient's).
+            return queryset.none()
         return queryset.filter(
             models.Q(patient__in=patient_visible_to(user=request.user))
             | models.Q(clinician=clinician)
