@@ -3,12 +3,16 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from rehab.demo import DEMO_PASSWORDS, demo_seed
+from rehab.management.demo_guard import demo_data_refuse_on_production
 
 
 class Command(BaseCommand):
     help = "Create or refresh the demonstration doctors and patients (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        demo_data_refuse_on_production(
+            command="seed_demo", reason="it would reset passwords to published ones."
+        )
         report = demo_seed()
         self.stdout.write(
             self.style.SUCCESS(
