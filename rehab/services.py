@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -330,11 +331,21 @@ def _field_label(model: type[Any], name: str) -> str:
     return str(model._meta.get_field(name).verbose_name)
 
 
+def patient_record_history_mark() -> dict[str, int]:
+    """Where each history of the patient's record stands (its last row's id), taken before
+    a save so that `patient_record_edit_record` reads only the rows that save makes."""
+    marks: dict[str, int] = {}
+    for model, what in _RECORD_MODELS:
+        last = model.history.aggregate(last=Max("history_id"))["last"]  # type: ignore[attr-defined]
+        marks[what] = int(last or 0)
+    return marks
+
+
 def patient_record_edit_record(
-    *, patient: Patient, by: Any, since: datetime
+    *, patient: Patient, by: Any, mark: dict[str, int]
 ) -> list[CareRecordEntry]:
     """A clinician saved the patient's record (the admin's patient page, its inlines): the
-    history rows that save made (since `since`, by `by`) become the record of care, a red
+    history rows that save made (after `mark`, by `by`) become the record of care, a red
     flag recorded or resolved as its own act, every other change field by field
     (simple-history's diff_against) in one "record changed" entry. Nothing changed, nothing
     written."""
@@ -342,7 +353,8 @@ def patient_record_edit_record(
     entries: list[CareRecordEntry] = []
     user_pk = getattr(by, "pk", None)
     for model, what in _RECORD_MODELS:
-        rows = model.history.filter(history_date__gte=since)  # type: ignore[attr-defined]
+        history = model.history  # type: ignore[attr-defined]
+        rows = history.filter(history_id__gt=mark.get(what, 0))
         rows = (
             rows.filter(id=patient.pk) if model is Patient else rows.filter(patient_id=patient.pk)
         )
@@ -378,7 +390,11 @@ def patient_record_edit_record(
             if row.history_type == "-":
                 changes.append({"what": label, "field": "", "old": "", "new": "removed"})
                 continue
-            previous = row.prev_record
+            previous = (
+                history.filter(id=row.id, history_id__lt=row.history_id)
+                .order_by("-history_id")
+                .first()
+            )
             if previous is None:
                 continue
             delta = row.diff_against(previous)

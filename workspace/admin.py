@@ -9,14 +9,20 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from notifications.admin import ReminderPreferencesInline
 from notifications.services import patient_invite_send
 from planner import services as planner_services
 from planner.admin import generate_draft_program
+from planner.admin.shared import OwnHistoryAdmin
 from rehab import selectors
 from rehab.admin import (
     ActiveRedFlagFilter,
@@ -31,7 +37,17 @@ from rehab.admin import (
     StartBackInline,
     patient_account_choices,
 )
-from rehab.models import TIME_ZONE_CHOICES, Patient, PatientRedFlag
+from rehab.models import (
+    TIME_ZONE_CHOICES,
+    ActorKind,
+    CareAction,
+    CareRecordEntry,
+    Patient,
+    PatientRedFlag,
+)
+from rehab.services import patient_record_edit_record, patient_record_history_mark
+
+CARE_RECORD_PER_PAGE = 50
 
 
 @admin.action(description="Invite the selected patients to the mobile app")
@@ -81,7 +97,7 @@ class PatientAdminForm(PatientAccountFormMixin, forms.ModelForm):
 
 
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
+class PatientAdmin(OwnHistoryAdmin):
     """The patient page: records from rehab, programs from the planner, reminder preferences
     from notifications, the app invitation; each part's logic stays in its own app."""
 
@@ -112,6 +128,9 @@ class PatientAdmin(admin.ModelAdmin):
         # Records count from when they are recorded: a red flag stops home training at once,
         # a new comorbidity or pregnancy week re-checks the running program.
         planner_services.patient_records_changed(patient=form.instance, by=request.user)
+        # What this save changed, field by field, goes into the record of care.
+        mark: dict[str, int] = getattr(request, "_care_record_mark", {})
+        patient_record_edit_record(patient=form.instance, by=request.user, mark=mark)
 
     inlines = (
         PatientDiagnosisInline,
@@ -187,6 +206,7 @@ class PatientAdmin(admin.ModelAdmin):
         return () if request.user.is_superuser else ("clinician",)
 
     def save_model(self, request: HttpRequest, obj: Patient, form: Any, change: bool) -> None:
+        request._care_record_mark = patient_record_history_mark()  # type: ignore[attr-defined]
         if not change and not request.user.is_superuser:
             obj.clinician = request.user.clinician  # type: ignore[union-attr]
         super().save_model(request, obj, form, change)
@@ -202,6 +222,38 @@ class PatientAdmin(admin.ModelAdmin):
         # A user who is neither a superuser nor a clinician owns no patients to add.
         allowed = super().has_add_permission(request)
         return allowed and (request.user.is_superuser or hasattr(request.user, "clinician"))
+
+    def get_urls(self) -> list[URLPattern]:
+        care = path(
+            "<path:object_id>/care-record/",
+            self.admin_site.admin_view(self.care_record_view),
+            name="rehab_patient_care_record",
+        )
+        return [care, *super().get_urls()]
+
+    def care_record_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The patient's record of care, newest first: when, who, what. Only the patient's
+        clinician and superusers see it (anyone else: not found, as for the patient page)."""
+        patient = self.get_object(request, object_id)
+        if patient is None or not self.has_view_permission(request, patient):
+            raise Http404
+        entries = (
+            CareRecordEntry.objects.filter(patient=patient)
+            .select_related("actor")
+            .order_by("-at", "-id")
+        )
+        page = Paginator(entries, CARE_RECORD_PER_PAGE).get_page(request.GET.get("page"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Record of care: %(patient)s") % {"patient": patient.full_name},
+            "opts": self.model._meta,
+            "original": patient,
+            "patient": patient,
+            "page": page,
+            "rows": [care_row(entry) for entry in page.object_list],
+            "change_url": reverse("admin:rehab_patient_change", args=[patient.pk]),
+        }
+        return TemplateResponse(request, "admin/rehab/patient/care_record.html", context)
 
     @admin.display(description="name", ordering="last_name")
     def full_name(self, obj: Patient) -> str:
@@ -251,3 +303,50 @@ class PatientAdmin(admin.ModelAdmin):
                 for f in flags
             ),
         )
+
+
+def care_actor(entry: CareRecordEntry) -> str:
+    """Who acted, in plain words: the person's name, or the planner acting on its own."""
+    if entry.actor_kind == ActorKind.SYSTEM or entry.actor is None:
+        return str(ActorKind(entry.actor_kind).label)
+    user: Any = entry.actor
+    name = user.get_full_name() or user.get_username()
+    if entry.actor_kind == ActorKind.PATIENT:
+        return _("%(name)s (the patient)") % {"name": name}
+    return str(name)
+
+
+def care_details(entry: CareRecordEntry) -> list[str]:
+    """What the act was about, in plain words, one line each."""
+    detail = entry.detail
+    lines: list[str] = []
+    if detail.get("program"):
+        lines.append(_("Program #%(program)s") % {"program": detail["program"]})
+    if detail.get("start_date"):
+        lines.append(_("Starts on %(day)s") % {"day": detail["start_date"]})
+    if detail.get("week_start"):
+        lines.append(_("Week from %(day)s") % {"day": detail["week_start"]})
+    if detail.get("version") and entry.action != CareAction.PROGRAM_APPROVED:
+        lines.append(_("Version %(version)s") % {"version": detail["version"]})
+    if detail.get("red_flag"):
+        lines.append(_(str(detail["red_flag"])))
+    if detail.get("exercise"):
+        lines.append(str(detail["exercise"]))
+    if detail.get("home_started_on"):
+        lines.append(_("Home training from %(day)s") % {"day": detail["home_started_on"]})
+    for key in ("reason", "note", "notes"):
+        if detail.get(key):
+            lines.append(str(detail[key]))
+    lines.extend(str(line) for line in detail.get("diff") or [])
+    return lines
+
+
+def care_row(entry: CareRecordEntry) -> dict[str, Any]:
+    return {
+        "at": timezone.localtime(entry.at),
+        "who": care_actor(entry),
+        "what": str(CareAction(entry.action).label),
+        "auto": entry.auto,
+        "details": care_details(entry),
+        "changes": entry.changes,
+    }

@@ -14,7 +14,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 
 from planner import selectors, services
-from planner.admin.shared import OwnProgramsMixin, errors, why_html
+from planner.admin.shared import OwnHistoryAdmin, OwnProgramsMixin, errors, why_html
 from planner.models import (
     Program,
     ProgramStatus,
@@ -24,7 +24,7 @@ from rehab.selectors import patient_visible_to
 
 
 @admin.register(Program)
-class ProgramAdmin(OwnProgramsMixin, admin.ModelAdmin):
+class ProgramAdmin(OwnProgramsMixin, OwnHistoryAdmin):
     list_display = (
         "patient",
         "status",
