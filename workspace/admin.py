@@ -46,6 +46,7 @@ from rehab.models import (
     PatientRedFlag,
 )
 from rehab.services import patient_record_edit_record, patient_record_history_mark
+from workspace import records_admin
 
 CARE_RECORD_PER_PAGE = 50
 
@@ -143,7 +144,16 @@ class PatientAdmin(OwnHistoryAdmin):
         BodyCompositionInline,
         ReminderPreferencesInline,
     )
-    actions = (generate_draft_program, invite_to_app)
+    actions = (
+        generate_draft_program,
+        invite_to_app,
+        records_admin.export_patient_data,
+        records_admin.erase_patients,
+    )
+    # Deleting a patient deletes everything of theirs, their app account included.
+    delete_model = records_admin.delete_model
+    delete_queryset = records_admin.delete_queryset
+    get_deleted_objects = records_admin.get_deleted_objects
     fieldsets = (
         (None, {"fields": ("first_name", "last_name", "email", "clinician", "user")}),
         (
