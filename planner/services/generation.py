@@ -43,6 +43,38 @@ def program_plan_preview(*, patient: Patient, on: date | None = None) -> Plan:
     )
 
 
+# A new program starts within this window around the patient's today: a course begun on paper
+# a few weeks ago may be recorded, one may be planned up to a year ahead; anything else is a
+# typing error (9999-12-25), and a date past the calendar's end breaks every page showing it.
+START_DAYS_BACK = 30
+START_DAYS_AHEAD = 365
+# No program of this clinic can start before this day; with START_DAYS_AHEAD it bounds the
+# dates an active program may have (the approval checks it, programs_repair_dates mends it).
+EARLIEST_START = date(2000, 1, 1)
+
+
+def program_start_check(*, start: date, today: date) -> None:
+    """Raise ValidationError on `start_date` unless a new program may start on `start`, the
+    patient's local date being `today`."""
+    first, last = today - timedelta(days=START_DAYS_BACK), today + timedelta(days=START_DAYS_AHEAD)
+    if not first <= start <= last:
+        raise ValidationError(
+            {
+                "start_date": (
+                    f"A program starts between {first.isoformat()} and {last.isoformat()} "
+                    f"(at most {START_DAYS_BACK} days ago and {START_DAYS_AHEAD} days ahead), "
+                    f"got {start.isoformat()}."
+                )
+            }
+        )
+
+
+def program_start_plausible(*, start: date, today: date) -> bool:
+    """Whether a program may have started on `start` at all: from EARLIEST_START to
+    START_DAYS_AHEAD past the patient's `today`."""
+    return EARLIEST_START <= start <= today + timedelta(days=START_DAYS_AHEAD)
+
+
 @dataclass(frozen=True)
 class ProgramSettings:
     start_date: date
@@ -81,13 +113,18 @@ def program_generate(
     weeks: int = 6,
     supervised_per_week: int | None = None,
     supervised_course_length: int | None = None,
+    today: date | None = None,
 ) -> Program:
     """A draft program (version 1) from the engine's plan, with its explanation kept.
 
     The supervised course follows the patient's STarT Back risk unless the clinician sets it.
+    It starts within the window of `program_start_check` around `today` (the patient's local
+    date; a simulation passes the day of its own calendar); out of it nothing is written.
     """
+    today = today or patient_local_today(patient=patient)
+    program_start_check(start=start_date or today, today=today)
     options = ProgramSettings(
-        start_date or patient_local_today(patient=patient),
+        start_date or today,
         weeks,
         supervised_per_week or 3,
         supervised_course_length or 10,
@@ -119,7 +156,9 @@ def programs_generate_bulk(
 ) -> BulkReport:
     """Programs for many patients at once (a clinic's intake, an import); a fixed number of
     queries whatever the number of patients. Patients who cannot have one are skipped, with
-    the reason, and the rest go ahead."""
+    the reason, and the rest go ahead. A start outside a patient's window writes nothing."""
+    for patient in patients:
+        program_start_check(start=options.start_date, today=patient_local_today(patient=patient))
     options.check()
     profiles = patient_profiles(patients=patients, on=options.start_date)
     catalogue, rules = engine_catalogue(), engine_rules()

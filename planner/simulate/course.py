@@ -152,6 +152,7 @@ class _Course(HomeWeeks):
             weeks=min(MAX_WEEKS, self.weeks + lead_weeks),
             supervised_per_week=SUPERVISED_PER_WEEK,
             supervised_course_length=SUPERVISED_COURSE_LENGTH,
+            today=self.start,  # the clinician generates it on the simulated calendar's day
         )
         self.program = services.program_approve(program=program, by=self.user)
         self._supervised_phase()
