@@ -1,9 +1,39 @@
 """The REST API: /api/v1/ and its OpenAPI schema (/api/schema/, docs at /api/docs/)."""
 
+from csp.decorators import csp_update
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.utils.decorators import method_decorator
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from api.views import auth, clinician, exercises, health, patient
+
+
+class DocsReader(BasePermission):
+    """Anyone where API_DOCS_PUBLIC (a developer's machine); otherwise a signed-in user."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return bool(settings.API_DOCS_PUBLIC or request.user.is_authenticated)
+
+
+class SchemaApi(SpectacularAPIView):
+    """The OpenAPI schema: for a signed-in user, or anyone where API_DOCS_PUBLIC."""
+
+    permission_classes = [DocsReader]
+
+
+# Swagger UI styles its page with an inline <style> block; its script comes from the
+# sidecar's static files and the page's own script from this view (the split view), so no
+# inline script is needed.
+@method_decorator(csp_update({"style-src": ["'unsafe-inline'"]}), name="dispatch")
+class DocsApi(SpectacularSwaggerSplitView):
+    """The interactive docs, read as the schema is."""
+
+    permission_classes = [DocsReader]
+
 
 app_name = "api"
 
@@ -97,6 +127,6 @@ v1: list[URLPattern | URLResolver] = [
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/", include(v1)),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("schema/", SchemaApi.as_view(), name="schema"),
+    path("docs/", DocsApi.as_view(url_name="api:schema"), name="docs"),
 ]

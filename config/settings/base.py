@@ -34,6 +34,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy (CONTENT_SECURITY_POLICY below), the Permissions-Policy and
+    # no-store on what carries patient data (config/middleware.py).
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
+    "config.middleware.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -224,6 +229,49 @@ PUSH_SERVICE_HOSTS = env_list(
         "*.notify.windows.com",
     ],
 )
+# What pages may load and run: only this site's own scripts, styles, pictures and
+# connections; no inline script, no plugin, never inside another site's frame. The API's
+# interactive docs add what Swagger UI needs on that page only (api/urls.py).
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+# Browser features no page of the app uses, turned off (config.middleware). Notifications
+# and Web Push are not governed by this header; nothing here is needed by the app.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    name: []
+    for name in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
+}
+# The OpenAPI schema (/api/schema/) and its docs (/api/docs/) for anyone; otherwise only for
+# a signed-in user (session or token). Off by default; `make run` (local.py) turns it on.
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", False)
+
 # Clinic setting: a nudge at this local time when the day's exercises are not logged;
 # empty turns it off.
 EVENING_NUDGE_TIME = env_time("EVENING_NUDGE_TIME", "19:30")

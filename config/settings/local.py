@@ -2,11 +2,13 @@
 
 import os
 
-from config.env import env_list, env_str
+from config.env import env_bool, env_list, env_str
 from config.settings.base import *  # noqa: F403
 from config.settings.base import REDIS_URL, redis_cache
 
 DEBUG = True
+# The API's schema and docs open without signing in on a developer's machine.
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", True)
 # A fixed development key: production.py refuses to start without its own.
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production-9f3b2c")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])

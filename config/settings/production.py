@@ -48,8 +48,22 @@ CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# The mail server, from the environment: host, port, login and TLS. EMAIL_USE_TLS is
+# STARTTLS (usually port 587), EMAIL_USE_SSL TLS from the first byte (usually 465): one or
+# the other, never both.
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    from config.env import ImproperlyConfiguredEnv
+
+    raise ImproperlyConfiguredEnv(
+        "EMAIL_USE_TLS (STARTTLS) and EMAIL_USE_SSL (implicit TLS) cannot both be on: "
+        "choose the one your mail server speaks on EMAIL_PORT."
+    )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "rehab@localhost")
 
 # Pool processes of each Celery worker; 0 (the default) is one per CPU.

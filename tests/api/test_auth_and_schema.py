@@ -205,9 +205,12 @@ def test_every_operation_documents_its_error_codes(schema):
     for path, method, operation in operations(schema):
         documented = set(operation["responses"])
         assert {"200", "201", "204"} & documented, (path, method)
-        # Only readiness answers 503 (a dependency is down).
+        # Only readiness answers 503 (a dependency is down); only the push registration 409
+        # (the endpoint is another account's).
         allowed = {"200", "201", "204", "400", "401", "403", "404", "429"}
-        assert documented <= allowed | ({"503"} if path == "/api/v1/health/" else set())
+        allowed |= {"503"} if path == "/api/v1/health/" else set()
+        allowed |= {"409"} if path == "/api/v1/push-subscriptions/" else set()
+        assert documented <= allowed
         if (path, method) not in public:
             assert {"401", "403"} <= documented, (path, method)
         if method in ("post", "patch"):
@@ -217,10 +220,27 @@ def test_every_operation_documents_its_error_codes(schema):
 
 
 def test_the_schema_and_the_interactive_docs_are_served_without_a_cdn(world):
-    client = APIClient()
+    client = client_for(world, "clinician")
     assert client.get("/api/schema/").status_code == 200
     page = client.get("/api/docs/")
     assert page.status_code == 200
     html = page.content.decode()
     assert "drf_spectacular_sidecar/swagger-ui-dist" in html and "cdn." not in html
-    assert "/api/schema/" in html
+    # The page's own script is served by the view, not written inline (the CSP has no
+    # 'unsafe-inline' for scripts); it points Swagger UI at the schema.
+    assert "<script>" not in html
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 200 and "/api/schema/" in script.content.decode()
+    policy = dict(part.split(maxsplit=1) for part in page["Content-Security-Policy"].split("; "))
+    assert (policy["style-src"], policy["script-src"]) == ("'self' 'unsafe-inline'", "'self'")
+
+
+@pytest.mark.parametrize("path", ["/api/schema/", "/api/docs/", "/api/docs/?script="])
+def test_the_schema_and_docs_need_signing_in_unless_made_public(world, settings, path):
+    assert APIClient().get(path).status_code == 401
+    assert client_for(world, "owner_patient").get(path).status_code == 200
+    session = APIClient()
+    session.force_login(world.clinician.user)
+    assert session.get(path).status_code == 200
+    settings.API_DOCS_PUBLIC = True  # a developer's machine (local.py)
+    assert APIClient().get(path).status_code == 200
