@@ -61,6 +61,7 @@ from planner.models import (
 from planner.services import program_complete
 from rehab.models import (
     BodyComposition,
+    CareRecordEntry,
     FitnessTest,
     OswestryAssessment,
     PainAssessment,
@@ -88,7 +89,7 @@ class Part:
     model: type[models.Model]
     to_patient: str  # the lookup from a row to its patient
     erase: Erase
-    # Personal fields and what erasure sets them to (a callable is called once per row).
+    # Personal fields and what erasure sets them to (a callable is called with each row).
     personal: Mapping[str, Any] = field(default_factory=dict)
     # Fields never exported: keys, token hashes, internal delivery state.
     secret: frozenset[str] = frozenset()
@@ -172,6 +173,15 @@ PARTS: tuple[Part, ...] = (
     Part("reviews", ReviewProposal, PROGRAM, "keep"),
     Part("review_items", ReviewItem, "proposal__program__patient", "keep"),
     Part("events", PatientEvent, "patient", "keep"),
+    # The record of care: who did what and when is kept; the notes, reasons and the old and
+    # new values of personal fields it quotes are not.
+    Part(
+        "care_record",
+        CareRecordEntry,
+        "patient",
+        "blank",
+        {"detail": lambda row: care_detail_erased(row.detail)},
+    ),
     # notifications: how the clinic reached them.
     Part(
         "reminder_preferences",
@@ -179,7 +189,7 @@ PARTS: tuple[Part, ...] = (
         "patient",
         "blank",
         # The calendar address stops working; nothing is sent to an erased person.
-        {"calendar_token": new_calendar_token, "email": False, "push": False},
+        {"calendar_token": lambda row: new_calendar_token(), "email": False, "push": False},
         secret=frozenset({"calendar_token"}),
     ),
     # Not exported: the clinicians' in-app copies of alerts about the patient (theirs, but
@@ -205,6 +215,42 @@ PARTS: tuple[Part, ...] = (
     # Not exported: the API token (a secret).
     Part("", Token, "user__patient", "delete"),
 )
+
+# Free text a record of care entry quotes, and the fields (by their labels) whose old and
+# new values a record edit quotes, which erasure blanks.
+CARE_TEXT_KEYS = frozenset({"notes", "note", "reason"})
+
+
+def _personal_labels() -> frozenset[str]:
+    fields = [
+        *(Patient._meta.get_field(name) for name in ("first_name", "last_name", "email")),
+        Patient._meta.get_field("date_of_birth"),
+        *(model._meta.get_field("notes") for model in (PatientDiagnosis, PatientComorbidity)),
+        PatientRedFlag._meta.get_field("notes"),
+    ]
+    return frozenset(str(f.verbose_name) for f in fields)
+
+
+def care_detail_erased(detail: Any) -> Any:
+    """A record of care entry's detail without the personal text it quotes."""
+    if not isinstance(detail, dict):
+        return detail
+    erased: dict[str, Any] = {}
+    labels = _personal_labels()
+    for key, value in detail.items():
+        if key in CARE_TEXT_KEYS and isinstance(value, str):
+            erased[key] = ""
+        elif key == "changes" and isinstance(value, list):
+            erased[key] = [
+                {**change, "old": "—", "new": "—"}
+                if isinstance(change, dict) and change.get("field") in labels
+                else change
+                for change in value
+            ]
+        else:
+            erased[key] = value
+    return erased
+
 
 # The patient's own fields erasure replaces; the rest (sex, height, weight, fitness, time
 # zone, language, pregnancy) is clinical and kept, de-identified by the rest going.
@@ -394,7 +440,7 @@ def _erase_rows(rows: models.QuerySet[Any], erase: Erase, personal: Mapping[str,
         if any(callable(value) for value in personal.values()):
             for row in rows:
                 for name, value in personal.items():
-                    setattr(row, name, value() if callable(value) else value)
+                    setattr(row, name, value(row) if callable(value) else value)
                 row.save(update_fields=list(personal))
         else:
             rows.update(**personal)

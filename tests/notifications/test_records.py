@@ -2,6 +2,7 @@
 keeps the de-identified clinical logs, and deletion that leaves nothing of theirs behind."""
 
 import json
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,7 +25,7 @@ from notifications.models import (
 from planner import selectors as planner_selectors
 from planner.models import ExerciseLog, HomeSession, Program, ProgramExercise, SupervisedSession
 from rehab import services as rehab_services
-from rehab.models import PainAssessment, Patient, PatientInvite
+from rehab.models import CareRecordEntry, PainAssessment, Patient, PatientInvite
 from tests.conftest import PASSWORD, log_home_days, make_patient, program_for
 
 pytestmark = pytest.mark.django_db
@@ -242,6 +243,34 @@ def test_erasure_leaves_no_trace_of_the_person_anywhere(client, clinician):
     assert not preferences.email and not preferences.push
     # The session she had open is gone.
     assert client.get("/app/today/").status_code == 302
+
+
+def test_erasure_takes_her_out_of_the_record_of_care_and_the_history(clinician):
+    patient = full_record(clinician)
+    old_email = patient.email
+    # The clinician corrects her email on the patient page, and notes a red flag.
+    mark = rehab_services.patient_record_history_mark()
+    patient.email = "maria.k@example.ru"
+    rehab_services.history_stamp(patient, by=clinician.user, reason="record edit")
+    patient.save()
+    rehab_services.patient_record_edit_record(patient=patient, by=clinician.user, mark=mark)
+    rehab_services.red_flag_raise(
+        patient=patient, code="night_pain", noted_by=clinician.user, notes="Мария не спит"
+    )
+    for needle in (old_email, "maria.k@example.ru", "Мария не спит"):
+        assert "rehab.CareRecordEntry" in anywhere(needle), needle
+    actions = Counter(
+        CareRecordEntry.objects.filter(patient=patient).values_list("action", flat=True)
+    )
+
+    records.patient_erase(patient=patient, by=clinician.user)
+
+    for needle in (old_email, "maria.k@example.ru", "Мария", "Кузнецова"):
+        assert anywhere(needle) == [], needle
+    # Who did what, and when, is kept.
+    kept = Counter(CareRecordEntry.objects.filter(patient=patient).values_list("action", flat=True))
+    assert kept - actions == Counter({"program_completed": 1})  # her course ended
+    assert not actions - kept
 
 
 def test_erasure_keeps_the_de_identified_clinical_record(clinician):
