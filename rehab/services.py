@@ -336,7 +336,7 @@ def patient_record_history_mark() -> dict[str, int]:
     a save so that `patient_record_edit_record` reads only the rows that save makes."""
     marks: dict[str, int] = {}
     for model, what in _RECORD_MODELS:
-        last = model.history.aggregate(last=Max("history_id"))["last"]  # type: ignore[attr-defined]
+        last = model.history.aggregate(last=Max("history_id"))["last"]
         marks[what] = int(last or 0)
     return marks
 
@@ -353,7 +353,7 @@ def patient_record_edit_record(
     entries: list[CareRecordEntry] = []
     user_pk = getattr(by, "pk", None)
     for model, what in _RECORD_MODELS:
-        history = model.history  # type: ignore[attr-defined]
+        history = model.history
         rows = history.filter(history_id__gt=mark.get(what, 0))
         rows = (
             rows.filter(id=patient.pk) if model is Patient else rows.filter(patient_id=patient.pk)
@@ -440,7 +440,7 @@ def patient_record_edit_record(
 
 def care_record_models() -> Iterable[type[Any]]:
     """rehab's models with history rows (erasure must anonymise them with the patient)."""
-    return [model.history.model for model, _ in _RECORD_MODELS]  # type: ignore[attr-defined]
+    return [model.history.model for model, _ in _RECORD_MODELS]
 
 
 # -- Invitations to the patient app ---------------------------------------------------------------

@@ -50,7 +50,7 @@ class OwnHistoryAdmin(SimpleHistoryAdmin):
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         self._visible_or_404(request, object_id)
-        return super().history_view(request, object_id, extra_context)  # type: ignore[no-any-return]
+        return super().history_view(request, object_id, extra_context)
 
     def history_form_view(
         self,
@@ -60,9 +60,7 @@ class OwnHistoryAdmin(SimpleHistoryAdmin):
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         self._visible_or_404(request, object_id)
-        return super().history_form_view(  # type: ignore[no-any-return]
-            request, object_id, version_id, extra_context
-        )
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
         return True
