@@ -106,9 +106,9 @@ class PatientPasswordResetView(PasswordResetView):
             form.add_error(
                 None,
                 ngettext(
-                    "Too many password reset requests: at most %(limit)d an hour. "
+                    "Too many password reset requests: at most %(limit)d request an hour. "
                     "Try again later, or ask your clinic.",
-                    "Too many password reset requests: at most %(limit)d an hour. "
+                    "Too many password reset requests: at most %(limit)d requests an hour. "
                     "Try again later, or ask your clinic.",
                     limit,
                 )

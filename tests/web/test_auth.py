@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import timezone
@@ -194,3 +195,71 @@ def test_password_reset_by_email_for_patients_only(client, clinician, invited):
     )
     assert done["Location"] == "/app/password-reset/complete/"
     assert client.login(username="vera", password="fresh-start-2026")
+
+
+# -- sign-in protection: the password reset's hourly limit -----------------------------------
+
+
+@pytest.fixture
+def vera_account(invited, client):
+    _, token = invited
+    accept(client, token)
+    client.logout()
+    return User.objects.get(username="vera")
+
+
+def reset(client, email: str, address: str = "203.0.113.5", **extra):
+    return client.post("/app/password-reset/", {"email": email}, REMOTE_ADDR=address, **extra)
+
+
+def test_password_reset_is_limited_per_email_whatever_the_address(client, vera_account):
+    for number in range(5):
+        response = reset(client, "vera@example.org", address=f"198.51.100.{number}")
+        assert response.status_code == 302
+    assert len(mail.outbox) == 5
+    response = reset(client, "VERA@example.org", address="192.0.2.1")
+    assert response.status_code == 429
+    assert "Too many password reset requests: at most 5 requests an hour." in (
+        response.content.decode()
+    )
+    assert len(mail.outbox) == 5  # no email beyond the limit
+
+
+def test_password_reset_is_limited_per_address_whatever_the_email(client, vera_account):
+    for number in range(5):
+        assert reset(client, f"someone{number}@example.org").status_code == 302
+    response = reset(client, "vera@example.org")
+    assert response.status_code == 429 and mail.outbox == []
+    # A forged X-Forwarded-For is not another address.
+    response = reset(client, "vera@example.org", HTTP_X_FORWARDED_FOR="192.0.2.50")
+    assert response.status_code == 429 and mail.outbox == []
+    # Another address is.
+    assert reset(client, "vera@example.org", address="203.0.113.6").status_code == 302
+    assert len(mail.outbox) == 1
+
+
+def test_password_reset_limit_is_said_in_russian(client, vera_account):
+    for _ in range(5):
+        reset(client, "vera@example.org")
+    response = reset(client, "vera@example.org", HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 429
+    assert "Слишком много запросов на восстановление пароля: не больше 5 в час." in (
+        response.content.decode()
+    )
+
+
+def test_password_reset_is_allowed_again_an_hour_later(client, vera_account):
+    for _ in range(6):
+        reset(client, "vera@example.org")
+    assert len(mail.outbox) == 5
+    with time_machine.travel(timezone.now() + timedelta(minutes=61), tick=False):
+        assert reset(client, "vera@example.org").status_code == 302
+    assert len(mail.outbox) == 6
+
+
+def test_a_bad_email_is_refused_and_not_counted(client, vera_account):
+    for _ in range(6):
+        response = reset(client, "not an email")
+        assert response.status_code == 200 and "email" in response.context["form"].errors
+    assert reset(client, "vera@example.org").status_code == 302
+    assert len(mail.outbox) == 1
