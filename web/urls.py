@@ -42,6 +42,7 @@ urlpatterns = [
     path("symptoms/", views.symptoms, name="symptoms"),
     path("settings/", views.settings_view, name="settings"),
     path("settings/calendar-reset/", views.calendar_reset, name="calendar_reset"),
+    path("settings/export/", views.settings_export, name="settings_export"),
     path("push/subscribe/", views.push_subscribe, name="push_subscribe"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("sw.js", views.service_worker, name="service_worker"),

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.client_ip import client_ip
 from exercises.models import Exercise
 from exercises.selectors import exercise_illustration_svg
+from notifications.records import patient_export_filename, patient_export_json
 from notifications.selectors import notifications_list, reminder_preferences_get
 from notifications.services import (
     PushEndpointTaken,
@@ -465,6 +466,19 @@ def calendar_reset(request: HttpRequest, patient: Patient) -> HttpResponse:
     calendar_token_reset(patient=patient)
     messages.success(request, _("Your calendar has a new address; the old one no longer works."))
     return redirect("web:settings")
+
+
+@require_GET
+@patient_required
+def settings_export(request: HttpRequest, patient: Patient) -> HttpResponse:
+    """The patient's own data as a JSON file: everything the clinic keeps about them."""
+    response = HttpResponse(
+        patient_export_json(patient=patient), content_type="application/json; charset=utf-8"
+    )
+    filename = patient_export_filename(patient=patient)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
