@@ -112,6 +112,7 @@ class PatientAdmin(OwnHistoryAdmin):
         "odi_display",
         "red_flags_display",
         "clinician",
+        records_admin.erased_display,
     )
     list_display_links = ("full_name",)
     list_filter = (

@@ -14,6 +14,7 @@ from django.db import router
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -88,6 +89,14 @@ def erase_patients(
             messages.SUCCESS,
         )
     return None
+
+
+@admin.display(description="erased", ordering="erased_at")
+def erased_display(obj: Patient) -> str:
+    """When the person was erased (their records remain, de-identified), or a dash."""
+    if obj.erased_at is None:
+        return "—"
+    return timezone.localtime(obj.erased_at).date().isoformat()
 
 
 def delete_model(self: admin.ModelAdmin, request: HttpRequest, obj: Patient) -> None:

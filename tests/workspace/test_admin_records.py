@@ -75,6 +75,10 @@ def test_erasing_asks_first_then_erases(client, clinician):
     patient.refresh_from_db()
     assert patient.erased_at is not None
     assert patient.full_name == f"Erased patient #{patient.pk}"
+    # The list shows who was erased, and when.
+    listing = client.get(CHANGELIST).content.decode()
+    assert f"Erased patient #{patient.pk}" in listing
+    assert '<td class="field-erased_display">2026-11-25</td>' in listing
 
 
 def test_another_clinician_cannot_erase_and_nothing_changes(client, clinician, colleague):
