@@ -3,7 +3,9 @@
 Services raise Django's ValidationError with keys such as `entries[0].pain_during`;
 serializers raise DRF's with nested dicts and lists. Both leave here as
 `{"entries[0].pain_during": ["Pain is a whole number from 0 to 10, got 11."]}`, so a
-client reads every 400 the same way. Other errors keep DRF's `{"detail": "..."}`.
+client reads every 400 the same way, a body that is not JSON included (under
+`non_field_errors`). Other errors keep DRF's `{"detail": "..."}`, and so do the 404 and 500
+of paths under /api/ that no view answers (`api_not_found`, `api_server_error`).
 """
 
 from collections.abc import Iterator, Mapping
@@ -12,6 +14,8 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import page_not_found, server_error
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -26,6 +30,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.ValidationError):
         response.data = field_errors(response.data)
+    elif response is not None and isinstance(exc, exceptions.ParseError):
+        # A body that is not JSON (or nests too deep) is a 400 like any other: the documented
+        # field format, the message not tied to a field.
+        response.data = {api_settings.NON_FIELD_ERRORS_KEY: [str(exc.detail)]}
     return response
 
 
@@ -64,3 +72,21 @@ def fields_renamed(names: Mapping[str, str]) -> Iterator[None]:
         raise DjangoValidationError(
             {names.get(key, key): value for key, value in error.error_dict.items()}
         ) from None
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def api_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404: JSON under /api/ (`{"detail": "Not found."}`), the site's page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)
+    return page_not_found(request, exception or Http404())
+
+
+def api_server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: JSON under /api/, the site's page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"detail": "A server error occurred."}, status=500)
+    return server_error(request)

@@ -19,5 +19,9 @@ urlpatterns = [
     path("app/", include("web.urls")),
 ]
 
+# Under /api/ a 404 or 500 is JSON like the rest of the API; elsewhere the site's pages.
+handler404 = "api.exceptions.api_not_found"
+handler500 = "api.exceptions.api_server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
