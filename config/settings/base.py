@@ -129,7 +129,7 @@ REST_FRAMEWORK = {
     # Django's ValidationError from the services becomes a 400 with field messages.
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.SafeJSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Signing in for a token: at most this many attempts a minute from one address.
     "DEFAULT_THROTTLE_RATES": {"auth-token": "20/min"},
