@@ -413,7 +413,9 @@ def patient_erase(*, patient: Patient, by: Any) -> Patient:
         _erase_rows(part.rows(patient), part.erase, part.personal)
 
     user = patient.user
-    if user is not None:
+    if user is not None and not _own_account(user):
+        patient.user = None  # a clinic login linked by mistake is unlinked, not erased
+    elif user is not None:
         _sessions_end(user.pk)
         _sign_in_logs_delete(user.username)
         for name, value in USER_PERSONAL.items():

@@ -338,6 +338,18 @@ def test_an_erased_patient_can_no_longer_sign_in_to_the_app_or_the_api(client, c
     assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
 
 
+def test_a_clinic_login_linked_to_a_patient_by_mistake_is_unlinked_not_erased(clinician, colleague):
+    patient = make_patient(clinician, first_name="Анна", last_name="Смирнова")
+    patient.user = colleague.user
+    patient.save(update_fields=["user"])
+    records.patient_erase(patient=patient, by=clinician.user)
+    patient.refresh_from_db()
+    colleague.user.refresh_from_db()
+    assert patient.user is None and patient.full_name == f"Erased patient #{patient.pk}"
+    assert colleague.user.username == "colleague" and colleague.user.is_active
+    assert colleague.user.check_password(PASSWORD)
+
+
 def test_erasing_twice_is_refused_and_changes_nothing(clinician):
     patient = records.patient_erase(patient=full_record(clinician), by=clinician.user)
     before = records.patient_export(patient=patient, now=NOW)
