@@ -42,7 +42,7 @@ class AccountLockoutBackend(AxesStandaloneBackend):
     ) -> None:
         if request is None:
             return None
-        return super().authenticate(request, username=username, password=password, **kwargs)  # type: ignore[no-any-return]
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 class UserWithRecordsBackend(ModelBackend):
