@@ -200,6 +200,19 @@ def test_the_export_costs_the_same_queries_for_a_long_course_as_a_short_one(
 PARTS_EXPORTED = [part for part in records.PARTS if part.section]
 
 
+@pytest.mark.parametrize("zone", ["America/Los_Angeles", "Pacific/Auckland"])
+def test_days_are_the_patients_own_and_moments_are_in_utc(clinician, zone):
+    patient = full_record(clinician, time_zone=zone)
+    document = records.patient_export(patient=patient, now=NOW)
+    days = sorted(
+        HomeSession.objects.filter(program__patient=patient).values_list("day", flat=True)
+    )
+    assert [row["day"] for row in document["home_sessions"]] == [d.isoformat() for d in days]
+    assert document["patient"]["time_zone"] == zone
+    moments = [row["created_at"] for row in document["session_logs"] + document["notifications"]]
+    assert moments and all(moment.endswith("+00:00") for moment in moments)
+
+
 def test_the_same_record_exports_the_same_document(clinician):
     patient = full_record(clinician)
     first = records.patient_export(patient=patient, now=NOW)
