@@ -103,6 +103,10 @@ class PatientAdmin(OwnHistoryAdmin):
     from notifications, the app invitation; each part's logic stays in its own app."""
 
     form = PatientAdminForm
+
+    class Media:
+        css = {"all": ["workspace/admin.css"]}  # the red-flag badge (no style attributes)
+
     list_display = (
         "full_name",
         "age_display",
@@ -304,8 +308,7 @@ class PatientAdmin(OwnHistoryAdmin):
             return "—"
         return format_html_join(
             " ",
-            '<strong style="background:#b00020;color:#fff;padding:2px 6px;'
-            'border-radius:4px" title="{}">⚠ {}</strong>',
+            '<strong class="red-flag-badge" title="{}">⚠ {}</strong>',
             (
                 (
                     "Same day: possible cauda equina" if f.red_flag.same_day else "Active",

@@ -23,6 +23,57 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Every page the browser tests open reports what the Content-Security-Policy blocked: the
+# page's `securitypolicyviolation` events are written to its console, and the console's
+# CSP messages ("Refused to ...") are collected here. A test that saw one fails at its end
+# (`no_csp_violations`).
+CSP_VIOLATIONS: list[str] = []
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error("CSP violation: " + event.effectiveDirective + " blocked "
+    + (event.blockedURI || "inline") + " on " + location.pathname
+    + " (" + (event.sourceFile || "") + ":" + event.lineNumber + ")");
+}, true);
+"""
+
+
+def _watch(context: Any) -> Any:
+    def on_console(message: Any) -> None:
+        text = message.text
+        if "CSP violation" in text or "Content Security Policy" in text:
+            CSP_VIOLATIONS.append(text)
+
+    context.add_init_script(_REPORT_VIOLATIONS)
+    context.on("console", on_console)
+    return context
+
+
+class WatchedBrowser:
+    """The browser, with every new context and page watched for CSP violations."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+    def new_context(self, **options: Any) -> Any:
+        return _watch(self._browser.new_context(**options))
+
+    def new_page(self, **options: Any) -> Any:
+        # Its context lives until the browser closes (Playwright's own new_page would close
+        # it with the page; the few a session makes cost nothing).
+        return self.new_context(**options).new_page()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations() -> Iterator[list[str]]:
+    """Fails the browser test whose pages saw the Content-Security-Policy block anything."""
+    CSP_VIOLATIONS.clear()
+    yield CSP_VIOLATIONS
+    assert CSP_VIOLATIONS == [], "Content-Security-Policy violations:\n" + "\n".join(CSP_VIOLATIONS)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
@@ -36,7 +87,7 @@ def browser() -> Iterator[Any]:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-        yield browser
+        yield WatchedBrowser(browser)
         browser.close()
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
