@@ -222,13 +222,21 @@ CARE_TEXT_KEYS = frozenset({"notes", "note", "reason"})
 
 
 def _personal_labels() -> frozenset[str]:
-    fields = [
-        *(Patient._meta.get_field(name) for name in ("first_name", "last_name", "email")),
-        Patient._meta.get_field("date_of_birth"),
-        *(model._meta.get_field("notes") for model in (PatientDiagnosis, PatientComorbidity)),
-        PatientRedFlag._meta.get_field("notes"),
+    fields: list[tuple[type[models.Model], str]] = [
+        (Patient, "first_name"),
+        (Patient, "last_name"),
+        (Patient, "email"),
+        (Patient, "date_of_birth"),
+        (PatientDiagnosis, "notes"),
+        (PatientComorbidity, "notes"),
+        (PatientRedFlag, "notes"),
     ]
-    return frozenset(str(f.verbose_name) for f in fields)
+    labels = set()
+    for model, name in fields:
+        model_field = model._meta.get_field(name)
+        assert isinstance(model_field, models.Field)
+        labels.add(str(model_field.verbose_name))
+    return frozenset(labels)
 
 
 def care_detail_erased(detail: Any) -> Any:
