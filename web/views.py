@@ -39,6 +39,7 @@ from notifications.services import (
     reminder_preferences_update,
 )
 from planner import selectors, services
+from planner.selectors.history import calendar_month
 from rehab.models import Patient
 from rehab.selectors import patient_invite_get, red_flags_need_care_today
 from web import charts
@@ -334,9 +335,15 @@ def illustration(request: HttpRequest, patient: Patient, slug: str, phase: str) 
 def history(request: HttpRequest, patient: Patient) -> HttpResponse:
     today_ = selectors.patient_local_today(patient=patient)
     try:
-        month = date.fromisoformat(request.GET.get("month", "") + "-01")
+        month = calendar_month(text=request.GET.get("month", ""), today=today_)
     except ValueError:
-        month = today_.replace(day=1)
+        # A hand-edited or stale link (0001-01, 9999-12, 2026-13): say so, offer this month.
+        return render(
+            request,
+            "web/history_invalid.html",
+            {"error": _("There is no calendar for that month.")},
+            status=400,
+        )
     next_month = (month + timedelta(days=32)).replace(day=1)
     days = selectors.patient_calendar(
         patient=patient, first=month, last=next_month - timedelta(days=1)

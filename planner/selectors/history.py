@@ -19,6 +19,32 @@ from rehab.models import (
     Patient,
 )
 
+# The months the patient's calendar can show: none before any program of the clinic could
+# start, none more than a year past today (programs start at most a year ahead).
+FIRST_CALENDAR_MONTH = date(2000, 1, 1)
+CALENDAR_MONTHS_AHEAD = 13
+
+
+def calendar_month(*, text: str, today: date) -> date:
+    """The first day of the month `text` names (YYYY-MM; empty: today's month).
+
+    ValueError when it is no month, or one the calendar cannot show (before
+    FIRST_CALENDAR_MONTH or more than CALENDAR_MONTHS_AHEAD months past today's)."""
+    if not text:
+        return today.replace(day=1)
+    year, dash, month = text.partition("-")
+    if not (dash and len(year) == 4 and year.isdigit() and len(month) == 2 and month.isdigit()):
+        raise ValueError(f"{text!r} is not a month as YYYY-MM.")
+    if not 1 <= int(month) <= 12:
+        raise ValueError(f"{text!r} is not a month as YYYY-MM.")
+    first = date(int(year), int(month), 1)
+    index = today.year * 12 + today.month - 1 + CALENDAR_MONTHS_AHEAD
+    last = date(index // 12, index % 12 + 1, 1)
+    if not FIRST_CALENDAR_MONTH <= first <= last:
+        raise ValueError(f"{text!r} is outside the calendar.")
+    return first
+
+
 # What a day of the calendar was or will be for the patient.
 CALENDAR_STATUSES = ("done", "partial", "missed", "today", "upcoming", "rest")
 

@@ -94,7 +94,7 @@ def test_history_shows_the_month_with_done_and_missed_days(owner_client, owner):
     page = owner_client.get(f"/app/history/?month={today:%Y-%m}").content.decode()
     assert "missed" in page and "partly done" in page
     assert 'class="day today is-today' in page
-    assert owner_client.get("/app/history/?month=garbage").status_code == 200
+    assert owner_client.get("/app/history/?month=garbage").status_code == 400
 
 
 def test_history_and_progress_cost_a_fixed_number_of_queries(
