@@ -97,8 +97,10 @@ def _check_entry(index: int, entry: Any, known_diagnoses: set[str]) -> list[str]
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 problems.append(f"{where}: {table}.{key} must be a whole number, 0 or more.")
     harder = entry.get("harder")
-    if harder is not None and not isinstance(harder, str):
+    if harder is not None and (not isinstance(harder, str) or harder == entry.get("slug")):
         problems.append(f"{where}: harder must be the slug of another exercise.")
+    if not isinstance(entry.get("active", True), bool):
+        problems.append(f"{where}: active must be true or false (without quotes).")
     if "pose" in entry:
         try:
             parse_exercise_pose(entry["pose"])
@@ -120,7 +122,7 @@ def _fields_from_entry(entry: dict[str, Any]) -> dict[str, Any]:
         "equipment": list(entry.get("equipment", [])),
         "difficulty": entry["difficulty"],
         "seconds_per_rep": dose["seconds_per_rep"],
-        "is_active": bool(entry.get("active", True)),
+        "is_active": entry.get("active", True),
         "pose": entry.get("pose", {}),
     }
     for key in _DOSE_KEYS:
@@ -136,6 +138,16 @@ def _read_entries(path: Path) -> list[Any]:
             document = tomllib.load(handle)
     except FileNotFoundError:
         raise LibraryError([f"{path}: no such file."]) from None
+    except IsADirectoryError:
+        raise LibraryError([f"{path}: a folder, not a TOML file."]) from None
+    except OSError as error:
+        raise LibraryError([f"{path}: cannot be read ({error.strerror or error})."]) from None
+    except UnicodeDecodeError as error:
+        raise LibraryError(
+            [f"{path}: not UTF-8 text (byte {error.start}); save the file as UTF-8."]
+        ) from None
+    except RecursionError:
+        raise LibraryError([f"{path}: not valid TOML (nested too deeply)."]) from None
     except tomllib.TOMLDecodeError as error:
         raise LibraryError([f"{path}: not valid TOML ({error})."]) from None
     entries = document.get("exercise")

@@ -249,3 +249,58 @@ def test_a_pose_missing_its_end_is_refused(tmp_path):
         "exercise 'x': pose: missing end; a pose needs both a start and an end."
     ]
     assert not Exercise.objects.exists()
+
+
+# -- Files that are not a library: a clear message, exit code 2, nothing written ------------------
+
+
+def load_fails(path: Path) -> str:
+    before = (Exercise.objects.count(), Exercise.objects.filter(is_active=True).count())
+    with pytest.raises(CommandError) as caught:
+        call_command("load_library", "--file", str(path))
+    assert caught.value.returncode == 2
+    assert (Exercise.objects.count(), Exercise.objects.filter(is_active=True).count()) == before
+    return str(caught.value)
+
+
+def test_a_folder_is_refused(tmp_path):
+    assert f"{tmp_path}: a folder, not a TOML file." in load_fails(tmp_path)
+
+
+def test_a_file_that_is_not_utf8_is_refused(tmp_path):
+    path = tmp_path / "library.toml"
+    path.write_bytes(entry("heel-slide").replace("Gently", "Doucement \xe9").encode("latin-1"))
+    assert "not UTF-8 text" in load_fails(path) and "save the file as UTF-8" in load_fails(path)
+
+
+def test_deeply_nested_toml_is_refused(tmp_path):
+    path = tmp_path / "library.toml"
+    path.write_text("x = " + "[" * 50_000 + "]" * 50_000 + "\n")
+    assert f"{path}: not valid TOML" in load_fails(path)
+
+
+def test_an_exercise_that_is_its_own_harder_variant_is_refused(tmp_path):
+    path = write(tmp_path, entry("heel-slide", 1, harder="heel-slide"))
+    assert "exercise 'heel-slide': harder must be the slug of another exercise." in load_fails(path)
+
+
+def test_two_exercises_harder_than_each_other_are_refused(tmp_path):
+    path = write(
+        tmp_path,
+        entry("heel-slide", 1, harder="dead-bug"),
+        entry("dead-bug", 2, harder="heel-slide"),
+    )
+    assert "exercise 'dead-bug': harder_variant:" in load_fails(path)
+
+
+@pytest.mark.parametrize("value", ['"false"', "0", '"no"'])
+def test_active_must_be_a_boolean(tmp_path, value):
+    path = write(tmp_path, entry("heel-slide", active=value))
+    assert "exercise 'heel-slide': active must be true or false (without quotes)." in load_fails(
+        path
+    )
+
+
+def test_active_false_loads_the_exercise_inactive(tmp_path):
+    library_load(path=write(tmp_path, entry("heel-slide", active="false")))
+    assert Exercise.objects.get(slug="heel-slide").is_active is False

@@ -20,7 +20,8 @@ class Command(BaseCommand):
         except LibraryError as error:
             raise CommandError(
                 "The library was not loaded; nothing was changed:\n"
-                + "\n".join(f"  - {p}" for p in error.problems)
+                + "\n".join(f"  - {p}" for p in error.problems),
+                returncode=2,
             ) from None
         if options["verbosity"] < 1:
             return
