@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -35,7 +37,15 @@ bounded = settings(
 
 @pytest.fixture(scope="module", autouse=True)
 def _report_the_count(request: pytest.FixtureRequest) -> Iterator[None]:
-    yield
+    # As Django's test client does: the request must not close the test's connection (on
+    # PostgreSQL the end of a WSGI request would, and the next one would find it closed).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     actors = ", ".join(f"{count} as {actor}" for actor, count in CASES.items())
     line = (
         f"schemathesis: {sum(CASES.values())} cases ({actors}), {len(SERVER_ERRORS)} server errors"
