@@ -1,5 +1,6 @@
 """Settings shared by every environment; the environment files override them."""
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "axes",
     "simple_history",
     "rehab",
     "exercises",
@@ -49,6 +51,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in refused for a locked account into the lockout page (or JSON).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -87,7 +91,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTHENTICATION_BACKENDS = ["rehab.auth.UserWithRecordsBackend"]
+# The lockout's backend first (django-axes'; only requests are counted, rehab.auth): it
+# refuses a locked account before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "rehab.auth.AccountLockoutBackend",
+    "rehab.auth.UserWithRecordsBackend",
+]
 SESSION_ENGINE = "config.sessions"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -117,6 +126,39 @@ STORAGES: dict[str, Any] = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
+# Sign-in protection. Client address: X-Forwarded-For is believed only as far as this many
+# proxies in front of the site appended to it (config.client_ip); 0 ignores the header.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+# django-axes: after this many failed sign-ins for one account (whatever the address, on
+# the patient app, the admin or the API's token endpoint) the account is refused for the
+# cool-off; the attempts live in the database, so every process sees them (and the admin).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+# A locked account's further attempts do not push the end of the lockout back: the
+# message's "try again in 15 minutes" holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Failures are kept (the lockout counts them); successful sign-ins are not written down.
+AXES_DISABLE_ACCESS_LOG = True
+# The lockout is per account on purpose (the issue): an attacker rotating addresses or
+# user agents still counts against the one account. axes warns that ip_address is not
+# among the parameters; per-address limits are the throttles' job here.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Password reset from the patient app: at most this many requests an hour from one
+# address, and for one email address (web.views.PatientPasswordResetView).
+PASSWORD_RESET_PER_HOUR = env_int("PASSWORD_RESET_PER_HOUR", 5)
+# API tokens expire this many days after they were issued; a password change revokes them.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
+# Demonstration data (seed_demo) publishes its passwords: never on production settings.
+DEMO_DATA_ALLOWED = True
+
 REST_FRAMEWORK = {
     # Token first: an anonymous request is then told 401 with `WWW-Authenticate: Token`.
     # Session for the web app, with CSRF enforced on writes.
@@ -131,8 +173,11 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["api.parsers.SafeJSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    # Signing in for a token: at most this many attempts a minute from one address.
+    # Signing in for a token: at most this many attempts a minute from one address, counted
+    # in the default cache (Redis outside the tests, so every process counts together).
     "DEFAULT_THROTTLE_RATES": {"auth-token": "20/min"},
+    # Proxies trusted to append to X-Forwarded-For (config.client_ip; the throttles use it).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rehabilitation planner API",
@@ -161,17 +206,29 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# Each process keeps rendered days of the patient app under their stamp
-# (planner.selectors.patient_day_cached): a stale entry is never read, so nothing needs
-# to be shared between processes or cleared.
-CACHES = {
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+# The default cache holds the throttles' counts (the token endpoint, password resets) and
+# the rendered days of the patient app under their stamp (planner.selectors.
+# patient_day_cached: a stale entry is never read). Counts must be shared by every web
+# process, so production and `make run` use Redis (production.py, local.py); the tests
+# keep this per-process cache unless a test starts its own Redis.
+CACHES: dict[str, Any] = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
 
-REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+def redis_cache(url: str) -> dict[str, Any]:
+    """Django's own Redis cache at `url`, its keys apart from Celery's."""
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "rehab-cache",
+    }
+
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL)
 CELERY_TIMEZONE = "UTC"
