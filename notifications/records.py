@@ -561,14 +561,6 @@ def patient_delete(*, patient: Patient, by: Any) -> None:
     _check_allowed(by, patient)
     user = patient.user
     old_name = patient.full_name
-    # A program's exercises are protected from being deleted under the logs, clinic records
-    # and review items that point at them; the patient's own go first, then the rest cascades.
-    for model, to_patient in (
-        (ExerciseLog, HOME),
-        (SupervisedExerciseRecord, "session__program__patient"),
-        (ReviewItem, "proposal__program__patient"),
-    ):
-        model._default_manager.filter(**{to_patient: patient}).delete()
     Notification.objects.filter(reminder__patient=patient).delete()
     patient_pk = patient.pk
     history_ids = _record_ids(patient)

@@ -400,8 +400,10 @@ class SupervisedExerciseRecord(models.Model):
     """What the specialist saw of one exercise in one supervised session."""
 
     session = models.ForeignKey(SupervisedSession, on_delete=models.CASCADE, related_name="records")
+    # RESTRICT, not PROTECT: a program exercise with records cannot be deleted on its own,
+    # but deleting the whole patient (their programs and these records) goes through.
     program_exercise = models.ForeignKey(
-        ProgramExercise, on_delete=models.PROTECT, related_name="supervised_records"
+        ProgramExercise, on_delete=models.RESTRICT, related_name="supervised_records"
     )
     technique = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)],
@@ -461,7 +463,7 @@ class ExerciseLog(models.Model):
     session_log = models.ForeignKey(SessionLog, on_delete=models.CASCADE, related_name="entries")
     home_session = models.ForeignKey(HomeSession, on_delete=models.CASCADE, related_name="+")
     program_exercise = models.ForeignKey(
-        ProgramExercise, on_delete=models.PROTECT, related_name="logs"
+        ProgramExercise, on_delete=models.RESTRICT, related_name="logs"
     )
     exercise = models.ForeignKey("exercises.Exercise", on_delete=models.PROTECT, related_name="+")
     done = models.BooleanField()
@@ -541,7 +543,7 @@ class ReviewProposal(models.Model):
 class ReviewItem(models.Model):
     proposal = models.ForeignKey(ReviewProposal, on_delete=models.CASCADE, related_name="items")
     program_exercise = models.ForeignKey(
-        ProgramExercise, on_delete=models.PROTECT, related_name="+"
+        ProgramExercise, on_delete=models.RESTRICT, related_name="+"
     )
     action = models.CharField(max_length=16)
     variable = models.CharField(max_length=12, blank=True)

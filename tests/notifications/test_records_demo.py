@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import models, transaction
+from django.db.models import RestrictedError
 
 from notifications import records
 from planner.models import ExerciseLog
@@ -47,3 +48,25 @@ def test_every_demo_patient_can_be_deleted_and_nothing_references_them(db):
         # The others are still there.
         assert Patient.objects.count() == 8 - index - 1
     assert {label: apps.get_model(label)._default_manager.count() for label in library} == library
+
+
+@pytest.mark.usefixtures("demo")
+def test_a_plain_delete_of_any_demo_patient_goes_through(db):
+    """Not only the service: the ORM's own delete (a shell, a cascade from elsewhere) is not
+    stopped by the patient's own logs, clinic records and review items."""
+    patients = list(Patient.objects.order_by("pk"))
+    for patient in patients:
+        with transaction.atomic():
+            patient.delete()
+            assert not Patient.objects.filter(pk=patient.pk).exists()
+            transaction.set_rollback(True)
+    assert Patient.objects.count() == len(patients)
+
+
+@pytest.mark.usefixtures("demo")
+def test_a_logged_program_exercise_still_cannot_be_deleted_on_its_own(db):
+    logged = ExerciseLog.objects.select_related("program_exercise").first()
+    assert logged is not None
+    with pytest.raises(RestrictedError), transaction.atomic():
+        logged.program_exercise.delete()
+    assert ExerciseLog.objects.filter(pk=logged.pk).exists()
