@@ -61,6 +61,7 @@ from planner.models import (
 from planner.services import program_complete
 from rehab.models import (
     BodyComposition,
+    CareAction,
     CareRecordEntry,
     FitnessTest,
     OswestryAssessment,
@@ -72,6 +73,7 @@ from rehab.models import (
     PatientRedFlag,
     StartBackAssessment,
 )
+from rehab.services import care_record_add
 
 EXPORT_FORMAT = "rehab-patient-export"
 EXPORT_VERSION = 1
@@ -440,6 +442,7 @@ def patient_erase(*, patient: Patient, by: Any) -> Patient:
 
     _names_replace(patient, old_name, new_name)
     _history_erase(patient, history_ids)
+    care_record_add(patient=patient, action=CareAction.PERSONAL_DATA_ERASED, by=by)
     return patient
 
 

@@ -50,6 +50,8 @@ class CareAction(models.TextChoices):
     REVIEW_REJECTED = "review_rejected", _("Weekly review rejected")
     REVIEW_AUTO_APPLIED = "review_auto_applied", _("Weekly review applied automatically")
     RECORD_CHANGED = "record_changed", _("Patient record changed")
+    # The entry stays with the anonymised patient: when and by whom, never who they were.
+    PERSONAL_DATA_ERASED = "personal_data_erased", _("Personal data erased")
 
 
 class ActorKind(models.TextChoices):

@@ -282,8 +282,12 @@ def test_erasure_takes_her_out_of_the_record_of_care_and_the_history(clinician):
         assert anywhere(needle) == [], needle
     # Who did what, and when, is kept.
     kept = Counter(CareRecordEntry.objects.filter(patient=patient).values_list("action", flat=True))
-    assert kept - actions == Counter({"program_completed": 1})  # her course ended
+    # Her course ended, and the erasure itself is on the record: by whom and when.
+    assert kept - actions == Counter({"program_completed": 1, "personal_data_erased": 1})
     assert not actions - kept
+    erased = CareRecordEntry.objects.get(patient=patient, action="personal_data_erased")
+    assert erased.actor == clinician.user
+    assert erased.detail == {}
 
 
 def test_erasure_keeps_the_de_identified_clinical_record(clinician):
