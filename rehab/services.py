@@ -455,7 +455,15 @@ def patient_invite_create(
     """A new one-time link for the patient; earlier unused links stop working.
 
     Returns the invitation and its token, which is not stored and cannot be shown again.
+    Raises ValidationError for a patient whose personal data was erased: nobody may take
+    over what is left of their record.
     """
+    # Asked of the database: an instance read before the erasure would not know.
+    if Patient.objects.filter(pk=patient.pk, erased_at__isnull=False).exists():
+        raise ValidationError(
+            _("%(patient)s was erased; an erased patient cannot be invited to the app.")
+            % {"patient": patient}
+        )
     now = timezone.now()
     PatientInvite.objects.filter(patient=patient, used_at=None, revoked_at=None).update(
         revoked_at=now

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -57,7 +58,11 @@ def invite_to_app(
 ) -> None:
     base_url = request.build_absolute_uri("/")
     for patient in queryset:
-        link = patient_invite_send(patient=patient, by=request.user, base_url=base_url)
+        try:
+            link = patient_invite_send(patient=patient, by=request.user, base_url=base_url)
+        except ValidationError as refused:
+            modeladmin.message_user(request, " ".join(refused.messages), messages.ERROR)
+            continue
         sent = f"emailed to {patient.email}, and " if patient.email else ""
         modeladmin.message_user(
             request,

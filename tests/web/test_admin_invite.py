@@ -4,7 +4,9 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 
+from notifications import records
 from notifications import services as notification_services
 from rehab.models import PatientInvite
 from tests.conftest import PASSWORD, make_patient
@@ -44,3 +46,20 @@ def test_a_clinician_cannot_invite_another_clinicians_patient(client, clinician,
     invite(client, theirs)
     assert not PatientInvite.objects.exists()
     assert mail.outbox == []
+
+
+def test_an_erased_patient_is_not_invited_and_the_others_still_are(client, clinician):
+    erased = make_patient(clinician, first_name="Gone", email="gone@example.org")
+    records.patient_erase(patient=erased, by=clinician.user)
+    vera = make_patient(clinician, first_name="Vera", email="vera@example.org")
+    client.login(username="owner", password=PASSWORD)
+    page = invite(client, erased, vera).content.decode()
+
+    assert "an erased patient cannot be invited to the app" in page
+    assert list(PatientInvite.objects.values_list("patient", flat=True)) == [vera.pk]
+    assert [message.to for message in mail.outbox] == [["vera@example.org"]]
+    with pytest.raises(ValidationError):
+        notification_services.patient_invite_send(
+            patient=erased, by=clinician.user, base_url="http://testserver/"
+        )
+    assert not PatientInvite.objects.filter(patient=erased).exists()
