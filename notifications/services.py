@@ -108,10 +108,13 @@ def push_subscription_register(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        subscription = (
-            PushSubscription.objects.select_for_update().filter(endpoint=endpoint).first()
+        # get_or_create, not a read then an insert: two first registrations of one endpoint
+        # at once (two tabs, a retry) both find no row; the unique endpoint lets one insert
+        # win, and get_or_create then reads the winner's row instead of failing.
+        subscription, _created = PushSubscription.objects.select_for_update().get_or_create(
+            endpoint=endpoint, defaults={"user": user, "p256dh": p256dh, "auth": auth}
         )
-        if subscription is not None and subscription.user_id != user.pk:
+        if subscription.user_id != user.pk:
             raise PushEndpointTaken(
                 {
                     "endpoint": _(
@@ -121,8 +124,6 @@ def push_subscription_register(
                     )
                 }
             )
-        if subscription is None:
-            subscription = PushSubscription(user=user, endpoint=endpoint)
         subscription.p256dh = p256dh
         subscription.auth = auth
         subscription.is_active = True

@@ -1,5 +1,6 @@
 """Shared fixtures: an owner clinician, a colleague and an outsider (after healthchecks)."""
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -9,6 +10,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import translation
 
 from exercises.models import Exercise
 from planner import selectors
@@ -174,6 +176,16 @@ def empty_library(db: None) -> None:
 def empty_cache() -> None:
     """Each test starts with an empty cache (rendered days are kept there)."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def site_language() -> Iterator[None]:
+    """Each test starts in the site's language: a request in Russian (LocaleMiddleware
+    activates the patient's language for the thread and leaves it) must not make the next
+    test's texts Russian."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
