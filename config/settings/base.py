@@ -229,6 +229,7 @@ def redis_cache(url: str) -> dict[str, Any]:
         "KEY_PREFIX": "rehab-cache",
     }
 
+
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL)
 CELERY_TIMEZONE = "UTC"
