@@ -341,5 +341,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # A failed health check is named in the 503 (and Django logs the 503); its traceback at
     # each probe of a load balancer would bury the log. Unexpected errors still show.
-    "loggers": {"health_check": {"level": "ERROR"}},
+    # Axes says at every start which mode it runs in (INFO), into every command's output;
+    # its warnings (failed sign-ins, lockouts) still show.
+    "loggers": {"health_check": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
 }
