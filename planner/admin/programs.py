@@ -19,12 +19,33 @@ from planner.models import (
     Program,
     ProgramStatus,
 )
+from planner.services.generation import program_start_check
 from rehab.models import Patient
 from rehab.selectors import patient_visible_to
 
 
+class ProgramAdminForm(forms.ModelForm):
+    """A draft's start moved on its page stays in the window a new program may start in
+    (the same check as generating it): a typo such as 9999-12-25 is a field error."""
+
+    class Meta:
+        model = Program
+        fields = ("start_date", "weeks", "supervised_per_week", "supervised_course_length")
+
+    def clean_start_date(self) -> Any:
+        start = self.cleaned_data["start_date"]
+        if "start_date" in self.changed_data and start is not None:
+            today = selectors.patient_local_today(patient=self.instance.patient)
+            try:
+                program_start_check(start=start, today=today)
+            except ValidationError as refused:
+                raise forms.ValidationError(refused.message_dict["start_date"]) from None
+        return start
+
+
 @admin.register(Program)
 class ProgramAdmin(OwnProgramsMixin, OwnHistoryAdmin):
+    form = ProgramAdminForm
     list_display = (
         "patient",
         "status",

@@ -316,3 +316,31 @@ def test_the_clinic_can_set_reminder_preferences_on_the_patient_page(client, cli
     content = page.content.decode()
     assert "reminder_preferences-0-quiet_start" in content
     assert 'name="language"' in content  # the language is the patient's own field now
+
+
+@pytest.mark.parametrize(
+    ("start", "saved"),
+    [("9999-12-25", False), ("2026-10-01", False), ("2026-12-01", True)],
+)
+def test_a_drafts_start_moved_on_its_page_stays_in_the_window(
+    client, clinician, draft, start, saved
+):
+    login(client, clinician.user)
+    before = draft.start_date
+    response = client.post(
+        reverse("admin:planner_program_change", args=[draft.pk]),
+        {
+            "start_date": start,
+            "weeks": draft.weeks,
+            "supervised_per_week": draft.supervised_per_week,
+            "supervised_course_length": draft.supervised_course_length,
+        },
+    )
+    draft.refresh_from_db()
+    if saved:
+        assert response.status_code == 302
+        assert draft.start_date.isoformat() == start
+    else:
+        assert response.status_code == 200
+        assert "A program starts between" in response.content.decode()
+        assert draft.start_date == before
