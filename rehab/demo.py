@@ -126,6 +126,20 @@ def _birth_date(age: int, today: date) -> date:
         return last_birthday.replace(year=last_birthday.year - age, day=28)
 
 
+def _save_if_changed(model: type[Any], lookup: dict[str, Any], values: dict[str, Any]) -> Any:
+    """update_or_create that writes only a change: a re-run of the demo adds no history rows
+    (the record's history keeps a row for every save)."""
+    row = model.objects.filter(**lookup).first()
+    if row is None:
+        return model.objects.create(**lookup, **values)
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    for name in changed:
+        setattr(row, name, values[name])
+    if changed:
+        row.save(update_fields=changed)
+    return row
+
+
 def _user(username: str, **values: Any) -> Any:
     user_model = get_user_model()
     user, _ = user_model.objects.update_or_create(username=username, defaults=values)
@@ -163,14 +177,10 @@ def demo_seed() -> DemoReport:
     for spec in DEMO_PATIENTS:
         patient = _demo_patient(spec, clinicians[spec.doctor], today)
         for code, side, stage, weeks in spec.diagnoses:
-            PatientDiagnosis.objects.update_or_create(
-                patient=patient,
-                diagnosis=diagnoses[code],
-                defaults={
-                    "side": side,
-                    "stage": stage,
-                    "onset_date": today - timedelta(weeks=weeks),
-                },
+            _save_if_changed(
+                PatientDiagnosis,
+                {"patient": patient, "diagnosis": diagnoses[code]},
+                {"side": side, "stage": stage, "onset_date": today - timedelta(weeks=weeks)},
             )
         for code in spec.comorbidities:
             PatientComorbidity.objects.get_or_create(
@@ -192,19 +202,25 @@ def _demo_patient(spec: DemoPatient, clinician: Clinician, today: date) -> Patie
     patient = Patient.objects.filter(
         first_name=spec.first_name, last_name=spec.last_name, clinician=clinician
     ).first() or Patient(first_name=spec.first_name, last_name=spec.last_name)
-    patient.clinician = clinician
-    patient.email = f"{spec.first_name}.{spec.last_name}@example.org".lower()
-    patient.date_of_birth = _birth_date(spec.age, today)
-    patient.sex = spec.sex
-    patient.height_cm = spec.height_cm
-    patient.weight_kg = Decimal(spec.weight_kg)
-    patient.fitness_level = spec.fitness
-    patient.time_zone = "Europe/Moscow"
-    # The demo's Russian speaker reads the app and her reminders in Russian.
-    patient.language = "ru" if spec.last_name == "Kuznetsova" else "en"
-    patient.pregnancy_weeks = spec.pregnancy_weeks
-    patient.pregnancy_weeks_on = today if spec.pregnancy_weeks is not None else None
-    patient.pregnancy_due_date = None
+    values = {
+        "clinician": clinician,
+        "email": f"{spec.first_name}.{spec.last_name}@example.org".lower(),
+        "date_of_birth": _birth_date(spec.age, today),
+        "sex": spec.sex,
+        "height_cm": spec.height_cm,
+        "weight_kg": Decimal(spec.weight_kg),
+        "fitness_level": spec.fitness,
+        "time_zone": "Europe/Moscow",
+        # The demo's Russian speaker reads the app and her reminders in Russian.
+        "language": "ru" if spec.last_name == "Kuznetsova" else "en",
+        "pregnancy_weeks": spec.pregnancy_weeks,
+        "pregnancy_weeks_on": today if spec.pregnancy_weeks is not None else None,
+        "pregnancy_due_date": None,
+    }
+    if patient.pk is not None and all(getattr(patient, k) == v for k, v in values.items()):
+        return patient  # saved again, it would add a row to the record's history
+    for name, value in values.items():
+        setattr(patient, name, value)
     patient.full_clean()
     patient.save()
     return patient
