@@ -175,16 +175,17 @@ def test_a_review_refused_half_way_leaves_nothing_and_is_proposed_again_later(
     la = at_home(clinician, LA, LA_START, first_name="Lou")
     for program in (refused, la):
         log_first_week(program)
-    approve = reviews.review_approve
+    approve = reviews._approve
 
-    def refusing(*, proposal, **kwargs):  # type: ignore[no-untyped-def]
+    def refusing(proposal, **kwargs):  # type: ignore[no-untyped-def]
         if proposal.program_id == refused.pk:
             assert proposal.items.exists()  # written by then: the savepoint must undo it
             raise ValidationError({"status": "The program changed after this review."})
-        return approve(proposal=proposal, **kwargs)
+        return approve(proposal, **kwargs)
 
-    # Patched where review_propose looks it up: its own module.
-    monkeypatch.setattr(reviews, "review_approve", refusing)
+    # Patched where review_propose looks it up: its own module (the automatic approval
+    # goes through the approval's body directly, to be recorded as automatic).
+    monkeypatch.setattr(reviews, "_approve", refusing)
     run = utc(2026, 3, 9, 8, 15)  # 01:15 PDT on 9 March; 21:15 NZDT on 9 March
     with time_machine.travel(run, tick=False):
         due = services.reviews_propose_due()
@@ -196,7 +197,7 @@ def test_a_review_refused_half_way_leaves_nothing_and_is_proposed_again_later(
     assert selectors.program_current_version(program=refused).number == 1
     assert selectors.program_current_version(program=la).number == 2
 
-    monkeypatch.setattr(reviews, "review_approve", approve)
+    monkeypatch.setattr(reviews, "_approve", approve)
     with time_machine.travel(run + timedelta(hours=1), tick=False):
         again = services.reviews_propose_due()
     assert again.failures == {}
