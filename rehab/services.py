@@ -288,6 +288,17 @@ def care_record_entry(
     )
 
 
+def _red_flag_entry(patient: Patient, action: str, by: Any, row: Any) -> CareRecordEntry:
+    """The record-of-care entry for a red flag's history row (recorded, or resolved)."""
+    return care_record_entry(
+        patient=patient,
+        action=action,
+        by=by,
+        detail={"red_flag": row.red_flag.name, "code": row.red_flag.code, "notes": row.notes},
+        at=row.history_date,
+    )
+
+
 def care_record_add(
     *,
     patient: Patient,
@@ -363,19 +374,7 @@ def patient_record_edit_record(
         for row in rows.order_by("history_date", "history_id"):
             label = what if model is Patient else f"{what} {row.instance}"
             if model is PatientRedFlag and row.history_type == "+":
-                entries.append(
-                    care_record_entry(
-                        patient=patient,
-                        action=CareAction.RED_FLAG_RECORDED,
-                        by=by,
-                        detail={
-                            "red_flag": row.red_flag.name,
-                            "code": row.red_flag.code,
-                            "notes": row.notes,
-                        },
-                        at=row.history_date,
-                    )
-                )
+                entries.append(_red_flag_entry(patient, CareAction.RED_FLAG_RECORDED, by, row))
                 continue
             if row.history_type == "+":
                 changes.append(
@@ -404,19 +403,7 @@ def patient_record_edit_record(
                     and change.field == "status"
                     and (change.new == PatientRedFlag.Status.RESOLVED)
                 ):
-                    entries.append(
-                        care_record_entry(
-                            patient=patient,
-                            action=CareAction.RED_FLAG_RESOLVED,
-                            by=by,
-                            detail={
-                                "red_flag": row.red_flag.name,
-                                "code": row.red_flag.code,
-                                "notes": row.notes,
-                            },
-                            at=row.history_date,
-                        )
-                    )
+                    entries.append(_red_flag_entry(patient, CareAction.RED_FLAG_RESOLVED, by, row))
                     continue
                 changes.append(
                     {
