@@ -222,9 +222,10 @@ CACHES: dict[str, Any] = {
 
 
 def redis_cache(url: str) -> dict[str, Any]:
-    """Django's own Redis cache at `url`, its keys apart from Celery's."""
+    """Django's own Redis cache at `url`, its keys apart from Celery's (config.cache: one
+    Redis client kept per connection pool, not one built per call)."""
     return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.RedisCache",
         "LOCATION": url,
         "KEY_PREFIX": "rehab-cache",
     }
