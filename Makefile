@@ -59,6 +59,7 @@ bench: setup
 	$(PY) bench/reminders_fanout.py
 	scripts/with-postgres.sh $(PY) bench/reminders_fanout.py
 	$(PY) bench/today_throughput.py
+	scripts/with-postgres.sh $(PY) bench/today_throughput.py
 
 # Refresh the Russian catalogue after changing texts; translate the new entries, then
 # `make setup` compiles it. The manifest's texts are translated too.

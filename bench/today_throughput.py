@@ -579,7 +579,10 @@ def main() -> None:
         from django.db import connection, connections
 
         seeded = seed(args.days)
-        print(f"database: {connection.vendor}; cache: Redis (django.core.cache.backends.redis)")
+        from django.conf import settings
+
+        cached = settings.CACHES["default"]
+        print(f"database: {connection.vendor}; cache: {cached['BACKEND']} at {cached['LOCATION']}")
         print(
             f"load:     {args.concurrency} clients, {args.seconds:g} s a URL, {args.rounds} "
             f"rounds, gunicorn with {WORKERS} sync workers"

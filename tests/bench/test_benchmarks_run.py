@@ -33,7 +33,10 @@ def run(script: str, *args: str) -> str:
         ("engine.py", ("--profiles", "40")),
         ("bulk_programs.py", ("--patients", "30", "--chunk", "7")),
         ("reminders_fanout.py", ("--reminders", "100")),
-        ("today_throughput.py", ("--seconds", "0.5", "--rounds", "1", "--concurrency", "2")),
+        (
+            "today_throughput.py",
+            ("--patients", "3", "--days", "7", "--seconds", "0.3", "--rounds", "1"),
+        ),
     ],
 )
 def test_benchmark_prints_its_ratio_against_the_floor(script, args):
@@ -48,3 +51,19 @@ def test_bulk_benchmark_saves_every_program_with_its_schedule():
     assert "12 programs, 0 skipped" in output
     assert "HomeSession 504" in output  # 12 patients x 42 days
     assert "SupervisedSession 120" in output  # 12 x 10 clinic sessions
+
+
+def test_today_benchmark_measures_the_small_and_the_grown_clinic_on_the_shared_cache():
+    output = run(
+        "today_throughput.py",
+        *("--patients", "3", "--days", "7", "--seconds", "0.3", "--rounds", "2"),
+        *("--concurrency", "2"),
+    )
+    assert "cache: config.cache.RedisCache at redis://127.0.0.1:" in output
+    assert "clinic of 1 patient:" in output and "clinic of 3 patients:" in output
+    assert "3 patients, 63 home sessions" in output  # 3 weeks of schedule each
+    assert (
+        len(re.findall(r"^  round [12]: floor .* endpoint .*x\), page .*x\)$", output, re.M)) == 4
+    )
+    assert re.search(r"^endpoint: [0-9.]+x at 3 patients, [0-9.]+x at 1 ", output, re.M)
+    assert re.search(r"rounds >= 0.45x: (met|MISSED)$", output, re.M)
