@@ -406,7 +406,9 @@ def patient_erase(*, patient: Patient, by: Any) -> Patient:
     Raises ValidationError if the patient is already erased, PermissionDenied if `by` is
     neither the patient's clinician nor a superuser.
     """
-    patient = Patient.objects.select_for_update().select_related("user").get(pk=patient.pk)
+    patient = (
+        Patient.objects.select_for_update(of=("self",)).select_related("user").get(pk=patient.pk)
+    )
     _check_allowed(by, patient)
     if patient.erased_at is not None:
         raise ValidationError(f"{patient} was already erased on {patient.erased_at:%Y-%m-%d}.")
@@ -560,7 +562,9 @@ def patient_delete(*, patient: Patient, by: Any) -> None:
 
     Raises PermissionDenied if `by` is neither the patient's clinician nor a superuser.
     """
-    patient = Patient.objects.select_for_update().select_related("user").get(pk=patient.pk)
+    patient = (
+        Patient.objects.select_for_update(of=("self",)).select_related("user").get(pk=patient.pk)
+    )
     _check_allowed(by, patient)
     user = patient.user
     old_name = patient.full_name

@@ -213,12 +213,15 @@ def test_the_migration_deletes_only_the_rows_the_sender_may_not_send_to(library)
         subscription.objects.create(user=user, endpoint=e, p256dh=P256DH, auth=AUTH).pk
         for e in BROWSER_ENDPOINTS[:4]
     ]
-    for endpoint in (
-        "https://169.254.169.254/latest/meta-data/",
-        "http://127.0.0.1:6379/",
-        "https://fcm.googleapis.com/fcm/send/" + "a" * 4972,
-        "https://fcm.googleapis.com/a\x00b",
-    ):
+    refused = ["https://169.254.169.254/latest/meta-data/", "http://127.0.0.1:6379/"]
+    if connection.vendor == "sqlite":
+        # Stored there before the check (SQLite keeps any length, and a NUL); PostgreSQL's
+        # column refuses both, so no such row can exist in it.
+        refused += [
+            "https://fcm.googleapis.com/fcm/send/" + "a" * 4972,
+            "https://fcm.googleapis.com/a\x00b",
+        ]
+    for endpoint in refused:
         subscription.objects.create(user=user, endpoint=endpoint, p256dh="k", auth="a")
 
     executor = MigrationExecutor(connection)
