@@ -22,8 +22,9 @@ from notifications import records
 from planner.models import ExerciseLog, ReviewItem, SupervisedExerciseRecord
 from rehab.models import Patient
 
-# What protects a program's exercises from a plain delete: the patient's own logs, clinic
-# records and review items, which patient_delete removes first.
+# The patient's own rows that point at a program exercise. They RESTRICT it, which lets the
+# patient's own cascade through; should the collector still list one, it is no reason to
+# refuse, since it goes with the patient.
 OWN_PROTECTING = (ExerciseLog, SupervisedExerciseRecord, ReviewItem)
 
 
@@ -113,9 +114,9 @@ def delete_queryset(
 def get_deleted_objects(
     self: admin.ModelAdmin, objs: Any, request: HttpRequest
 ) -> tuple[list[Any], dict[str, int], set[str], list[Any]]:
-    """Django's list for the confirmation page, where neither the patient's own protecting
-    rows nor their rows' admin pages are a reason to refuse (patient_delete removes them
-    first, and checks who may)."""
+    """Django's list for the confirmation page, where neither the patient's own logs and
+    records nor their rows' admin pages are a reason to refuse (they go with the patient,
+    and patient_delete checks who may)."""
     deleted, counts, perms_needed, _ = admin.ModelAdmin.get_deleted_objects(self, objs, request)
     collector = NestedObjects(using=router.db_for_write(Patient))
     collector.collect(list(objs))
