@@ -41,7 +41,7 @@ def settings_of(**env_vars: str) -> dict:
 
 def test_production_counts_in_redis_at_the_brokers_url_by_default():
     found = settings_of(**PRODUCTION_ENV)
-    assert found["cache"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["cache"]["BACKEND"] == "config.cache.RedisCache"
     assert found["cache"]["LOCATION"] == PRODUCTION_ENV["REDIS_URL"]
     assert found["cache"]["KEY_PREFIX"]
     assert (found["proxies"], found["num_proxies"]) == (0, 0)
@@ -67,7 +67,7 @@ def test_make_run_counts_in_its_redis():
     found = settings_of(
         DJANGO_SETTINGS_MODULE="config.settings.local", REDIS_URL="redis://127.0.0.1:6399/0"
     )
-    assert found["cache"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["cache"]["BACKEND"] == "config.cache.RedisCache"
     assert found["cache"]["LOCATION"] == "redis://127.0.0.1:6399/0"
 
 
