@@ -133,6 +133,16 @@ def push_subscription_register(
     return subscription
 
 
+def push_subscription_forget(*, user: Any, endpoint: str) -> int:
+    """Forget this browser's push endpoint for the account signing out of it (a shared or
+    handed-on phone must not keep showing their reminders); only the account's own row.
+    Returns how many rows went (0 or 1)."""
+    if not endpoint:
+        return 0
+    deleted, _ = PushSubscription.objects.filter(user=user, endpoint=endpoint).delete()
+    return deleted
+
+
 def calendar_token_reset(*, patient: Patient) -> str:
     """A new secret address for the patient's calendar; the old one stops working at once."""
     preferences = reminder_preferences_get(patient=patient)

@@ -9,7 +9,7 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.PatientLoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(next_page="web:login"), name="logout"),
+    path("logout/", views.PatientLogoutView.as_view(), name="logout"),
     path("invite/<str:token>/", views.invite_accept, name="invite"),
     path("password-reset/", views.PatientPasswordResetView.as_view(), name="password_reset"),
     path(

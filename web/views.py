@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -35,6 +36,7 @@ from notifications.services import (
     PushEndpointTaken,
     calendar_token_reset,
     notifications_mark_read,
+    push_subscription_forget,
     push_subscription_register,
     reminder_preferences_update,
 )
@@ -505,6 +507,22 @@ def push_subscribe(request: HttpRequest, patient: Patient) -> JsonResponse:
     except ValidationError as error:
         return JsonResponse({"errors": error.message_dict}, status=400)
     return JsonResponse({"subscribed": True}, status=201)
+
+
+class PatientLogoutView(auth_views.LogoutView):
+    """Django's sign-out, which first forgets the push endpoint of this browser when the
+    page sends it (app.js reads it from the service worker and unsubscribes): the next
+    person on a shared phone gets no reminders of the one who signed out, and may turn
+    on their own."""
+
+    next_page = "web:login"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            push_subscription_forget(
+                user=request.user, endpoint=request.POST.get("push_endpoint", "")[:2000]
+            )
+        return super().post(request, *args, **kwargs)
 
 
 # -- Installable app -----------------------------------------------------------------------------

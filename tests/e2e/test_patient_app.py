@@ -152,6 +152,13 @@ def test_invite_today_log_progress(live_server, invitation, phone, artifacts):
     page.get_by_role("link", name="Symptoms").click()
     shot(page, artifacts, "symptoms")
 
+    # Signing out asks the service worker for this phone's push subscription first (none
+    # here), then signs out.
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/app/login/")
+    page.goto(live_server.url + "/app/today/")
+    page.wait_for_url("**/app/login/?next=/app/today/")
+
 
 def test_offline_log_is_kept_and_sent_once_when_back_online(
     live_server, invitation, phone, artifacts

@@ -65,3 +65,57 @@ def test_a_russian_speaking_patient_reads_the_reason_in_russian(owner_client, ow
     owner_client.cookies["django_language"] = "ru"
     response = owner_client.post(URL, {**FORM, "endpoint": "https://127.0.0.1/"})
     assert response.json()["errors"] == {"endpoint": ["Это не адрес службы уведомлений браузера."]}
+
+
+# -- Signing out forgets this phone --------------------------------------------------------
+
+LOGOUT = "/app/logout/"
+
+
+def test_signing_out_forgets_this_phones_endpoint_so_the_next_patient_can_use_it(
+    owner_client, owner, other_patient, client
+):
+    assert owner_client.post(URL, FORM).status_code == 201
+    kept = PushSubscription.objects.create(
+        user=owner.user, endpoint=ENDPOINT + "-her-laptop", p256dh=P256DH, auth=AUTH
+    )
+    response = owner_client.post(LOGOUT, {"push_endpoint": ENDPOINT})
+    assert response.status_code == 302 and response["Location"] == "/app/login/"
+    # Her other browser still gets her reminders; this phone no longer does.
+    assert list(PushSubscription.objects.values_list("pk", flat=True)) == [kept.pk]
+    client.force_login(other_patient.user)
+    assert client.post(URL, {**FORM, "p256dh": OTHER_P256DH}).status_code == 201
+
+
+def test_signing_out_never_forgets_another_accounts_endpoint(owner_client, owner, other_patient):
+    theirs = PushSubscription.objects.create(
+        user=other_patient.user, endpoint=ENDPOINT, p256dh=P256DH, auth=AUTH
+    )
+    before = row_counts()
+    assert owner_client.post(LOGOUT, {"push_endpoint": ENDPOINT}).status_code == 302
+    assert PushSubscription.objects.filter(pk=theirs.pk).exists()
+    # Only her session went.
+    assert {k: v for k, v in row_counts().items() if k != "sessions.Session"} == {
+        k: v for k, v in before.items() if k != "sessions.Session"
+    }
+
+
+@pytest.mark.parametrize("endpoint", ["", "x" * 5000, "https://fcm.googleapis.com/a\x00b"])
+def test_signing_out_without_or_with_a_bad_endpoint_just_signs_out(owner_client, owner, endpoint):
+    assert owner_client.post(URL, FORM).status_code == 201
+    response = owner_client.post(LOGOUT, {"push_endpoint": endpoint})
+    assert response.status_code == 302
+    assert PushSubscription.objects.count() == 1
+    assert owner_client.get("/app/today/").status_code == 302  # signed out
+
+
+def test_a_visitors_sign_out_changes_nothing(client, owner):
+    PushSubscription.objects.create(user=owner.user, endpoint=ENDPOINT, p256dh=P256DH, auth=AUTH)
+    before = row_counts()
+    assert client.post(LOGOUT, {"push_endpoint": ENDPOINT}).status_code == 302
+    assert row_counts() == before
+
+
+def test_the_sign_out_form_carries_the_field_the_app_fills_in(owner_client, owner):
+    page = owner_client.get("/app/settings/").content.decode()
+    assert 'id="sign-out"' in page and 'name="push_endpoint"' in page

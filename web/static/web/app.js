@@ -196,6 +196,28 @@
     pushButton.hidden = true;
   }
 
+  // Signing out forgets this phone's push subscription, here and on the server, so that a
+  // shared phone shows no reminders of the one who left. Whatever fails, sign-out goes on.
+  const signOut = document.getElementById("sign-out");
+  if (signOut && "serviceWorker" in navigator && "PushManager" in window) {
+    signOut.addEventListener("submit", async function (event) {
+      if (signOut.dataset.forgotten) return;
+      event.preventDefault();
+      try {
+        const registration = await navigator.serviceWorker.getRegistration();
+        const subscription = registration && await registration.pushManager.getSubscription();
+        if (subscription) {
+          signOut.elements.push_endpoint.value = subscription.endpoint;
+          await subscription.unsubscribe();
+        }
+      } catch (error) {
+        // No service worker or push here: nothing to forget.
+      }
+      signOut.dataset.forgotten = "yes";
+      signOut.submit();
+    });
+  }
+
   if (!navigator.onLine) say(document.body.dataset.offline || "");
   flush();
   keepTodayOffline();
