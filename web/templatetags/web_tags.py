@@ -1,12 +1,14 @@
 """Template helpers of the patient app: doses and times in the reader's language, the
 notifications link with its unread count."""
 
+import functools
 from typing import Any
 
 from django import template
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,9 +28,16 @@ def notifications_link_html(*, request: HttpRequest) -> str:
     (one query)."""
     url = reverse("web:notifications")
     unread = notifications_unread_count(user=request.user)
+    return _notifications_link(translation.get_language(), url, request.path == url, unread)
+
+
+@functools.lru_cache(maxsize=1024)
+def _notifications_link(language: str, url: str, current: bool, unread: int) -> str:
+    # The same few links for everyone (a language, a count): rendered once each, not on
+    # every page, whose cached Today spent a tenth of its time here.
     context = {
         "url": url,
-        "current": request.path == url,
+        "current": current,
         "unread": unread,
         "badge": f"{BADGE_MAX}+" if unread > BADGE_MAX else str(unread),
     }
