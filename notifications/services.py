@@ -137,8 +137,9 @@ def push_subscription_forget(*, user: Any, endpoint: str) -> int:
     """Forget this browser's push endpoint for the account signing out of it (a shared or
     handed-on phone must not keep showing their reminders); only the account's own row.
     Returns how many rows went (0 or 1)."""
-    if not endpoint:
-        return 0
+    longest = PushSubscription._meta.get_field("endpoint").max_length or 0
+    if not endpoint or len(endpoint) > longest or "\x00" in endpoint:
+        return 0  # no stored row can hold it (and PostgreSQL refuses a NUL in a query)
     deleted, _ = PushSubscription.objects.filter(user=user, endpoint=endpoint).delete()
     return deleted
 
