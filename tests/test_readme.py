@@ -154,6 +154,7 @@ def _today(patient: Patient) -> date:
 PLACEHOLDERS: dict[str, Any] = {
     "calendar": lambda p, program: ReminderPreferences.objects.get(patient=p).calendar_token,
     "patients": lambda p, program: p.pk,
+    "patient": lambda p, program: p.pk,  # the admin's /admin/rehab/patient/<id>/
     "programs": lambda p, program: program.pk,
     "supervised-sessions": lambda p, program: (
         SupervisedSession.objects.filter(program=program).order_by("number")[0].pk
