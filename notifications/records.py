@@ -310,7 +310,7 @@ def patient_export(*, patient: Patient, now: datetime | None = None) -> dict[str
         "version": EXPORT_VERSION,
         "exported_at": _json_value(now or timezone.now()),
         "patient": _row(patient, frozenset(), {}),
-        "clinician": {"id": patient.clinician_id, "name": _person_name(patient.clinician.user)},
+        "clinician": {"id": patient.clinician_id, "name": str(patient.clinician)},
         "account": _account(patient.user),
     }
     for part in PARTS:
@@ -334,10 +334,6 @@ def _account(user: Any) -> dict[str, Any] | None:
         "date_joined": _json_value(user.date_joined),
         "last_login": _json_value(user.last_login),
     }
-
-
-def _person_name(user: Any) -> str:
-    return f"{user.first_name} {user.last_name}".strip() or user.username
 
 
 def _row(obj: models.Model, secret: frozenset[str], labels: Mapping[str, str]) -> dict[str, Any]:

@@ -111,9 +111,11 @@ def push_subscription_register(
         # get_or_create, not a read then an insert: two first registrations of one endpoint
         # at once (two tabs, a retry) both find no row; the unique endpoint lets one insert
         # win, and get_or_create then reads the winner's row instead of failing.
-        subscription, _created = PushSubscription.objects.select_for_update().get_or_create(
+        subscription, created = PushSubscription.objects.select_for_update().get_or_create(
             endpoint=endpoint, defaults={"user": user, "p256dh": p256dh, "auth": auth}
         )
+        if created:
+            return subscription
         if subscription.user_id != user.pk:
             raise PushEndpointTaken(
                 {

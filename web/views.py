@@ -520,7 +520,7 @@ class PatientLogoutView(auth_views.LogoutView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
             push_subscription_forget(
-                user=request.user, endpoint=request.POST.get("push_endpoint", "")[:2000]
+                user=request.user, endpoint=request.POST.get("push_endpoint", "")
             )
         return super().post(request, *args, **kwargs)
 

@@ -8,9 +8,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import NestedObjects
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import router
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -19,13 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from notifications import records
-from planner.models import ExerciseLog, ReviewItem, SupervisedExerciseRecord
 from rehab.models import Patient
-
-# The patient's own rows that point at a program exercise. They RESTRICT it, which lets the
-# patient's own cascade through; should the collector still list one, it is no reason to
-# refuse, since it goes with the patient.
-OWN_PROTECTING = (ExerciseLog, SupervisedExerciseRecord, ReviewItem)
 
 
 @admin.action(description="Export the selected patient's data (JSON)")
@@ -114,16 +106,13 @@ def delete_queryset(
 def get_deleted_objects(
     self: admin.ModelAdmin, objs: Any, request: HttpRequest
 ) -> tuple[list[Any], dict[str, int], set[str], list[Any]]:
-    """Django's list for the confirmation page, where neither the patient's own logs and
-    records nor their rows' admin pages are a reason to refuse (they go with the patient,
-    and patient_delete checks who may)."""
-    deleted, counts, perms_needed, _ = admin.ModelAdmin.get_deleted_objects(self, objs, request)
-    collector = NestedObjects(using=router.db_for_write(Patient))
-    collector.collect(list(objs))
-    # The patient's own rows are listed among what goes already (through their sessions).
-    others = [str(row) for row in collector.protected if not isinstance(row, OWN_PROTECTING)]
-    # The rows that go with a patient are deleted by patient_delete, which checks who may;
-    # their own admin pages refuse deleting them one by one (a program, a clinic session).
+    """Django's list for the confirmation page, where the admin pages of the rows that go
+    with a patient (a program, a clinic session, which refuse deleting them one by one) are
+    no reason to refuse: patient_delete checks who may. (The patient's own logs and
+    records RESTRICT their program exercises, so they go with the patient.)"""
+    deleted, counts, perms_needed, protected = admin.ModelAdmin.get_deleted_objects(
+        self, objs, request
+    )
     if all(records.patient_records_allowed(user=request.user, patient=obj) for obj in objs):
         perms_needed = set()
-    return deleted, counts, perms_needed, others
+    return deleted, counts, perms_needed, protected
