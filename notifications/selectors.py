@@ -52,13 +52,23 @@ def notifications_unread_count(*, user: Any) -> int:
 
 @functools.cache
 def _unread_count_sql() -> str:
+    return "SELECT " + notifications_unread_count_sql(user_column="%s")
+
+
+@functools.cache
+def notifications_unread_count_sql(*, user_column: str) -> str:
+    """The unread count as an SQL expression (a scalar subquery) for the person whose id
+    `user_column` holds: for a query that reads it with other things (Today's stamp)."""
     quote = connection.ops.quote_name
     meta = Notification._meta
     user, read_at = (
         quote(str(cast("Field[Any, Any]", meta.get_field(name)).column))
         for name in ("user", "read_at")
     )
-    return f"SELECT COUNT(*) FROM {quote(meta.db_table)} WHERE {user} = %s AND {read_at} IS NULL"
+    return (
+        f"(SELECT COUNT(*) FROM {quote(meta.db_table)} "
+        f"WHERE {user} = {user_column} AND {read_at} IS NULL)"
+    )
 
 
 def calendar_feed_render(*, token: str, now: datetime | None = None) -> str | None:

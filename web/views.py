@@ -31,7 +31,11 @@ from config.client_ip import client_ip
 from exercises.models import Exercise
 from exercises.selectors import exercise_illustration_svg
 from notifications.records import patient_export_filename, patient_export_json
-from notifications.selectors import notifications_list, reminder_preferences_get
+from notifications.selectors import (
+    notifications_list,
+    notifications_unread_count_sql,
+    reminder_preferences_get,
+)
 from notifications.services import (
     PushEndpointTaken,
     calendar_token_reset,
@@ -250,17 +254,21 @@ def _today_page(request: HttpRequest, day: selectors.PatientDay) -> str:
 @patient_required
 def today(request: HttpRequest, patient: Patient) -> HttpResponse:
     """Today, the page opened most: kept whole until something it shows changes."""
-    page = selectors.patient_day_cached(
+    page, (unread,) = selectors.patient_day_cached_and(
         patient=patient,
         # The page names the assets by their hashed URLs: a deploy that changes them
         # renders it again.
         variant=f"web:{translation.get_language()}:{'|'.join(asset_urls().values())}",
         render=lambda day: _today_page(request, day),
+        # The header's unread count, read with the day's stamp: no query of its own.
+        also=(notifications_unread_count_sql(user_column="p.user_id"),),
     )
     storage = messages.get_messages(request)
     notes = render_to_string("web/_messages.html", {"messages": storage}) if storage else ""
     page = page.replace(CSRF_PLACEHOLDER, get_token(request)).replace(MESSAGES_PLACE, notes, 1)
-    page = page.replace(NOTIFICATIONS_PLACE, notifications_link_html(request=request), 1)
+    page = page.replace(
+        NOTIFICATIONS_PLACE, notifications_link_html(request=request, unread=unread), 1
+    )
     return HttpResponse(page)
 
 

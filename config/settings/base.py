@@ -7,7 +7,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str, env_time
+from config.env import ImproperlyConfiguredEnv, env_bool, env_int, env_list, env_str, env_time
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -88,6 +88,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
+elif (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    and env_str("DATABASE_PREPARE_THRESHOLD", "5").strip().lower() != "off"
+):
+    # Prepared statements: a query run more than DATABASE_PREPARE_THRESHOLD times on a
+    # connection is parsed and planned once (psycopg's automatic preparation, which needs
+    # the server to bind the parameters). Today's fingerprint took longer to plan than to
+    # run (issue 15). Django leaves this off by default for transaction-mode poolers that
+    # cannot keep prepared statements (PgBouncer before 1.21, or without
+    # max_prepared_statements): behind one of those, set DATABASE_PREPARE_THRESHOLD=off.
+    prepare_threshold = env_int("DATABASE_PREPARE_THRESHOLD", 5)
+    if prepare_threshold < 0:
+        raise ImproperlyConfiguredEnv(
+            "Environment variable DATABASE_PREPARE_THRESHOLD must be 0 or more, or off; "
+            f"got {prepare_threshold}."
+        )
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": prepare_threshold,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

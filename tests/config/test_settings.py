@@ -63,6 +63,25 @@ def test_production_keeps_database_connections_between_requests():
     assert shorter.stdout.strip() == "5"
 
 
+def test_postgresql_prepares_the_queries_a_connection_repeats_unless_told_off():
+    show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    default = manage("shell", "--no-imports", "-c", show, **PRODUCTION_ENV)
+    assert default.stdout.strip() == "{'server_side_binding': True, 'prepare_threshold': 5}"
+    at_once = manage(
+        "shell", "--no-imports", "-c", show, **PRODUCTION_ENV, DATABASE_PREPARE_THRESHOLD="0"
+    )
+    assert at_once.stdout.strip() == "{'server_side_binding': True, 'prepare_threshold': 0}"
+    # Behind a pooler that cannot keep them: Django's defaults (client-side binding).
+    pooled = manage(
+        "shell", "--no-imports", "-c", show, **PRODUCTION_ENV, DATABASE_PREPARE_THRESHOLD="Off"
+    )
+    assert pooled.stdout.strip() == "{}"
+    for wrong, says in [("often", "must be a whole number"), ("-1", "must be 0 or more")]:
+        refused = manage("check", **PRODUCTION_ENV, DATABASE_PREPARE_THRESHOLD=wrong)
+        assert refused.returncode != 0
+        assert f"DATABASE_PREPARE_THRESHOLD {says}" in refused.stderr
+
+
 def test_production_bounds_the_wait_for_a_mail_server_and_sizes_the_workers_pool():
     show = (
         "from django.conf import settings; "

@@ -257,3 +257,26 @@ def test_another_patients_changes_leave_the_stamp_alone(home_patient, clinician)
     rehab_services.patient_diagnosis_add(patient=other, code="sciatica", side="left", stage="acute")
     program_for(other, clinician, days_ago=3, master=True)
     assert stamp(home_patient) == before
+
+
+def test_what_a_response_shows_beside_the_day_is_read_with_the_stamp_and_not_part_of_it(
+    home_patient, clinician, django_assert_num_queries
+):
+    program_for(home_patient, clinician, days_ago=3, master=True)
+    renders = []
+
+    def cached(also: tuple[str, ...]):
+        return selectors.patient_day_cached_and(
+            patient=home_patient,
+            variant="test",
+            render=lambda day: renders.append(day) or day.state,
+            also=also,
+        )
+
+    # The patient's own name and its length, from the patient's row `p`: any expression.
+    also = ("(SELECT LOWER(p.first_name))", "LENGTH(p.first_name)")
+    assert cached(also) == ("home", (home_patient.first_name.lower(), len(home_patient.first_name)))
+    with django_assert_num_queries(1):  # the stamp and the values, from the cache
+        assert cached(("p.id",)) == ("home", (home_patient.pk,))
+    assert len(renders) == 1  # other values, the same day: the same cached entry
+    assert selectors.patient_day_cached(patient=home_patient, variant="test", render=str) == "home"

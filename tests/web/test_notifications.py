@@ -247,11 +247,24 @@ def test_the_count_drops_once_the_list_is_seen(owner_client, owner):
 def test_cached_today_shows_the_current_count(owner_client, owner, django_assert_max_num_queries):
     assert label(owner_client.get("/app/today/").content.decode()) == "Notifications"
     notify(owner.user, "Time for today's exercises")
-    # The day is unchanged, so Today comes from the cache; the count is this request's.
-    with django_assert_max_num_queries(4):  # session, user with patient, day's stamp, count
+    # The day is unchanged, so Today comes from the cache; the count is this request's,
+    # read by the day's stamp query.
+    with django_assert_max_num_queries(3):  # session, user with patient, day's stamp
         page = owner_client.get("/app/today/").content.decode()
     assert label(page) == "Notifications, 1 unread"
     assert "<!--notifications-link-->" not in page
+
+
+def test_cached_today_follows_the_count_down_and_up_again(owner_client, owner, other_patient):
+    # The count is no part of the day's cache key and goes back to earlier values: each
+    # visit shows its own, whatever the cached page was made with.
+    notify(owner.user, "One")
+    notify(other_patient.user, "Oleg's")
+    assert label(owner_client.get("/app/today/").content.decode()) == "Notifications, 1 unread"
+    owner_client.get(URL)  # read
+    assert label(owner_client.get("/app/today/").content.decode()) == "Notifications"
+    notify(owner.user, "Two")
+    assert label(owner_client.get("/app/today/").content.decode()) == "Notifications, 1 unread"
 
 
 def test_a_large_count_is_shortened_on_the_badge_only(owner_client, owner):

@@ -23,11 +23,12 @@ NOTIFICATIONS_PLACE = "<!--notifications-link-->"
 BADGE_MAX = 99
 
 
-def notifications_link_html(*, request: HttpRequest) -> str:
+def notifications_link_html(*, request: HttpRequest, unread: int | None = None) -> str:
     """The header's link to the notifications, with the signed-in person's unread count
-    (one query)."""
+    (`unread` when the caller read it already, else one query)."""
     url = reverse("web:notifications")
-    unread = notifications_unread_count(user=request.user)
+    if unread is None:
+        unread = notifications_unread_count(user=request.user)
     return _notifications_link(translation.get_language(), url, request.path == url, unread)
 
 
