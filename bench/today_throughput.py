@@ -6,10 +6,10 @@ benchmark starts its own `redis-server`).
 
 The clinic: `--patients` patients (default 2,000), each with an approved program of 6
 mastered exercises started `--days` days ago (default 90) and a home log for most of those
-days (pain, effort), so about 500 rows of logs a patient. The measured patient is one of
-them (Europe/Moscow, at home today with 6 exercises). The same run first measures the clinic
-of that patient alone, then adds the others and measures again: the ratio must not fall as
-the clinic grows.
+days (pain, effort), so about 500 rows of logs a patient, and 45 in-app notifications. The
+measured patient is one of them (Europe/Moscow, at home today with 6 exercises). The same
+run first measures the clinic of that patient alone, then adds the others and measures
+again: the ratio must not fall as the clinic grows.
 
 The database is a throwaway SQLite file, or a fresh PostgreSQL database made next to the
 one `DATABASE_URL` names (and dropped at the end); on PostgreSQL the plans of the queries
@@ -61,6 +61,7 @@ WORKERS = 2
 SOCKET_TIMEOUT_S = 30.0
 CHUNK = 100  # patients seeded a transaction
 CLINICIANS = 20
+NOTIFICATIONS = 45  # a person's in-app list: about one every other day of 90
 # A table this big read whole in a plan is a missing index (the exercise library and the
 # clinicians are small on purpose and read whole).
 BIG_TABLE_ROWS = 10_000
@@ -71,6 +72,7 @@ class Seeded:
     patient_id: int
     token: str
     session: str
+    csrf: str
     slugs: list[str]
 
 
@@ -134,6 +136,7 @@ def seed(days: int) -> Seeded:
     for item in selectors.program_exercises(version=version):
         services.mastery_sign_off(program_exercise=item, by=clinician.user, on=start)
     add_logs([program.pk], today, random.Random(1))
+    add_notifications([user.pk], random.Random(1))
     day = selectors.patient_today(patient=patient)
     if day.state != "home" or len(day.home) != HOME_EXERCISES:
         sys.exit(
@@ -144,8 +147,12 @@ def seed(days: int) -> Seeded:
     client = Client()
     client.force_login(user)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    # A browser back on Today sends the CSRF cookie its last visit set.
+    client.get("/app/today/")
+    csrf = client.cookies[settings.CSRF_COOKIE_NAME].value
     connections.close_all()  # gunicorn's workers get the database to themselves
-    return Seeded(patient.pk, token, session, [entry.item.exercise.slug for entry in day.home])
+    slugs = [entry.item.exercise.slug for entry in day.home]
+    return Seeded(patient.pk, token, session, csrf, slugs)
 
 
 def add_logs(programs: list[int], today: dict[int, date] | date, rng: random.Random) -> int:
@@ -207,8 +214,10 @@ def grow_clinic(template_id: int, patients: int, rng: random.Random) -> dict[str
     """`patients` more patients, each a copy of the measured patient's course (program,
     versions, exercises, schedule, clinic sessions) with logs of their own; returns the rows
     of the big tables."""
+    from django.contrib.auth import get_user_model
     from django.db import transaction
 
+    from notifications.models import Notification
     from planner import selectors
     from planner.models import (
         ExerciseLog,
@@ -255,8 +264,14 @@ def grow_clinic(template_id: int, patients: int, rng: random.Random) -> dict[str
     for first in range(0, patients, CHUNK):
         count = min(CHUNK, patients - first)
         with transaction.atomic():
+            users = get_user_model().objects.bulk_create(
+                get_user_model()(username=f"bench-patient-{first + n}", password="!")
+                for n in range(count)
+            )
+            add_notifications([user.pk for user in users], rng)
             people = Patient.objects.bulk_create(
                 Patient(
+                    user=users[n],
                     first_name=f"Patient{first + n}",
                     last_name="Bench",
                     clinician=clinicians[(first + n) % CLINICIANS],
@@ -314,7 +329,31 @@ def grow_clinic(template_id: int, patients: int, rng: random.Random) -> dict[str
         "home sessions": HomeSession.objects.count(),
         "exercise logs": ExerciseLog.objects.count(),
         "program exercises": ProgramExercise.objects.count(),
+        "notifications": Notification.objects.count(),
     }
+
+
+def add_notifications(users: list[int], rng: random.Random) -> None:
+    """What `--days` of reminders and messages leave in each person's list: about one every
+    other day, all read but the last few (the header counts the unread on every page)."""
+    from django.utils import timezone
+
+    from notifications.models import Notification
+
+    now = timezone.now()
+    Notification.objects.bulk_create(
+        (
+            Notification(
+                user_id=user,
+                title="Time for today's exercises",
+                body="Your exercises for today are ready.",
+                read_at=None if n < rng.randint(0, 3) else now,
+            )
+            for user in users
+            for n in range(NOTIFICATIONS)
+        ),
+        batch_size=5000,
+    )
 
 
 def fetch(port: int, request: bytes) -> tuple[int, bytes]:
@@ -591,7 +630,11 @@ def main() -> None:
         targets = [
             Target("floor", "/api/v1/health/live/", ""),
             Target("endpoint", "/api/v1/today/", f"Authorization: Token {seeded.token}\r\n"),
-            Target("page", "/app/today/", f"Cookie: sessionid={seeded.session}\r\n"),
+            Target(
+                "page",
+                "/app/today/",
+                f"Cookie: sessionid={seeded.session}; csrftoken={seeded.csrf}\r\n",
+            ),
         ]
         port = free_port()
         server = start_server(port)
