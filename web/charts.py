@@ -2,7 +2,9 @@
 
 Server-drawn SVG needs no chart library, works offline from the cached page and
 scales with the browser's text zoom. Each chart carries a title and a
-description for screen readers; the templates also list the numbers as text.
+description for screen readers, with ids unique on the page; the templates also list
+the numbers as text. The drawing primitives are planner.charts, shared with the clinic's
+pages.
 """
 
 import calendar
@@ -11,48 +13,41 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from planner.charts import (
+    CLINIC,
+    GOOD,
+    GRID,
+    HEIGHT,
+    INK,
+    LEFT,
+    LOW,
+    PAIN,
+    PLOT_H,
+    PLOT_W,
+    RIGHT,
+    TOP,
+    WIDTH,
+    Chart,
+    frame,
+    short_day,
+)
 from planner.selectors import CalendarDay, PainPoint, WeekAdherence
 
-WIDTH, HEIGHT = 360, 200
-LEFT, RIGHT, TOP, BOTTOM = 34, 12, 14, 34
-PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-INK, GRID, PAIN, CLINIC, GOOD, LOW = (
-    "#1f2933",
-    "#d9dee3",
-    "#c2410c",
-    "#1d4ed8",
-    "#15803d",
-    "#b45309",
-)
+
+def _frame(chart_id: str, title: str, description: str, body: list[str]) -> str:
+    return frame(chart_id=chart_id, title=title, description=description, body=body)
 
 
-@dataclass(frozen=True)
-class Chart:
-    svg: str  # safe to insert: every text in it is escaped here
-    empty: bool
-
-
-def _frame(title: str, description: str, body: list[str]) -> str:
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'role="img" aria-labelledby="t d" class="chart" font-family="system-ui, sans-serif" '
-        f'font-size="12"><title id="t">{escape(title)}</title>'
-        f'<desc id="d">{escape(description)}</desc>{"".join(body)}</svg>'
-    )
-
-
-def _short(day: date) -> str:
-    return date_format(day, "j M")
+_short = short_day
 
 
 def pain_chart(points: Sequence[PainPoint]) -> Chart:
     """Pain 0-10 over time: the worst logged pain of each day, and the clinic's scores."""
     title = _("Pain over time (0 none, 10 worst)")
     if not points:
-        return Chart(_frame(title, _("No pain scores yet."), []), empty=True)
+        return Chart(_frame("pain-chart", title, _("No pain scores yet."), []), empty=True)
     first, last = points[0].day, points[-1].day
     span = max((last - first).days, 1)
 
@@ -96,7 +91,7 @@ def pain_chart(points: Sequence[PainPoint]) -> Chart:
         "last": _short(last),
         "pain": latest.pain,
     }
-    return Chart(_frame(title, description, body), empty=False)
+    return Chart(_frame("pain-chart", title, description, body), empty=False)
 
 
 def adherence_chart(weeks: Sequence[WeekAdherence]) -> Chart:
@@ -104,7 +99,9 @@ def adherence_chart(weeks: Sequence[WeekAdherence]) -> Chart:
     title = _("Days exercised each week (%)")
     weeks = [w for w in weeks if w.percent is not None]
     if not weeks:
-        return Chart(_frame(title, _("No home training weeks yet."), []), empty=True)
+        return Chart(
+            _frame("adherence-chart", title, _("No home training weeks yet."), []), empty=True
+        )
     body: list[str] = []
     for level in (0, 50, 100):
         yy = TOP + PLOT_H * (1 - level / 100)
@@ -130,7 +127,7 @@ def adherence_chart(weeks: Sequence[WeekAdherence]) -> Chart:
         _("week %(n)s: %(percent)s%%") % {"n": i + 1, "percent": w.percent}
         for i, w in enumerate(weeks)
     )
-    return Chart(_frame(title, description, body), empty=False)
+    return Chart(_frame("adherence-chart", title, description, body), empty=False)
 
 
 @dataclass(frozen=True)
