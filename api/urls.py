@@ -73,6 +73,11 @@ v1: list[URLPattern | URLResolver] = [
         name="clinician-patient",
     ),
     path(
+        "clinician/patients/<int:pk>/logs/",
+        clinician.ClinicianPatientLogsApi.as_view(),
+        name="clinician-patient-logs",
+    ),
+    path(
         "clinician/patients/<int:pk>/programs/",
         clinician.ClinicianProgramCreateApi.as_view(),
         name="clinician-patient-programs",

@@ -22,14 +22,20 @@ from planner.engine.serialize import dose_text
 from planner.engine.types import Dose
 from planner.models import (
     ExerciseState,
+    Feeling,
     Program,
     ProgramStatus,
     ReviewStatus,
     SupervisedStatus,
 )
 from planner.selectors import (
+    DEFAULT_LOG_DAYS,
+    MAX_LOG_DAYS,
     NO_PROGRAM,
+    log_range,
     patient_chart_list,
+    patient_home_log,
+    patient_local_today,
     patient_search,
     program_current_version,
     program_exercises,
@@ -486,3 +492,85 @@ class ClinicianReviewRejectApi(ClinicianApi):
         review = get_object_or_404(review_list(user=request.user), pk=pk)
         review_reject(proposal=review, by=request.user)
         return Response(ReviewSerializer(review_list(user=request.user).get(pk=pk)).data)
+
+
+# -- home logs ------------------------------------------------------------------------------------
+
+
+def _from_field(fields: dict[str, Any]) -> dict[str, Any]:
+    # `from` is a Python keyword: the field is declared as `from_` and named `from` here.
+    return {"from": fields.pop("from_"), **fields}
+
+
+class HomeLogEntrySerializer(serializers.Serializer):
+    class ExerciseBriefSerializer(serializers.Serializer):
+        slug = serializers.SlugField()
+        name = serializers.CharField()
+
+    day = serializers.DateField(source="home_session.day", help_text="The patient's own day.")
+    program = serializers.IntegerField(source="home_session.program_id")
+    exercise = ExerciseBriefSerializer()
+    done = serializers.BooleanField()
+    sets_done = serializers.IntegerField()
+    reps_done = serializers.IntegerField()
+    pain_during = serializers.IntegerField(allow_null=True, help_text="0 to 10.")
+    pain_after = serializers.IntegerField(allow_null=True, help_text="0 to 10.")
+    difficulty = serializers.ChoiceField(
+        choices=[("", "Not said"), *Feeling.choices], help_text="How hard it felt."
+    )
+    note = serializers.CharField(help_text="The patient's note for the clinic.")
+    logged_at = serializers.DateTimeField(source="session_log.created_at")
+
+
+class ClinicianPatientLogsApi(ClinicianApi):
+    class FilterSerializer(serializers.Serializer):
+        from_ = serializers.DateField(
+            required=False,
+            help_text=f"First day (YYYY-MM-DD); by default {DEFAULT_LOG_DAYS} days up to `to`.",
+        )
+        to = serializers.DateField(
+            required=False, help_text="Last day (YYYY-MM-DD); by default the patient's today."
+        )
+
+        def get_fields(self) -> dict[str, Any]:
+            return _from_field(super().get_fields())
+
+    class OutputSerializer(serializers.Serializer):
+        class PatientBriefSerializer(serializers.Serializer):
+            id = serializers.IntegerField()
+            name = serializers.CharField(source="full_name")
+            time_zone = serializers.CharField(help_text="Days are the patient's days there.")
+
+        class DaySerializer(serializers.Serializer):
+            day = serializers.DateField()
+            entries = HomeLogEntrySerializer(many=True)
+
+        patient = PatientBriefSerializer()
+        from_ = serializers.DateField(source="days.first", help_text="The first day shown.")
+        to = serializers.DateField(source="days.last", help_text="The last day shown.")
+        days = DaySerializer(
+            source="log", many=True, help_text="Days with logs in the range, newest first."
+        )
+
+        def get_fields(self) -> dict[str, Any]:
+            return _from_field(super().get_fields())
+
+    @extend_schema(
+        operation_id="clinician_patient_logs",
+        summary="What my patient logged at home: each exercise's pain, effort and note, by day",
+        description=f"The patient's days from `from` to `to` (both included, at most "
+        f"{MAX_LOG_DAYS} days); days without a log are left out.",
+        parameters=[FilterSerializer],
+        responses=responses({200: OutputSerializer}, 400, 401, 403, 404),
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        patient = get_object_or_404(patient_visible_to(user=request.user), pk=pk)
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        days = log_range(
+            today=patient_local_today(patient=patient),
+            first=filters.validated_data.get("from"),
+            last=filters.validated_data.get("to"),
+        )
+        log = patient_home_log(patient=patient, days=days)
+        return Response(self.OutputSerializer({"patient": patient, "days": days, "log": log}).data)

@@ -101,6 +101,7 @@ MATRIX: list[tuple[Call, dict[str, int]]] = [
     (Call("POST", "/notifications/read/", lambda c: {"up_to": 2**62}), PATIENTS_OWN),
     (Call("GET", "/clinician/patients/"), CLINICIANS_LIST),
     (Call("GET", "/clinician/patients/{home}/"), CLINICIANS_OWN),
+    (Call("GET", "/clinician/patients/{home}/logs/"), CLINICIANS_OWN),
     (
         Call("POST", "/clinician/patients/{newcomer}/programs/", lambda c: {"weeks": 4}),
         created(CLINICIANS_OWN),
