@@ -47,7 +47,7 @@ from rehab.models import (
     PatientRedFlag,
 )
 from rehab.services import patient_record_edit_record, patient_record_history_mark
-from workspace import records_admin
+from workspace import overview, records_admin
 
 CARE_RECORD_PER_PAGE = 50
 
@@ -114,6 +114,7 @@ class PatientAdmin(OwnHistoryAdmin):
 
     list_display = (
         "full_name",
+        overview.overview_link,
         "age_display",
         "bmi_display",
         "diagnoses_display",
@@ -243,13 +244,21 @@ class PatientAdmin(OwnHistoryAdmin):
         allowed = super().has_add_permission(request)
         return allowed and (request.user.is_superuser or hasattr(request.user, "clinician"))
 
+    # The doctor's page for one patient: program, charts, home log, sessions, alerts.
+    overview_view = overview.patient_overview_view
+
     def get_urls(self) -> list[URLPattern]:
         care = path(
             "<path:object_id>/care-record/",
             self.admin_site.admin_view(self.care_record_view),
             name="rehab_patient_care_record",
         )
-        return [care, *super().get_urls()]
+        summary = path(
+            "<path:object_id>/overview/",
+            self.admin_site.admin_view(self.overview_view),
+            name="rehab_patient_overview",
+        )
+        return [care, summary, *super().get_urls()]
 
     def care_record_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The patient's record of care, newest first: when, who, what. Only the patient's
