@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -348,3 +349,13 @@ def test_ninety_days_of_logs_cost_the_same_queries_as_a_week(
     assert len(response.context["data"].pain) == 89
     assert len(response.context["data"].log) == 28
     assert len(long) == len(week)
+
+
+def test_a_russian_speaking_doctor_reads_it_in_russian(client, clinician, zoe):
+    login(client, clinician.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    html = client.get(overview_url(zoe)).content.decode()
+    assert "<title>Обзор: Pat Ient" in html
+    assert '<title id="overview-pain-title">Боль во время и после упражнений' in html
+    assert "Дневник домашних занятий с 2026-10-29 по 2026-11-25, новые сверху" in html  # noqa: RUF001
+    assert "Домашние занятия с 2026-11-19." in html  # noqa: RUF001
