@@ -12,15 +12,27 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from planner import selectors, services
-from planner.admin.shared import OwnHistoryAdmin, OwnProgramsMixin, errors, why_html
+from planner.admin.shared import (
+    Decision,
+    OwnHistoryAdmin,
+    OwnProgramsMixin,
+    SaveWhereEditableMixin,
+    confirmed,
+    decision_page,
+    errors,
+    why_html,
+)
 from planner.models import (
+    OPEN_STATUSES,
     Program,
     ProgramStatus,
 )
 from planner.services.generation import program_start_check
-from rehab.models import Patient
+from planner.services.wording import red_flag_refusal
+from rehab.models import Patient, PatientRedFlag
 from rehab.selectors import patient_visible_to
 
 
@@ -44,7 +56,7 @@ class ProgramAdminForm(forms.ModelForm):
 
 
 @admin.register(Program)
-class ProgramAdmin(OwnProgramsMixin, OwnHistoryAdmin):
+class ProgramAdmin(SaveWhereEditableMixin, OwnProgramsMixin, OwnHistoryAdmin):
     form = ProgramAdminForm
     list_display = (
         "patient",
@@ -206,7 +218,52 @@ class ProgramAdmin(OwnProgramsMixin, OwnHistoryAdmin):
             self.admin_site.admin_view(self.pause_view),
             name="planner_program_pause",
         )
-        return [pause, *urls]
+        approve = path(
+            "<int:program_id>/approve/",
+            self.admin_site.admin_view(self.approve_view),
+            name="planner_program_approve",
+        )
+        return [pause, approve, *urls]
+
+    def approve_view(self, request: HttpRequest, program_id: int) -> HttpResponse:
+        """Approve the draft from its own page: asked once more (it lays out what the patient
+        will be asked to do), then the same service as the list's action, safety check and all.
+        A GET only asks; a POST without the page's confirmation, or for a program that is no
+        longer a draft, changes nothing."""
+        program = get_object_or_404(
+            self.get_queryset(request).select_related("patient"), pk=program_id
+        )
+        if not self.has_change_permission(request, program):
+            raise PermissionDenied
+        problems: list[str] = []
+        if request.method == "POST":
+            if not confirmed(request):
+                problems = [_("Approve with the button on this page.")]
+            else:
+                try:
+                    services.program_approve(program=program, by=request.user)
+                except ValidationError as refused:
+                    problems = [str(message) for message in refused.messages]
+                else:
+                    self.message_user(
+                        request,
+                        _("The program of %(patient)s is approved; its schedule is below.")
+                        % {"patient": program.patient},
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:planner_program_change", args=[program.pk])
+                    )
+            program.refresh_from_db()
+        return decision_page(
+            self,
+            request,
+            program,
+            approve_decision(program),
+            can_decide=program.status == ProgramStatus.DRAFT,
+            problems=problems or not_a_draft(program),
+            status=400 if problems else 200,
+        )
 
     def pause_view(self, request: HttpRequest, program_id: int) -> HttpResponse:
         program = get_object_or_404(self.get_queryset(request), pk=program_id)
@@ -240,9 +297,50 @@ class ProgramAdmin(OwnProgramsMixin, OwnHistoryAdmin):
         obj = kwargs.get("obj")
         if obj is not None and obj.status == ProgramStatus.ACTIVE:
             context["pause_url"] = reverse("admin:planner_program_pause", args=[obj.pk])
+        if (
+            obj is not None
+            and obj.status == ProgramStatus.DRAFT
+            and self.has_change_permission(request, obj)
+        ):
+            context["approve_url"] = reverse("admin:planner_program_approve", args=[obj.pk])
         return super().render_change_form(request, context, *args, **kwargs)
 
     change_form_template = "admin/planner/program_change_form.html"
+
+
+def approve_decision(program: Program) -> Decision:
+    """What approving this draft asks of the patient, in the doctor's words."""
+    version = selectors.program_current_version(program=program)
+    return Decision(
+        step=_("Approve"),
+        question=_(
+            "Approve the program of %(patient)s? From %(start)s they are asked to come to "
+            "%(sessions)s supervised sessions at the clinic, %(per_week)s a week, and each "
+            "exercise moves into the home program once the specialist signs it off as mastered."
+        )
+        % {
+            "patient": program.patient,
+            "start": program.start_date.isoformat(),
+            "sessions": program.supervised_course_length,
+            "per_week": program.supervised_per_week,
+        },
+        details=[
+            f"{item.exercise.name}: {item.dose_text}"
+            for item in selectors.program_exercises(version=version)
+        ],
+        note=_(
+            "The draft is checked against the rules in force on the day it starts; a draft "
+            "they do not allow is not approved, and this page says why. Unsaved changes on the "
+            "program's page are not part of it."
+        ),
+        button=_("Yes, approve the program"),
+    )
+
+
+def not_a_draft(program: Program) -> list[str]:
+    if program.status == ProgramStatus.DRAFT:
+        return []
+    return [_("This program is no longer a draft: there is nothing to approve.")]
 
 
 class PauseForm(forms.Form):
@@ -260,7 +358,7 @@ def generate_draft_program(
         try:
             program = services.program_generate(patient=patient, by=request.user)
         except ValidationError as error:
-            modeladmin.message_user(request, f"{patient}: {errors(error)}", messages.ERROR)
+            modeladmin.message_user(request, generate_refusal(patient, error), messages.ERROR)
             continue
         url = reverse("admin:planner_program_change", args=[program.pk])
         modeladmin.message_user(
@@ -268,3 +366,28 @@ def generate_draft_program(
             format_html('{}: <a href="{}">draft program</a> ready for review.', patient, url),
             messages.SUCCESS,
         )
+
+
+def generate_refusal(patient: Patient, error: ValidationError) -> str:
+    """Why no draft was made for the patient, in plain words, and the way on."""
+    flags = PatientRedFlag.objects.filter(
+        patient=patient, status=PatientRedFlag.Status.ACTIVE
+    ).values_list("red_flag__code", flat=True)
+    if flags:
+        return f"{patient}: {red_flag_refusal(flags)}"
+    program = Program.objects.filter(patient=patient, status__in=OPEN_STATUSES).first()
+    if program is None:
+        return f"{patient}: {errors(error)}"
+    if program.status == ProgramStatus.DRAFT:
+        text = _("%(patient)s already has a draft waiting for approval: approve or edit it.")
+    else:
+        text = _(
+            "%(patient)s already has a program in progress: pause or complete it before "
+            "generating a new one."
+        )
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        text % {"patient": patient},
+        reverse("admin:planner_program_change", args=[program.pk]),
+        _("Open the program"),
+    )

@@ -1,12 +1,15 @@
 """What the planner's admin pages share: error text, explanations, ownership."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -14,9 +17,9 @@ from rehab.selectors import patient_visible_to
 
 
 def errors(error: ValidationError) -> str:
-    if hasattr(error, "message_dict"):
-        return "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
-    return " ".join(error.messages)
+    """A refusal in the words a doctor reads: its messages, never the keys of the fields they
+    are filed under ("patient:", "status:") that an API client needs."""
+    return " ".join(str(message) for message in error.messages)
 
 
 def why_html(explanation: Sequence[dict[str, str]]) -> str:
@@ -33,6 +36,87 @@ class OwnProgramsMixin:
     def restrict(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         patients = patient_visible_to(user=request.user)
         return queryset.filter(**{f"{self.program_path}__patient__in": patients})
+
+
+class SaveWhereEditableMixin:
+    """A change page where nothing can be edited (an approved program, a review) shows no
+    Save buttons: Django offers them whenever the user may change the model at all."""
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> Any:
+        if change and not _editable(context):
+            context.update(
+                show_save=False, show_save_and_continue=False, show_save_and_add_another=False
+            )
+        return super().render_change_form(  # type: ignore[misc]
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
+
+
+def _editable(context: dict[str, Any]) -> bool:
+    """Whether the page has a field to type in, or an inline row to add, change or delete."""
+    if any(not field.is_hidden for field in context["adminform"].form):
+        return True
+    for inline in context.get("inline_admin_formsets", ()):
+        if inline.has_add_permission or inline.has_delete_permission:
+            return True
+        if any(not field.is_hidden for form in inline.formset.forms for field in form):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a confirmation page asks before a doctor's decision on a draft or a review."""
+
+    step: str  # the breadcrumb: "Approve"
+    question: str
+    button: str
+    details: Sequence[str] = ()
+    note: str = ""
+
+
+def decision_page(
+    model_admin: Any,
+    request: HttpRequest,
+    obj: Any,
+    decision: Decision,
+    *,
+    can_decide: bool,
+    problems: Sequence[str] = (),
+    status: int = 200,
+) -> HttpResponse:
+    """The confirmation page (admin/planner/decision_confirmation.html) in the admin's look."""
+    opts = model_admin.model._meta
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": decision.step,
+        "opts": opts,
+        "object": obj,
+        "change_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]),
+        "step": decision.step,
+        "question": decision.question,
+        "details": decision.details,
+        "note": decision.note,
+        "button": decision.button,
+        "can_decide": can_decide,
+        "problems": problems,
+    }
+    return TemplateResponse(
+        request, "admin/planner/decision_confirmation.html", context, status=status
+    )
+
+
+def confirmed(request: HttpRequest) -> bool:
+    """A decision is posted from its confirmation page, never by a bare POST."""
+    return request.POST.get("confirm") == "yes"
 
 
 class OwnHistoryAdmin(SimpleHistoryAdmin):

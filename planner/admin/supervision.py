@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _lazy
 
 from planner import selectors, services
 from planner.admin.shared import OwnProgramsMixin, errors
@@ -22,20 +23,24 @@ from planner.models import (
 
 
 class SupervisedEntryForm(forms.Form):
+    """One exercise's row of the session form. Each field's label is its column's heading
+    and, with the exercise's name, the label of its input (supervised_record.html)."""
+
     program_exercise_id = forms.IntegerField(widget=forms.HiddenInput)
     technique = forms.TypedChoiceField(
-        choices=[("", "not practised")] + [(str(n), str(n)) for n in range(1, 6)],
+        label=_lazy("Technique"),
+        choices=[("", _lazy("not practised"))] + [(str(n), str(n)) for n in range(1, 6)],
         coerce=int,
         required=False,
         empty_value=None,
     )
-    sets = forms.IntegerField(min_value=1, required=False)
-    reps = forms.IntegerField(min_value=0, required=False)
-    hold_s = forms.IntegerField(min_value=0, required=False)
-    duration_s = forms.IntegerField(min_value=0, required=False)
-    swap_to_easier = forms.BooleanField(required=False)
-    mastered = forms.BooleanField(required=False)
-    note = forms.CharField(max_length=300, required=False)
+    sets = forms.IntegerField(label=_lazy("Sets"), min_value=1, required=False)
+    reps = forms.IntegerField(label=_lazy("Reps"), min_value=0, required=False)
+    hold_s = forms.IntegerField(label=_lazy("Hold (s)"), min_value=0, required=False)
+    duration_s = forms.IntegerField(label=_lazy("Duration (s)"), min_value=0, required=False)
+    swap_to_easier = forms.BooleanField(label=_lazy("Easier variant"), required=False)
+    mastered = forms.BooleanField(label=_lazy("Mastered"), required=False)
+    note = forms.CharField(label=_lazy("Note"), max_length=300, required=False)
 
 
 SupervisedEntryFormSet = forms.formset_factory(SupervisedEntryForm, extra=0)

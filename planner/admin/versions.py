@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from planner import services
-from planner.admin.shared import OwnProgramsMixin, errors
+from planner.admin.shared import OwnProgramsMixin, SaveWhereEditableMixin, errors
 from planner.engine.types import Dose
 from planner.models import (
     ProgramExercise,
@@ -91,7 +91,7 @@ class ProgramExerciseInline(admin.TabularInline):
 
 
 @admin.register(ProgramVersion)
-class ProgramVersionAdmin(OwnProgramsMixin, admin.ModelAdmin):
+class ProgramVersionAdmin(SaveWhereEditableMixin, OwnProgramsMixin, admin.ModelAdmin):
     list_display = ("program", "number", "note", "created_at")
     list_select_related = ("program__patient",)
     readonly_fields = ("program", "number", "note", "diff", "plan_status", "created_by")

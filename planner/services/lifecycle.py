@@ -31,6 +31,7 @@ from planner.services.generation import (
 )
 from planner.services.shared import logger, program_in
 from planner.services.versions import dose_problems, new_version
+from planner.services.wording import red_flag_refusal
 from rehab.models import CareAction, Patient, PatientRedFlag
 from rehab.services import care_record_add, history_stamp
 
@@ -58,14 +59,25 @@ def program_approve(*, program: Program, by: Any) -> Program:
         )
     # The draft may be days old: it is signed against the rules in force when it starts.
     day = max(program.start_date, today)
-    problems = findings_for(rules_on(patient=program.patient, day=day), rows)
+    rules = rules_on(patient=program.patient, day=day)
+    problems = findings_for(rules, rows)
     if problems:
+        names = {row.exercise.slug: row.exercise.name for row in rows}
+        flags = rules.in_force.red_flags
         raise ValidationError(
             {
                 "status": [
-                    f"Not approved: on {day} the rules in force do not allow this draft."
-                    " Generate it again or edit it.",
-                    *(f"[{f.rule}] {f.slug + ': ' if f.slug else ''}{f.text}" for f in problems),
+                    _(
+                        "Not approved: on %(day)s the rules in force do not allow this draft."
+                        " Generate it again or edit it."
+                    )
+                    % {"day": day.isoformat()},
+                    *([red_flag_refusal(flags)] if flags else []),
+                    *(
+                        f"[{f.rule}] {names.get(f.slug, f.slug)}: {f.text}"
+                        for f in problems
+                        if f.kind != "red_flag"
+                    ),
                 ]
             }
         )

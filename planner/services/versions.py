@@ -27,6 +27,7 @@ from planner.selectors import (
     program_exercises,
 )
 from planner.selectors.rules import Rules, rules_on
+from planner.services.wording import dose_bounds_text
 from rehab.models import CareAction
 from rehab.services import care_record_add
 
@@ -65,10 +66,7 @@ def dose_problems(exercise: Exercise, dose: Dose, field: str) -> dict[str, str]:
         for name, low, high in bounds:
             value = getattr(dose, name)
             if not low <= value <= high:
-                errors[field] = (
-                    f"{exercise.name}: {name.replace('_s', ' (s)')} must be between {low} and "
-                    f"{high}, got {value}."
-                )
+                errors[field] = dose_bounds_text(exercise.name, name, low, high, value)
                 break
     return errors
 
