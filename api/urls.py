@@ -9,7 +9,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from api.views import auth, clinician, exercises, health, patient
+from api.views import auth, clinician, exercises, health, patient, worklist
 
 
 class DocsReader(BasePermission):
@@ -124,6 +124,12 @@ v1: list[URLPattern | URLResolver] = [
         "clinician/reviews/<int:pk>/reject/",
         clinician.ClinicianReviewRejectApi.as_view(),
         name="clinician-review-reject",
+    ),
+    path("clinician/worklist/", worklist.WorklistApi.as_view(), name="clinician-worklist"),
+    path(
+        "clinician/worklist/handled/",
+        worklist.WorklistHandledApi.as_view(),
+        name="clinician-worklist-handled",
     ),
     # The library
     path("exercises/", exercises.ExerciseListApi.as_view(), name="exercises"),

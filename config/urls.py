@@ -9,6 +9,9 @@ from web.welcome import welcome
 admin.site.site_header = "Rehabilitation planner"
 admin.site.site_title = "Rehabilitation planner"
 admin.site.index_title = "Clinic records and exercise library"
+# The clinician's first page opens with "Needs attention" (workspace's template extends
+# Django's index; the admin app comes first in INSTALLED_APPS, so it is named here).
+admin.site.index_template = "admin/workspace/index.html"
 
 urlpatterns = [
     path("", welcome, name="welcome"),

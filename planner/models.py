@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from exercises.vocabulary import CATEGORIES
@@ -608,3 +610,57 @@ class PatientEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.day}"
+
+
+# -- The clinician's worklist --------------------------------------------------------------------
+
+
+class WorklistKind(models.TextChoices):
+    """Why a patient is on the clinician's worklist ("Needs attention"), most urgent first:
+    the order of the members is the order of urgency (planner.selectors.worklist).
+
+    To add a reason (questionnaires, say): a member here, placed by its urgency, with a
+    migration for the check constraint below, and a source in planner.selectors.worklist."""
+
+    CAUDA_EQUINA = "cauda_equina", _("Cauda equina signs: to be seen today")
+    RED_FLAG_REPORTED = "red_flag_reported", _("Red flag reported by the patient")
+    RED_FLAG_RECORDED = "red_flag_recorded", _("Red flag recorded by the clinic")
+    PAIN_HIGH = "pain_high", _("Pain of 6 or more")
+    PAIN_RISING = "pain_rising", _("Pain rising 2 or more over baseline")
+    DAYS_MISSED = "days_missed", _("Home days missed in a row")
+    SESSION_NOT_RECORDED = "session_not_recorded", _("Past clinic session not recorded")
+    REVIEW_WAITING = "review_waiting", _("Weekly review waiting")
+    PROGRAM_PAUSED = "program_paused", _("Program paused")
+    DRAFT_WAITING = "draft_waiting", _("Draft program waiting for approval")
+    NEVER_SIGNED_IN = "never_signed_in", _("Invited, never signed in")
+    SESSION_TODAY = "session_today", _("Clinic session today")
+
+
+class WorklistMark(models.Model):
+    """A clinician marked one reason of the worklist handled.
+
+    A reason is identified by its patient, kind and `since` (when it began); the mark
+    hides it until the reason's `since` moves past the mark's (a new event of that kind).
+    """
+
+    patient = models.ForeignKey(
+        "rehab.Patient", on_delete=models.CASCADE, related_name="worklist_marks"
+    )
+    kind = models.CharField(max_length=32, choices=WorklistKind.choices)
+    since = models.DateTimeField(help_text="When the handled reason began.")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("handled worklist reason")
+        verbose_name_plural = _("handled worklist reasons")
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "kind", "since"], name="worklist_mark_once"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=WorklistKind.values), name="worklist_mark_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} since {self.since:%Y-%m-%d %H:%M}"

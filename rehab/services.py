@@ -67,6 +67,8 @@ _CLINICIAN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "reviewitem": ("view",),
     },
     "notifications": {
+        # Marks are made from the worklist's button (the view permission lets it be pressed).
+        "worklistmark": ("view",),
         "reminder": ("view",),
         "reminderpreferences": ("view", "add", "change"),
     },

@@ -219,6 +219,7 @@ SPECTACULAR_SETTINGS = {
         "DayStateEnum": "planner.selectors.DAY_STATES",
         "ExerciseStateEnum": "planner.models.ExerciseState",
         "FeelingEnum": "planner.models.Feeling",
+        "WorklistKindEnum": "planner.models.WorklistKind",
     },
     # Swagger UI from the installed sidecar package: the docs work without a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -30,6 +30,7 @@ from planner.admin.versions import (
     ProgramExerciseInline,
     ProgramVersionAdmin,
 )
+from planner.admin.worklist import WorklistMarkAdmin
 
 __all__ = [
     "DOSE_KEYS",
@@ -45,5 +46,6 @@ __all__ = [
     "SupervisedEntryForm",
     "SupervisedEntryFormSet",
     "SupervisedSessionAdmin",
+    "WorklistMarkAdmin",
     "generate_draft_program",
 ]

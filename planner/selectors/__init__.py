@@ -71,6 +71,13 @@ from planner.selectors.today import (
     patient_program_exercise,
     patient_today,
 )
+from planner.selectors.worklist import (
+    Reason,
+    WorklistRow,
+    worklist,
+    worklist_patients,
+    worklist_reason_current,
+)
 
 __all__ = [
     "BODY_COMPOSITION_VALID_DAYS",
@@ -89,10 +96,12 @@ __all__ = [
     "PatientDay",
     "PatientOverview",
     "PatientProgress",
+    "Reason",
     "Rules",
     "ScheduleDay",
     "TodayItem",
     "WeekAdherence",
+    "WorklistRow",
     "engine_catalogue",
     "engine_rules",
     "home_days",
@@ -128,4 +137,7 @@ __all__ = [
     "session_log_entries",
     "supervised_session_list",
     "supervised_session_visible_to",
+    "worklist",
+    "worklist_patients",
+    "worklist_reason_current",
 ]

@@ -62,6 +62,7 @@ from planner.services.versions import (
     program_revise,
 )
 
+from planner.services.worklist import worklist_reason_handle
 __all__ = [
     "ALERT_PAIN_FROM",
     "EVENT_RECORDED_TASK",
@@ -103,3 +104,4 @@ __all__ = [
     "supervised_times",
     "symptom_red_flag_report",
 ]
+    "worklist_reason_handle",

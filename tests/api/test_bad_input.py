@@ -26,6 +26,7 @@ def body_endpoints(world: Clinic) -> list[tuple[str, str, str]]:
         ("clinician", "post", f"/api/v1/clinician/patients/{world.newcomer.pk}/programs/"),
         ("clinician", "post", f"/api/v1/clinician/programs/{world.home_program.pk}/pause/"),
         ("clinician", "post", f"/api/v1/clinician/supervised-sessions/{world.session.pk}/record/"),
+        ("clinician", "post", "/api/v1/clinician/worklist/handled/"),
     ]
 
 

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from notifications.models import Notification, PushSubscription, ReminderPreferences
-from planner.models import Program, ReviewProposal, SupervisedSession
+from planner import selectors
+from planner.models import Program, ReviewProposal, SupervisedSession, WorklistMark
 from rehab.models import Patient, PatientRedFlag
 from tests.api.conftest import ACTORS, Clinic, current_items, row_counts
 from tests.notifications.push_keys import AUTH, P256DH
@@ -76,6 +77,13 @@ def record_body(clinic: Clinic) -> dict[str, Any]:
     return {"entries": [{"program_exercise": item.pk, "technique": 4}]}
 
 
+def handled_body(clinic: Clinic) -> dict[str, Any]:
+    """The owner patient's most urgent reason on the clinician's worklist."""
+    rows = selectors.worklist(user=clinic.clinician.user)
+    reason = next(r for row in rows if row.patient.pk == clinic.home.pk for r in row.reasons)
+    return {"patient": clinic.home.pk, "kind": reason.kind, "since": reason.since.isoformat()}
+
+
 PUSH = {
     "endpoint": "https://fcm.googleapis.com/fcm/send/abc",
     "keys": {"p256dh": P256DH, "auth": AUTH},
@@ -118,6 +126,12 @@ MATRIX: list[tuple[Call, dict[str, int]]] = [
     (Call("GET", "/clinician/reviews/"), CLINICIANS_LIST),
     (Call("POST", "/clinician/reviews/{review}/approve/"), CLINICIANS_OWN),
     (Call("POST", "/clinician/reviews/{review}/reject/"), CLINICIANS_OWN),
+    (Call("GET", "/clinician/worklist/"), CLINICIANS_LIST),
+    (
+        # The colleague names a patient he does not have: a 400 on `patient`.
+        Call("POST", "/clinician/worklist/handled/", handled_body),
+        {**created(CLINICIANS_OWN), "colleague": 400},
+    ),
     (Call("GET", "/exercises/"), CLINICIANS_LIST),
     (Call("GET", "/exercises/{slug}/"), CLINICIANS_LIST),
     # Liveness: readiness answers anyone too, but 503 without Redis and a worker (test_health.py).
@@ -142,6 +156,7 @@ def database_state() -> dict[str, Any]:
         Notification,
         Patient,
         PatientRedFlag,
+        WorklistMark,
     )
     rows = {model.__name__: list(model.objects.order_by("pk").values()) for model in mutable}
     return {"counts": row_counts(), **rows}
