@@ -237,3 +237,7 @@ class ActiveRedFlagFilter(admin.SimpleListFilter):
         if value == "none":
             return queryset.exclude(**active)
         return queryset.filter(**active, red_flags__red_flag__code=value).distinct()
+
+
+# The clinic's own settings are registered in their module (imported for admin.register).
+from rehab import admin_clinic  # noqa: E402, F401

@@ -4,6 +4,7 @@ import hashlib
 from collections.abc import Collection
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from planner.engine.profile import profile_contradictions
 from rehab.models import (
+    ClinicSettings,
     OswestryAssessment,
     PainAssessment,
     Patient,
@@ -124,3 +126,22 @@ def patient_invite_get(*, token: str, for_update: bool = False) -> PatientInvite
             {"token": _("This invitation link has expired. Ask your clinic for a new one.")}
         )
     return invite
+
+
+CLINIC_SETTINGS_CACHE_KEY = "rehab:clinic-settings:1"
+# Saving the settings drops the cached copy (rehab.services.clinic_settings_save); the
+# timeout bounds how long another process on a per-process cache (locmem) keeps an old one.
+CLINIC_SETTINGS_CACHE_SECONDS = 60
+
+
+def clinic_settings() -> ClinicSettings:
+    """The clinic's settings: from the cache, else the one row, else the defaults (unsaved:
+    a clinic that has not filled them in yet still schedules and shows its pages). The
+    defaults name no time zone: each patient's own stands in (ClinicSettings.session_zone),
+    so a clinic's sessions keep their times until it says where it is."""
+    cached = cache.get(CLINIC_SETTINGS_CACHE_KEY)
+    if isinstance(cached, ClinicSettings):
+        return cached
+    clinic = ClinicSettings.objects.first() or ClinicSettings(time_zone="")
+    cache.set(CLINIC_SETTINGS_CACHE_KEY, clinic, CLINIC_SETTINGS_CACHE_SECONDS)
+    return clinic

@@ -10,6 +10,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -21,6 +22,7 @@ from rehab.models import (
     CareAction,
     CareRecordEntry,
     Clinician,
+    ClinicSettings,
     Comorbidity,
     Diagnosis,
     Patient,
@@ -30,7 +32,7 @@ from rehab.models import (
     PatientRedFlag,
     RedFlag,
 )
-from rehab.selectors import invite_token_hash, patient_invite_get
+from rehab.selectors import CLINIC_SETTINGS_CACHE_KEY, invite_token_hash, patient_invite_get
 
 CLINICIAN_GROUP = "Rehabilitation doctors"
 
@@ -509,3 +511,18 @@ def patient_invite_accept(*, token: str, username: str, password: str) -> Any:
     invite.used_at = timezone.now()
     invite.save(update_fields=["used_at"])
     return user
+
+
+def clinic_settings_save(*, clinic: ClinicSettings) -> ClinicSettings:
+    """Save the clinic's one row (validated: a bad phone, zone or no weekday raises
+    ValidationError and writes nothing) and drop the cached copy once it is committed."""
+    if clinic.pk is None:
+        existing = ClinicSettings.objects.values_list("pk", flat=True).first()
+        if existing is not None:
+            clinic.pk = existing  # the one row is changed, never a second one made
+            clinic._state.adding = False
+    clinic.full_clean()
+    clinic.save()
+    transaction.on_commit(lambda: cache.delete(CLINIC_SETTINGS_CACHE_KEY))
+    cache.delete(CLINIC_SETTINGS_CACHE_KEY)
+    return clinic

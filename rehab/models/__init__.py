@@ -9,7 +9,7 @@ permissions and dumpdata output).
 """
 
 # isort: off
-from rehab.models.validators import validate_not_future, validate_time_zone
+from rehab.models.validators import validate_not_future, validate_phone, validate_time_zone
 from rehab.models.catalogue import CatalogueEntry, Comorbidity, Diagnosis, RedFlag
 from rehab.models.clinician import Clinician
 from rehab.models.patient import (
@@ -44,6 +44,7 @@ from rehab.models.assessments import (
 )
 from rehab.models.invites import PatientInvite
 from rehab.models.care import ActorKind, CareAction, CareRecordEntry
+from rehab.models.clinic import WEEKDAY_FIELDS, ClinicSettings
 # isort: on
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "PAIN_VALIDATORS",
     "STARTBACK_QUESTIONS",
     "TIME_ZONE_CHOICES",
+    "WEEKDAY_FIELDS",
     "WEIGHT_KG_RANGE",
     "ActorKind",
     "Assessment",
@@ -63,6 +65,7 @@ __all__ = [
     "CareAction",
     "CareRecordEntry",
     "CatalogueEntry",
+    "ClinicSettings",
     "Clinician",
     "Comorbidity",
     "Diagnosis",
@@ -81,5 +84,6 @@ __all__ = [
     "Stage",
     "StartBackAssessment",
     "validate_not_future",
+    "validate_phone",
     "validate_time_zone",
 ]
