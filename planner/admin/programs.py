@@ -1,7 +1,6 @@
 """Programs: the clinician's page for a program, its actions, and generating drafts."""
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import admin, messages
@@ -33,7 +32,7 @@ from planner.models import (
 from planner.services.generation import program_start_check
 from planner.services.wording import red_flag_refusal
 from rehab.models import Patient, PatientRedFlag
-from rehab.selectors import patient_visible_to
+from rehab.selectors import clinic_settings, patient_visible_to
 
 
 class ProgramAdminForm(forms.ModelForm):
@@ -151,7 +150,8 @@ class ProgramAdmin(SaveWhereEditableMixin, OwnProgramsMixin, OwnHistoryAdmin):
         if obj.status == ProgramStatus.DRAFT:
             return "Laid out when the program is approved."
         days = selectors.program_schedule(program=obj)
-        zone = ZoneInfo(obj.patient.time_zone)  # clinic times as the patient's clock shows them
+        # Clinic sessions at the clinic's wall-clock time, as the patient is told them.
+        zone = clinic_settings().session_zone(obj.patient.time_zone)
         return format_html(
             "<table><tr><th>Day</th><th>At home</th><th>At the clinic</th></tr>{}</table>",
             format_html_join(

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -20,6 +21,7 @@ from planner.engine.types import Dose
 from planner.models import (
     SupervisedSession,
 )
+from rehab.selectors import clinic_settings
 
 
 class SupervisedEntryForm(forms.Form):
@@ -48,16 +50,16 @@ SupervisedEntryFormSet = forms.formset_factory(SupervisedEntryForm, extra=0)
 
 @admin.register(SupervisedSession)
 class SupervisedSessionAdmin(OwnProgramsMixin, admin.ModelAdmin):
-    list_display = ("scheduled_for", "patient", "number", "status", "record_link")
+    list_display = ("when", "patient", "number", "status", "record_link")
     list_filter = ("status",)
     list_select_related = ("program__patient",)
     date_hierarchy = "scheduled_for"
     search_fields = ("program__patient__first_name", "program__patient__last_name")
-    readonly_fields = ("program", "number", "scheduled_for", "recorded_by", "recorded_at", "seen")
+    readonly_fields = ("program", "number", "when", "recorded_by", "recorded_at", "seen")
     fields = (
         "program",
         "number",
-        "scheduled_for",
+        "when",
         "status",
         "recorded_by",
         "recorded_at",
@@ -77,6 +79,24 @@ class SupervisedSessionAdmin(OwnProgramsMixin, admin.ModelAdmin):
     @admin.display(description="patient")
     def patient(self, obj: SupervisedSession) -> str:
         return str(obj.program.patient)
+
+    @admin.display(description=_lazy("time at the clinic"), ordering="scheduled_for")
+    def when(self, obj: SupervisedSession) -> str:
+        """The wall-clock time at the clinic, the one the patient is told, whatever zone the
+        server runs in (the clinic's zone; the patient's until the clinic has set one)."""
+        zone = clinic_settings().session_zone(obj.program.patient.time_zone)
+        return formats.date_format(timezone.localtime(obj.scheduled_for, zone), "D j M Y, H:i")
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        # The date hierarchy's days are the clinic's days.
+        clinic = clinic_settings()
+        if not clinic.time_zone:
+            return super().changelist_view(request, extra_context)
+        with timezone.override(clinic.time_zone):
+            response = super().changelist_view(request, extra_context)
+            if isinstance(response, TemplateResponse):
+                response.render()
+            return response
 
     @admin.display(description="")
     def record_link(self, obj: SupervisedSession) -> str:

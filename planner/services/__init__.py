@@ -14,6 +14,7 @@ from planner.services.events import (
 from planner.services.generation import (
     BulkReport,
     ProgramSettings,
+    clinic_session_times,
     program_generate,
     program_plan_preview,
     programs_generate_bulk,
@@ -61,8 +62,8 @@ from planner.services.versions import (
     dose_problems,
     program_revise,
 )
-
 from planner.services.worklist import worklist_reason_handle
+
 __all__ = [
     "ALERT_PAIN_FROM",
     "EVENT_RECORDED_TASK",
@@ -73,6 +74,7 @@ __all__ = [
     "LogEntry",
     "ProgramSettings",
     "SupervisedEntry",
+    "clinic_session_times",
     "dose_problems",
     "draft_exercises_check",
     "draft_exercises_save",
@@ -103,5 +105,5 @@ __all__ = [
     "supervised_session_record",
     "supervised_times",
     "symptom_red_flag_report",
-]
     "worklist_reason_handle",
+]

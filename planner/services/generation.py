@@ -2,7 +2,8 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from itertools import combinations
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,7 +33,8 @@ from planner.selectors import (
     patient_profiles,
 )
 from planner.services.shared import SUPERVISED_TIME, SUPERVISED_WEEKDAYS, dose_of, reason_rows
-from rehab.models import CareAction, Patient
+from rehab.models import CareAction, ClinicSettings, Patient
+from rehab.selectors import clinic_settings
 from rehab.services import care_record_entry, care_records_add
 
 
@@ -260,28 +262,98 @@ def _save_programs(
 def lay_out_schedules(programs: Sequence[Program]) -> None:
     home: list[HomeSession] = []
     supervised: list[SupervisedSession] = []
+    clinic = clinic_settings()
     for program in programs:
-        days, sessions = schedule_rows(program)
+        days, sessions = schedule_rows(program, clinic=clinic)
         home.extend(days)
         supervised.extend(sessions)
     HomeSession.objects.bulk_create(home, batch_size=5000)
     SupervisedSession.objects.bulk_create(supervised, batch_size=5000)
 
 
-def supervised_times(*, start: date, per_week: int, count: int, time_zone: str) -> list[datetime]:
-    """`count` clinic appointments from `start`, on fixed weekdays, at 10:00 local time."""
-    weekdays = SUPERVISED_WEEKDAYS[per_week]
+def session_weekdays(*, per_week: int, open_days: Sequence[int]) -> tuple[int, ...]:
+    """The weekdays (Monday 0) of a course of `per_week` sessions at a clinic that holds them
+    on `open_days`: the usual days (SUPERVISED_WEEKDAYS) when the clinic works on them, else
+    the `per_week` of its days furthest apart around the week (the earliest such), else, with
+    fewer days than that, every one of them."""
+    days = sorted(set(open_days))
+    if not days:
+        raise ValueError("The clinic holds supervised sessions on no weekday.")
+    usual = SUPERVISED_WEEKDAYS.get(per_week)
+    if usual is not None and set(usual) <= set(days):
+        return usual
+    if len(days) <= per_week:
+        return tuple(days)
+
+    def closest_gap(chosen: tuple[int, ...]) -> int:
+        return min(b - a for a, b in zip(chosen, (*chosen[1:], chosen[0] + 7), strict=True))
+
+    return max(combinations(days, per_week), key=closest_gap)
+
+
+def supervised_times(
+    *,
+    start: date,
+    per_week: int,
+    count: int,
+    time_zone: str,
+    at: time = SUPERVISED_TIME,
+    weekdays: Sequence[int] | None = None,
+    after: datetime | None = None,
+) -> list[datetime]:
+    """`count` clinic appointments from `start`, on fixed weekdays (the usual ones for
+    `per_week` unless given), at `at` local time in `time_zone`; none at or before `after`."""
+    chosen = tuple(weekdays) if weekdays is not None else SUPERVISED_WEEKDAYS[per_week]
+    if not chosen:
+        raise ValueError("Supervised sessions need at least one weekday.")
     zone = ZoneInfo(time_zone)
     times: list[datetime] = []
     day = start
     while len(times) < count:
-        if day.weekday() in weekdays:
-            times.append(datetime.combine(day, SUPERVISED_TIME, tzinfo=zone))
+        if day.weekday() in chosen:
+            moment = datetime.combine(day, at, tzinfo=zone)
+            if after is None or moment > after:
+                times.append(moment)
         day += timedelta(days=1)
     return times
 
 
-def schedule_rows(program: Program) -> tuple[list[HomeSession], list[SupervisedSession]]:
+def clinic_session_times(
+    *,
+    start: date,
+    per_week: int,
+    count: int,
+    patient_time_zone: str,
+    approved_at: datetime | None,
+    clinic: ClinicSettings | None = None,
+) -> list[datetime]:
+    """A course's sessions at the clinic's time and on its weekdays, in its time zone (the
+    patient's, before the clinic has saved its settings).
+
+    A program that starts on the day of its approval (in the clinic's zone) or later has its
+    first session at the clinic's next slot after the approval: approved at 15:00, not at
+    10:00 that morning. One dated earlier is a course already under way (begun on paper):
+    its sessions are laid out from its start, to be recorded.
+    """
+    clinic = clinic or clinic_settings()
+    zone = clinic.session_time_zone(patient_time_zone)
+    after = None
+    if approved_at is not None and start >= approved_at.astimezone(ZoneInfo(zone)).date():
+        after = approved_at
+    return supervised_times(
+        start=start,
+        per_week=per_week,
+        count=count,
+        time_zone=zone,
+        at=clinic.session_time,
+        weekdays=session_weekdays(per_week=per_week, open_days=clinic.session_weekdays),
+        after=after,
+    )
+
+
+def schedule_rows(
+    program: Program, *, clinic: ClinicSettings | None = None
+) -> tuple[list[HomeSession], list[SupervisedSession]]:
     """The unsaved rows of a program's schedule: one home day each day, the clinic course."""
     home = [
         HomeSession(program=program, day=program.start_date + timedelta(days=offset))
@@ -290,11 +362,13 @@ def schedule_rows(program: Program) -> tuple[list[HomeSession], list[SupervisedS
     supervised = [
         SupervisedSession(program=program, number=number, scheduled_for=when)
         for number, when in enumerate(
-            supervised_times(
+            clinic_session_times(
                 start=program.start_date,
                 per_week=program.supervised_per_week,
                 count=program.supervised_course_length,
-                time_zone=program.patient.time_zone,
+                patient_time_zone=program.patient.time_zone,
+                approved_at=program.approved_at,
+                clinic=clinic,
             ),
             start=1,
         )

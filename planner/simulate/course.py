@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from planner import services
 from planner.engine.profile import parse_profile
@@ -137,11 +138,14 @@ class _Course(HomeWeeks):
     def _run(self) -> list[dict[str, Any]]:
         self._create_patient()
         self.step = "generating the program"
-        times = services.supervised_times(
+        # As the approval just below lays them out: the clinic's slots, from the start or,
+        # starting on the day of approval, after it.
+        times = services.clinic_session_times(
             start=self.start,
             per_week=SUPERVISED_PER_WEEK,
             count=SUPERVISED_COURSE_LENGTH,
-            time_zone=self.patient.time_zone,
+            patient_time_zone=self.patient.time_zone,
+            approved_at=timezone.now(),
         )
         self.home_start = times[MASTERED_AT_SESSION - 1].date() + timedelta(days=1)
         lead_weeks = math.ceil((self.home_start - self.start).days / 7)

@@ -25,6 +25,7 @@ from planner.models import (
     SupervisedSession,
 )
 from rehab import services as rehab_services
+from rehab.selectors import clinic_settings
 from tests.conftest import make_patient
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("library")]
@@ -441,6 +442,7 @@ def test_bulk_generation_costs_the_same_queries_for_five_or_forty_patients(clini
     options = services.ProgramSettings(START)
     few = make_patients(clinician, 5, "few")
     many = make_patients(clinician, 40, "many")
+    clinic_settings()  # read once, then cached, as in a clinic that is running
     with CaptureQueriesContext(connection) as small:
         services.programs_generate_bulk(
             patients=few, by=clinician.user, options=options, approve=True
