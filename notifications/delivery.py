@@ -33,7 +33,7 @@ from notifications.channels import (
 from notifications.channels.email import email_deliver
 from notifications.channels.in_app import in_app_deliver
 from notifications.channels.push import push_configured, push_deliver
-from notifications.messages import Message, render_message
+from notifications.messages import Message, clinic_signature, render_message
 from notifications.models import (
     PATIENT_KINDS,
     PushSubscription,
@@ -271,17 +271,20 @@ def _freeze(reminder: Reminder) -> tuple[dict[str, Any], Any]:
             has_email=bool(email),
             push_subscriptions=len(push),
         )
+        signature = clinic_signature(language)
     else:
         clinician = _alerted_clinician(reminder)
         user = clinician.user
         email = user.email
         language = settings.LANGUAGE_CODE
         wanted = ("in_app", "email") if email else ("in_app",)
+        signature = ""  # a colleague's alert, not a letter from the clinic
     message = render_message(reminder, language)
     outbox = {
         "title": message.title,
         "body": message.body,
         "link": message.link,
+        "signature": signature,
         "channels": [channel for channel in wanted if channel != "in_app"],
         "email": email if "email" in wanted else "",
         "push": push if "push" in wanted else [],
@@ -295,7 +298,8 @@ def _freeze(reminder: Reminder) -> tuple[dict[str, Any], Any]:
 
 
 def _message(outbox: dict[str, Any]) -> Message:
-    return Message(outbox["title"], outbox["body"], outbox["link"])
+    # Messages frozen before emails were signed have no signature.
+    return Message(outbox["title"], outbox["body"], outbox["link"], outbox.get("signature", ""))
 
 
 def _no_longer_needed(reminder: Reminder, now: datetime) -> str:

@@ -13,6 +13,7 @@ class CalendarEvent:
     summary: str
     description: str = ""
     cancelled: bool = False
+    location: str = ""  # where it happens, as one line of text (the clinic's name and address)
 
 
 def _escape(text: str) -> str:
@@ -56,6 +57,8 @@ def calendar_text(name: str, events: Iterable[CalendarEvent], *, now: datetime) 
         ]
         if event.description:
             lines.append(f"DESCRIPTION:{_escape(event.description)}")
+        if event.location:
+            lines.append(f"LOCATION:{_escape(event.location)}")
         if event.cancelled:
             lines.append("STATUS:CANCELLED")
         lines.append("END:VEVENT")

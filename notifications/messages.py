@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from notifications.models import Reminder, ReminderKind
+from rehab.selectors import clinic_settings
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,26 @@ class Message:
     title: str
     body: str
     link: str
+    # Under the body of an email only (a push or in-app message is the clinic's own app).
+    signature: str = ""
+
+
+def clinic_signature(language: str) -> str:
+    """How the clinic signs an email to a patient: its name and the phone to call, in the
+    patient's language; nothing before the clinic has entered them."""
+    clinic = clinic_settings()
+    if not clinic.name and not clinic.phone:
+        return ""
+    with translation.override(language):
+        lines = [clinic.name or _("Your clinic")]
+        if clinic.phone:
+            lines.append(_("Phone: %(phone)s") % {"phone": clinic.phone})
+    return "\n".join(lines)
+
+
+def signed(body: str, signature: str) -> str:
+    """The body with the signature under the usual separator ("-- ", RFC 3676), if any."""
+    return f"{body}\n\n-- \n{signature}" if signature else body
 
 
 def render_message(reminder: Reminder, language: str) -> Message:

@@ -16,6 +16,7 @@ from notifications.timing import local_moment
 from planner.models import Program, ProgramStatus, SupervisedStatus
 from planner.selectors import program_schedule
 from rehab.models import Patient
+from rehab.selectors import clinic_settings
 
 
 def reminder_preferences_get(*, patient: Patient) -> ReminderPreferences:
@@ -85,6 +86,7 @@ def calendar_feed_render(*, token: str, now: datetime | None = None) -> str | No
 
 def _calendar_text(patient: Patient, now: datetime) -> str:
     events: list[CalendarEvent] = []
+    clinic = clinic_settings().location  # home exercises are done at home: no location
     for program in Program.objects.filter(
         patient=patient, status__in=[ProgramStatus.ACTIVE, ProgramStatus.PAUSED]
     ):
@@ -111,6 +113,7 @@ def _calendar_text(patient: Patient, now: datetime) -> str:
                         summary=_("Session at the clinic (#%(number)s)")
                         % {"number": session.number},
                         cancelled=session.status == SupervisedStatus.CANCELLED,
+                        location=clinic,
                     )
                 )
     return calendar_text(_("Exercises: %(name)s") % {"name": patient.first_name}, events, now=now)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from notifications.messages import clinic_signature, signed
 from notifications.models import (
     PATIENT_KINDS,
     Notification,
@@ -165,13 +166,16 @@ def patient_invite_send(*, patient: Patient, by: Any, base_url: str) -> str:
         with translation.override(patient.language):
             send_mail(
                 subject=_("Your exercise program is ready in the app"),
-                message=_(
-                    "Hello %(name)s,\n\nyour clinic invites you to follow your home exercise "
-                    "program in the app. Open this link on your phone to choose your password "
-                    "(it works once, for %(days)s days):\n\n%(link)s\n\nThen add the app to "
-                    "your home screen from the browser's menu."
-                )
-                % {"name": patient.first_name, "days": INVITE_VALID_FOR.days, "link": link},
+                message=signed(
+                    _(
+                        "Hello %(name)s,\n\nyour clinic invites you to follow your home "
+                        "exercise program in the app. Open this link on your phone to choose "
+                        "your password (it works once, for %(days)s days):\n\n%(link)s\n\nThen "
+                        "add the app to your home screen from the browser's menu."
+                    )
+                    % {"name": patient.first_name, "days": INVITE_VALID_FOR.days, "link": link},
+                    clinic_signature(patient.language),
+                ),
                 from_email=getattr(settings, "DEFAULT_FROM_EMAIL", None),
                 recipient_list=[patient.email],
             )

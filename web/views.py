@@ -47,7 +47,7 @@ from notifications.services import (
 from planner import selectors, services
 from planner.selectors.history import calendar_month
 from rehab.models import Patient
-from rehab.selectors import patient_invite_get, red_flags_need_care_today
+from rehab.selectors import clinic_settings, patient_invite_get, red_flags_need_care_today
 from web import charts
 from web.assets import asset_urls, assets_version
 from web.forms import (
@@ -105,6 +105,10 @@ class PatientPasswordResetView(PasswordResetView):
     email_template_name = "web/email/password_reset.txt"
     subject_template_name = "web/email/password_reset_subject.txt"
     success_url = reverse_lazy("web:password_reset_sent")
+
+    @property
+    def extra_email_context(self) -> dict[str, Any]:
+        return {"clinic": clinic_settings()}  # the email is signed with its name and phone
 
     def form_valid(self, form: Any) -> HttpResponse:
         limit = settings.PASSWORD_RESET_PER_HOUR
@@ -432,7 +436,7 @@ def symptoms(request: HttpRequest, patient: Patient) -> HttpResponse:
         return render(
             request,
             "web/symptoms_urgent.html",
-            {"same_day": same_day, "clinician": patient.clinician},
+            {"same_day": same_day, "clinician": patient.clinician, "clinic": clinic_settings()},
         )
     return render(request, "web/symptoms.html", {"form": form})
 

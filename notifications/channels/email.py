@@ -15,7 +15,7 @@ from notifications.channels import (
     PermanentDeliveryError,
     TransientDeliveryError,
 )
-from notifications.messages import Message
+from notifications.messages import Message, signed
 
 
 def email_deliver(message_id: str, message: Message, address: str) -> None:
@@ -28,7 +28,7 @@ def email_deliver(message_id: str, message: Message, address: str) -> None:
     try:
         EmailMessage(
             subject=message.title,
-            body=message.body,
+            body=signed(message.body, message.signature),
             to=[address],
             # One id per reminder: a mail client shows a copy sent again after a crash once.
             headers={"Message-ID": message_id},
