@@ -63,7 +63,7 @@ def program_approve(*, program: Program, by: Any) -> Program:
     problems = findings_for(rules, rows)
     if problems:
         names = {row.exercise.slug: row.exercise.name for row in rows}
-        flags = rules.in_force.red_flags
+        flagged = [f.rule for f in problems if f.kind == "red_flag"]
         raise ValidationError(
             {
                 "status": [
@@ -72,7 +72,11 @@ def program_approve(*, program: Program, by: Any) -> Program:
                         " Generate it again or edit it."
                     )
                     % {"day": day.isoformat()},
-                    *([red_flag_refusal(flags)] if flags else []),
+                    *(
+                        [f"[{flagged[0]}] {red_flag_refusal(rules.in_force.red_flags)}"]
+                        if flagged
+                        else []
+                    ),
                     *(
                         f"[{f.rule}] {names.get(f.slug, f.slug)}: {f.text}"
                         for f in problems

@@ -25,6 +25,8 @@ from tests.planner.test_admin import login, row_counts
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("library")]
 
 CONFIRM = {"confirm": "yes"}
+# A confirmation page: the session and user, the object, its rows (one query for all of them).
+QUERIES = 8
 
 
 @pytest.fixture(scope="module")
@@ -282,3 +284,15 @@ def test_a_russian_speaking_doctor_is_asked_and_told_in_russian(client, world):
     assert "Программа пациента Dora Ient утверждена" in response.content.decode()
     rejected = client.get(review_url(world.review, "reject"), HTTP_ACCEPT_LANGUAGE="ru")
     assert "Отклонить обзор недели" in rejected.content.decode()
+
+
+# -- Cost ----------------------------------------------------------------------------------------
+
+
+def test_the_confirmation_pages_cost_a_fixed_number_of_queries(
+    client, world, django_assert_max_num_queries
+):
+    login(client, world.clinician.user)
+    for url in decisions(world):
+        with django_assert_max_num_queries(QUERIES):
+            assert client.get(url).status_code == 200
