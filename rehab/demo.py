@@ -16,6 +16,7 @@ from django.utils import timezone
 from rehab.models import (
     Bothersomeness,
     Clinician,
+    ClinicSettings,
     Comorbidity,
     Diagnosis,
     FitnessTest,
@@ -28,7 +29,7 @@ from rehab.models import (
     RedFlag,
     StartBackAssessment,
 )
-from rehab.services import clinician_group_sync
+from rehab.services import clinic_settings_save, clinician_group_sync
 
 DEMO_PASSWORDS = {"admin": "demo-admin-2026", "doctor": "demo-doctor-2026"}
 
@@ -146,6 +147,15 @@ def _user(username: str, **values: Any) -> Any:
     return user
 
 
+# The demo clinic, where the demo patients live (a made-up address and number).
+DEMO_CLINIC: dict[str, Any] = {
+    "name": "Demo Spine Rehabilitation Clinic",
+    "address": "1 Demo St, Moscow",
+    "phone": "+7 495 000-00-00",
+    "time_zone": "Europe/Moscow",
+}
+
+
 @transaction.atomic
 def demo_seed() -> DemoReport:
     today = timezone.localdate()
@@ -153,6 +163,9 @@ def demo_seed() -> DemoReport:
     admin_user = _user("admin", is_staff=True, is_superuser=True, email="admin@example.org")
     admin_user.set_password(DEMO_PASSWORDS["admin"])
     admin_user.save()
+
+    if not ClinicSettings.objects.exists():  # a clinic's own settings are never replaced
+        clinic_settings_save(clinic=ClinicSettings(**DEMO_CLINIC))
 
     group = clinician_group_sync()
     clinicians: dict[str, Clinician] = {}

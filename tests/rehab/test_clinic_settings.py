@@ -12,7 +12,8 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 
 from rehab import services
-from rehab.models import ClinicSettings, validate_phone
+from rehab.demo import demo_seed
+from rehab.models import ClinicSettings, Patient, validate_phone
 from rehab.selectors import clinic_settings
 from tests.conftest import PASSWORD
 
@@ -239,3 +240,16 @@ def test_staff_without_the_permission_are_refused_and_nothing_changes(client, ou
     assert client.get(ADMIN_LIST).status_code == 403
     assert client.post(ADMIN_ADD, GOOD).status_code == 403
     assert ClinicSettings.objects.get().phone == "+7 495 123-45-67"
+
+
+# -- the demo ------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_a_clinic_in_its_patients_zone_and_keeps_one_already_set():
+    demo_seed()
+    clinic = ClinicSettings.objects.get()
+    assert (clinic.name, clinic.time_zone) == ("Demo Spine Rehabilitation Clinic", "Europe/Moscow")
+    assert set(Patient.objects.values_list("time_zone", flat=True)) == {clinic.time_zone}
+    saved_clinic(name="Our Own Clinic")
+    demo_seed()
+    assert list(ClinicSettings.objects.values_list("name", flat=True)) == ["Our Own Clinic"]
