@@ -33,6 +33,7 @@ from planner.services.shared import logger, program_in
 from planner.services.versions import dose_problems, new_version
 from planner.services.wording import red_flag_refusal
 from rehab.models import CareAction, Patient, PatientRedFlag
+from rehab.questionnaires.services import questionnaire_schedules_default
 from rehab.services import care_record_add, history_stamp
 
 
@@ -91,6 +92,10 @@ def program_approve(*, program: Program, by: Any) -> Program:
     history_stamp(program, by=by, reason="approved")
     program.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     lay_out_schedules([program])
+    # The questionnaires start with the program, not with the record: a patient created
+    # months before treatment would otherwise be "overdue" before anything was asked. Never
+    # before the day of approval (a program approved late does not ask for past days).
+    questionnaire_schedules_default(patient=program.patient, starts_on=day)
     care_record_add(
         patient=program.patient,
         action=CareAction.PROGRAM_APPROVED,

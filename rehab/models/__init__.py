@@ -45,6 +45,11 @@ from rehab.models.assessments import (
 from rehab.models.invites import PatientInvite
 from rehab.models.care import ActorKind, CareAction, CareRecordEntry
 from rehab.models.clinic import WEEKDAY_FIELDS, ClinicSettings
+from rehab.models.questionnaires import (
+    QuestionnaireAnswer,
+    QuestionnaireKind,
+    QuestionnaireSchedule,
+)
 # isort: on
 
 __all__ = [
@@ -78,6 +83,9 @@ __all__ = [
     "PatientDiagnosis",
     "PatientInvite",
     "PatientRedFlag",
+    "QuestionnaireAnswer",
+    "QuestionnaireKind",
+    "QuestionnaireSchedule",
     "RedFlag",
     "Sex",
     "Side",
