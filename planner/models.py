@@ -627,11 +627,16 @@ class WorklistKind(models.TextChoices):
     RED_FLAG_RECORDED = "red_flag_recorded", _("Red flag recorded by the clinic")
     PAIN_HIGH = "pain_high", _("Pain of 6 or more")
     PAIN_RISING = "pain_rising", _("Pain rising 2 or more over baseline")
+    QUESTIONNAIRE_WORSE = (
+        "questionnaire_worse",
+        _("Questionnaire worse by a minimal important change"),
+    )
     DAYS_MISSED = "days_missed", _("Home days missed in a row")
     SESSION_NOT_RECORDED = "session_not_recorded", _("Past clinic session not recorded")
     REVIEW_WAITING = "review_waiting", _("Weekly review waiting")
     PROGRAM_PAUSED = "program_paused", _("Program paused")
     DRAFT_WAITING = "draft_waiting", _("Draft program waiting for approval")
+    QUESTIONNAIRE_OVERDUE = "questionnaire_overdue", _("Questionnaire overdue")
     NEVER_SIGNED_IN = "never_signed_in", _("Invited, never signed in")
     SESSION_TODAY = "session_today", _("Clinic session today")
 
