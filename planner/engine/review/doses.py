@@ -21,7 +21,7 @@ _UNIT: dict[Variable, str] = {
     "sets": "",
     "reps": "",
     "hold_s": " seconds",
-    "duration_s": " seconds",
+    "duration_s": "",  # written in minutes and seconds: `_length`
 }
 
 
@@ -119,12 +119,23 @@ def volume_variable(dose: Dose) -> Variable:
 
 
 def change_text(variable: Variable, old_tenths: int, new_tenths: int) -> str:
-    """'from 5.5 to 6.0', with the unit once: the exact values, one decimal."""
+    """'from 5.5 to 6.0', with the unit once: the exact values, one decimal; a duration in
+    minutes and whole seconds ('from 15 min to 16 min'), as a clinician reads a time."""
+    if variable == "duration_s":
+        return f"from {_length(old_tenths)} to {_length(new_tenths)}"
 
     def decimal(value: int) -> str:
         return f"{value // 10}.{value % 10}"
 
     return f"from {decimal(old_tenths)} to {decimal(new_tenths)}{_UNIT[variable]}"
+
+
+def _length(value_tenths: int) -> str:
+    """A time in tenths of a second as '16 min', '1 min 30 s' or '45 s' (whole seconds)."""
+    minutes, seconds = divmod((value_tenths + 5) // 10, 60)
+    if minutes and seconds:
+        return f"{minutes} min {seconds} s"
+    return f"{minutes} min" if minutes else f"{seconds} s"
 
 
 def amount(variable: Variable, value: int) -> str:
