@@ -9,6 +9,7 @@ setup:
 	scripts/bootstrap.sh
 	scripts/ensure-package.sh redis-server redis-server
 	scripts/ensure-package.sh msgfmt gettext
+	scripts/ensure-pdf-libraries.sh
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 
 db: setup
@@ -26,6 +27,7 @@ run: db
 serve:
 	scripts/bootstrap.sh
 	scripts/ensure-package.sh msgfmt gettext
+	scripts/ensure-pdf-libraries.sh
 	scripts/serve.sh
 
 lint: setup

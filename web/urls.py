@@ -36,6 +36,7 @@ urlpatterns = [
     path("today/log/", views.log_exercise, name="log"),
     path("exercises/<slug:slug>/", views.exercise, name="exercise"),
     path("exercises/<slug:slug>/<str:phase>.svg", views.illustration, name="illustration"),
+    path("handout.pdf", views.handout, name="handout"),
     path("history/", views.history, name="history"),
     path("progress/", views.progress, name="progress"),
     path("notifications/", views.notifications, name="notifications"),

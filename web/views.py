@@ -45,6 +45,8 @@ from notifications.services import (
     reminder_preferences_update,
 )
 from planner import selectors, services
+from planner.handout import handout_response
+from planner.selectors.handout import program_handout
 from planner.selectors.history import calendar_month
 from rehab.models import Patient
 from rehab.selectors import clinic_settings, patient_invite_get, red_flags_need_care_today
@@ -338,6 +340,18 @@ def illustration(request: HttpRequest, patient: Patient, slug: str, phase: str) 
     return HttpResponse(
         exercise_illustration_svg(exercise=exercise, phase=phase),
         content_type="image/svg+xml; charset=utf-8",
+    )
+
+
+@require_GET
+@patient_required
+def handout(request: HttpRequest, patient: Patient) -> HttpResponse:
+    """The patient's current program as a PDF to print, in their language."""
+    program = selectors.patient_current_program(patient=patient)
+    if program is None:
+        raise Http404
+    return handout_response(
+        program_handout(program=program, app_url=request.build_absolute_uri(reverse("web:home")))
     )
 
 

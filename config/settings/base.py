@@ -365,5 +365,10 @@ LOGGING = {
     # each probe of a load balancer would bury the log. Unexpected errors still show.
     # Axes says at every start which mode it runs in (INFO), into every command's output;
     # its warnings (failed sign-ins, lockouts) still show.
-    "loggers": {"health_check": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
+    # WeasyPrint tells each step of every handout it draws (INFO); its warnings still show.
+    "loggers": {
+        "health_check": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+    },
 }

@@ -24,11 +24,13 @@ from planner.admin.shared import (
     errors,
     why_html,
 )
+from planner.handout import handout_response
 from planner.models import (
     OPEN_STATUSES,
     Program,
     ProgramStatus,
 )
+from planner.selectors.handout import program_handout
 from planner.services.generation import program_start_check
 from planner.services.wording import red_flag_refusal
 from rehab.models import Patient, PatientRedFlag
@@ -223,7 +225,26 @@ class ProgramAdmin(SaveWhereEditableMixin, OwnProgramsMixin, OwnHistoryAdmin):
             self.admin_site.admin_view(self.approve_view),
             name="planner_program_approve",
         )
-        return [pause, approve, *urls]
+        handout = path(
+            "<int:program_id>/handout.pdf",
+            self.admin_site.admin_view(self.handout_view),
+            name="planner_program_handout",
+        )
+        return [pause, approve, handout, *urls]
+
+    def handout_view(self, request: HttpRequest, program_id: int) -> HttpResponse:
+        """The program's handout to print or send, in the patient's language: the
+        clinician's own patients only (a colleague's program is not found)."""
+        program = get_object_or_404(
+            self.get_queryset(request).select_related("patient"), pk=program_id
+        )
+        if not self.has_view_permission(request, program):
+            raise PermissionDenied
+        return handout_response(
+            program_handout(
+                program=program, app_url=request.build_absolute_uri(reverse("web:home"))
+            )
+        )
 
     def approve_view(self, request: HttpRequest, program_id: int) -> HttpResponse:
         """Approve the draft from its own page: asked once more (it lays out what the patient
@@ -303,6 +324,8 @@ class ProgramAdmin(SaveWhereEditableMixin, OwnProgramsMixin, OwnHistoryAdmin):
             and self.has_change_permission(request, obj)
         ):
             context["approve_url"] = reverse("admin:planner_program_approve", args=[obj.pk])
+        if obj is not None and obj.status != ProgramStatus.DRAFT:
+            context["handout_url"] = reverse("admin:planner_program_handout", args=[obj.pk])
         return super().render_change_form(request, context, *args, **kwargs)
 
     change_form_template = "admin/planner/program_change_form.html"
