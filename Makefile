@@ -62,6 +62,7 @@ bench: setup
 	scripts/with-postgres.sh $(PY) bench/reminders_fanout.py
 	$(PY) bench/today_throughput.py
 	scripts/with-postgres.sh $(PY) bench/today_throughput.py
+	$(PY) bench/worklist.py
 
 # Refresh the Russian catalogue after changing texts; translate the new entries, then
 # `make setup` compiles it. The manifest's texts are translated too.

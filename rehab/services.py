@@ -67,10 +67,10 @@ _CLINICIAN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "supervisedsession": ("view", "change"),
         "reviewproposal": ("view", "change"),
         "reviewitem": ("view",),
-    },
-    "notifications": {
         # Marks are made from the worklist's button (the view permission lets it be pressed).
         "worklistmark": ("view",),
+    },
+    "notifications": {
         "reminder": ("view",),
         "reminderpreferences": ("view", "add", "change"),
     },

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from api.permissions import IsClinician
 from api.schema import responses
 from planner.models import WorklistKind
-from planner.selectors import Reason, worklist
+from planner.selectors import Reason, worklist_rows
 from planner.services import worklist_reason_handle
 
 KIND_HELP = "Why the patient needs attention; the values in order of urgency, most urgent " + (
@@ -75,7 +75,7 @@ class WorklistApi(APIView):
     )
     def get(self, request: Request) -> Response:
         include_handled = request.query_params.get("handled", "").lower() in ("1", "true", "yes")
-        rows = worklist(user=request.user, include_handled=include_handled)
+        rows = worklist_rows(user=request.user, include_handled=include_handled)
         return Response(self.OutputSerializer(rows, many=True).data)
 
 

@@ -74,9 +74,9 @@ from planner.selectors.today import (
 from planner.selectors.worklist import (
     Reason,
     WorklistRow,
-    worklist,
     worklist_patients,
     worklist_reason_current,
+    worklist_rows,
 )
 
 __all__ = [
@@ -137,7 +137,7 @@ __all__ = [
     "session_log_entries",
     "supervised_session_list",
     "supervised_session_visible_to",
-    "worklist",
     "worklist_patients",
     "worklist_reason_current",
+    "worklist_rows",
 ]

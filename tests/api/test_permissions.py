@@ -79,7 +79,7 @@ def record_body(clinic: Clinic) -> dict[str, Any]:
 
 def handled_body(clinic: Clinic) -> dict[str, Any]:
     """The owner patient's most urgent reason on the clinician's worklist."""
-    rows = selectors.worklist(user=clinic.clinician.user)
+    rows = selectors.worklist_rows(user=clinic.clinician.user)
     reason = next(r for row in rows if row.patient.pk == clinic.home.pk for r in row.reasons)
     return {"patient": clinic.home.pk, "kind": reason.kind, "since": reason.since.isoformat()}
 

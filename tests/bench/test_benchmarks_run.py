@@ -37,6 +37,7 @@ def run(script: str, *args: str) -> str:
             "today_throughput.py",
             ("--patients", "3", "--days", "7", "--seconds", "0.3", "--rounds", "1"),
         ),
+        ("worklist.py", ("--patients", "3", "--days", "7", "--rounds", "1", "--requests", "1")),
     ],
 )
 def test_benchmark_prints_its_ratio_against_the_floor(script, args):

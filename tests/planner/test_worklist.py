@@ -27,7 +27,7 @@ K = WorklistKind
 
 def reasons_of(user, patient, **options):
     """The patient's reasons on the user's worklist, by kind."""
-    for row in selectors.worklist(user=user, **options):
+    for row in selectors.worklist_rows(user=user, **options):
         if row.patient.pk == patient.pk:
             return {reason.kind: reason for reason in row.reasons}
     return {}
@@ -59,7 +59,7 @@ def doctor(clinician, library):
 def test_a_patient_with_nothing_to_do_is_not_listed(doctor):
     patient, _program = at_home(doctor, "Calm")
     assert reasons_of(doctor.user, patient) == {}
-    assert selectors.worklist(user=doctor.user) == []
+    assert selectors.worklist_rows(user=doctor.user) == []
 
 
 # -- red flags ----------------------------------------------------------------------------------
@@ -92,7 +92,7 @@ def test_cauda_equina_signs_come_first_whoever_reported_them(doctor):
     waiting, _program = at_home(doctor, "Waiting", days_ago=10, logged=False)
     urgent = with_diagnosis(doctor, "Urgent")
     services.symptom_red_flag_report(patient=urgent, codes=["saddle_anesthesia", "fever"])
-    rows = selectors.worklist(user=doctor.user)
+    rows = selectors.worklist_rows(user=doctor.user)
     assert rows[0].patient == urgent
     assert [r.kind for r in rows[0].reasons] == [K.CAUDA_EQUINA, K.RED_FLAG_REPORTED]
     assert "cauda equina" in rows[0].reasons[0].detail
@@ -114,6 +114,14 @@ def test_pain_of_six_is_listed_until_a_later_day_logs_less(doctor):
 
     log_home_days(program, today, 1, pain=2)
     assert K.PAIN_HIGH not in reasons_of(doctor.user, patient)
+
+
+def test_pain_of_six_long_ago_stays_while_nothing_later_is_logged(doctor):
+    patient, program = at_home(doctor, "Silent", days_ago=12, logged=False)
+    log_home_days(program, program.start_date, 1, pain=7)  # then nothing for 11 days
+    reasons = reasons_of(doctor.user, patient)
+    assert reasons[K.PAIN_HIGH].detail.startswith(f"Pain 7 of 10 logged for {program.start_date}")
+    assert K.DAYS_MISSED in reasons
 
 
 def test_pain_rising_two_over_the_first_weeks_median_is_listed(doctor):
@@ -267,15 +275,15 @@ def test_most_urgent_first_then_the_longest_waiting(doctor):
         rehab_services.red_flag_raise(patient=flagged, code="fever", noted_by=doctor.user)
         sore, program = at_home(doctor, "Sore", days_ago=1, logged=False)
         log_home_days(program, program.start_date, 1, pain=8)
-        rows = selectors.worklist(user=doctor.user)
+        rows = selectors.worklist_rows(user=doctor.user)
     assert [row.patient for row in rows] == [flagged, sore, earlier_draft, later_draft]
 
 
 def test_only_the_clinicians_own_patients(doctor, colleague):
     theirs = with_diagnosis(colleague, "Theirs")
     rehab_services.red_flag_raise(patient=theirs, code="fever", noted_by=colleague.user)
-    assert selectors.worklist(user=doctor.user) == []
-    assert [row.patient for row in selectors.worklist(user=colleague.user)] == [theirs]
+    assert selectors.worklist_rows(user=doctor.user) == []
+    assert [row.patient for row in selectors.worklist_rows(user=colleague.user)] == [theirs]
 
 
 # -- handled ------------------------------------------------------------------------------------
@@ -318,7 +326,7 @@ def test_handled_reasons_are_listed_after_the_open_ones(doctor):
     services.worklist_reason_handle(
         user=doctor.user, patient_id=first.pk, kind=flag.kind, since=flag.since
     )
-    rows = selectors.worklist(user=doctor.user, include_handled=True)
+    rows = selectors.worklist_rows(user=doctor.user, include_handled=True)
     assert [row.patient for row in rows] == [second, first]
     assert rows[1].reasons[-1].handled
 
@@ -326,7 +334,7 @@ def test_handled_reasons_are_listed_after_the_open_ones(doctor):
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"kind": "questionnaire_overdue"}, "kind"),
+        ({"kind": "no_such_reason"}, "kind"),
         ({"patient_id": "someone"}, "patient"),
         ({"since": datetime(2026, 1, 1, tzinfo=UTC)}, "since"),  # not the reason's since
         ({"kind": WorklistKind.PAIN_HIGH}, "since"),  # a kind the patient has no reason of
@@ -400,6 +408,6 @@ def test_a_fixed_number_of_queries_for_any_number_of_patients(
     doctor, size, django_assert_max_num_queries
 ):
     clinic_of(doctor, size)
-    with django_assert_max_num_queries(9):
-        rows = selectors.worklist(user=doctor.user, include_handled=True)
+    with django_assert_max_num_queries(10):
+        rows = selectors.worklist_rows(user=doctor.user, include_handled=True)
     assert len(rows) == size

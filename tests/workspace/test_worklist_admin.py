@@ -66,7 +66,7 @@ def test_the_index_opens_with_the_worklist_and_todays_sessions(client, clinician
 
 def test_mark_handled_takes_the_reason_off_and_shows_who_and_when(client, clinician, flagged):
     login(client, clinician.user)
-    reason = selectors.worklist(user=clinician.user)[0].reasons[0]
+    reason = selectors.worklist_rows(user=clinician.user)[0].reasons[0]
     response = client.post(
         HANDLE,
         {"patient": flagged.pk, "kind": reason.kind, "since": reason.since.isoformat()},
@@ -86,14 +86,14 @@ def test_mark_handled_takes_the_reason_off_and_shows_who_and_when(client, clinic
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"kind": "questionnaire_overdue"}, "Unknown reason questionnaire_overdue"),
+        ({"kind": "not_a_reason"}, "Unknown reason not_a_reason"),
         ({"since": "not a time"}, "This reason is not on the worklist now"),
         ({"patient": "x"}, "No patient of yours has this id."),
     ],
 )
 def test_bad_input_is_told_and_writes_nothing(client, clinician, flagged, change, message):
     login(client, clinician.user)
-    reason = selectors.worklist(user=clinician.user)[0].reasons[0]
+    reason = selectors.worklist_rows(user=clinician.user)[0].reasons[0]
     body = {"patient": flagged.pk, "kind": reason.kind, "since": reason.since.isoformat()}
     response = client.post(HANDLE, {**body, **change}, follow=True)
     assert message in response.content.decode()
@@ -104,7 +104,7 @@ def test_a_colleague_neither_sees_nor_marks_anothers_patient(client, colleague, 
     login(client, colleague.user)
     html = client.get(INDEX).content.decode()
     assert "Flora Flag" not in html and "Nobody needs attention now." in html
-    reason = selectors.worklist(user=flagged.clinician.user)[0].reasons[0]
+    reason = selectors.worklist_rows(user=flagged.clinician.user)[0].reasons[0]
     body = {"patient": flagged.pk, "kind": reason.kind, "since": reason.since.isoformat()}
     response = client.post(HANDLE, body, follow=True)
     assert "No patient of yours has this id." in response.content.decode()
