@@ -9,7 +9,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from api.views import auth, clinician, exercises, health, patient, worklist
+from api.views import auth, clinician, exercises, health, patient, questionnaires, worklist
 
 
 class DocsReader(BasePermission):
@@ -61,6 +61,16 @@ v1: list[URLPattern | URLResolver] = [
     ),
     path("notifications/", patient.NotificationListApi.as_view(), name="notifications"),
     path("notifications/read/", patient.NotificationReadApi.as_view(), name="notifications-read"),
+    path(
+        "questionnaires/due/",
+        questionnaires.QuestionnaireDueApi.as_view(),
+        name="questionnaires-due",
+    ),
+    path(
+        "questionnaires/",
+        questionnaires.QuestionnaireAnswerCreateApi.as_view(),
+        name="questionnaires",
+    ),
     # The clinician's
     path(
         "clinician/patients/",

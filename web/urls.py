@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from web import views
+from web import questionnaires, views
 
 app_name = "web"
 urlpatterns = [
@@ -41,6 +41,7 @@ urlpatterns = [
     path("progress/", views.progress, name="progress"),
     path("notifications/", views.notifications, name="notifications"),
     path("symptoms/", views.symptoms, name="symptoms"),
+    path("questionnaires/<str:kind>/", questionnaires.questionnaire, name="questionnaire"),
     path("settings/", views.settings_view, name="settings"),
     path("settings/calendar-reset/", views.calendar_reset, name="calendar_reset"),
     path("settings/export/", views.settings_export, name="settings_export"),

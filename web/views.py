@@ -60,6 +60,7 @@ from web.forms import (
     SettingsForm,
     SymptomCheckForm,
 )
+from web.questionnaire_card import QUESTIONNAIRES_PLACE, today_also, today_card_html
 from web.services import patient_sign_up
 from web.templatetags.web_tags import NOTIFICATIONS_PLACE, notifications_link_html
 from web.throttles import hourly_count
@@ -260,21 +261,29 @@ def _today_page(request: HttpRequest, day: selectors.PatientDay) -> str:
 @patient_required
 def today(request: HttpRequest, patient: Patient) -> HttpResponse:
     """Today, the page opened most: kept whole until something it shows changes."""
-    page, (unread,) = selectors.patient_day_cached_and(
+    page, also = selectors.patient_day_cached_and(
         patient=patient,
         # The page names the assets by their hashed URLs: a deploy that changes them
         # renders it again.
         variant=f"web:{translation.get_language()}:{'|'.join(asset_urls().values())}",
         render=lambda day: _today_page(request, day),
-        # The header's unread count, read with the day's stamp: no query of its own.
-        also=(notifications_unread_count_sql(user_column="p.user_id"),),
+        # The header's unread count and the questionnaires due, read with the day's stamp:
+        # no query of their own.
+        also=(notifications_unread_count_sql(user_column="p.user_id"), *today_also()),
     )
+    unread, questionnaires = also[0], also[1:]
     storage = messages.get_messages(request)
     notes = render_to_string("web/_messages.html", {"messages": storage}) if storage else ""
     page = page.replace(CSRF_PLACEHOLDER, get_token(request)).replace(MESSAGES_PLACE, notes, 1)
     page = page.replace(
         NOTIFICATIONS_PLACE, notifications_link_html(request=request, unread=unread), 1
     )
+    card = today_card_html(
+        request=request,
+        values=questionnaires,
+        today=selectors.patient_local_today(patient=patient),
+    )
+    page = page.replace(QUESTIONNAIRES_PLACE, card, 1)
     return HttpResponse(page)
 
 

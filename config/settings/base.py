@@ -220,6 +220,7 @@ SPECTACULAR_SETTINGS = {
         "ExerciseStateEnum": "planner.models.ExerciseState",
         "FeelingEnum": "planner.models.Feeling",
         "WorklistKindEnum": "planner.models.WorklistKind",
+        "QuestionnaireKindEnum": "rehab.models.QuestionnaireKind",
     },
     # Swagger UI from the installed sidecar package: the docs work without a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -1,5 +1,6 @@
 """Reads of the questionnaires: what is due for a patient, and who answered worse."""
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -76,6 +77,7 @@ def questionnaire_due(*, patient: Patient, kind: str, now: datetime | None = Non
     return next((d for d in questionnaires_due(patient=patient, now=now) if d.kind == kind), None)
 
 
+@functools.cache
 def questionnaires_due_sql() -> tuple[str, ...]:
     """SQL expressions (scalar subqueries on the patient's row `p`) that read what
     `questionnaires_due_from` needs: per kind, the active schedule as "starts_on|every_days"

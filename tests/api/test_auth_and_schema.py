@@ -178,7 +178,7 @@ def operations(schema: dict):
 
 def test_the_schema_is_valid_and_has_no_warnings_and_covers_every_endpoint(schema):
     assert schema["openapi"].startswith("3.")
-    assert len(list(operations(schema))) == 33
+    assert len(list(operations(schema))) == 35
     assert {path.split("/")[3] for path in schema["paths"]} == {
         "auth",
         "clinician",
@@ -188,6 +188,7 @@ def test_the_schema_is_valid_and_has_no_warnings_and_covers_every_endpoint(schem
         "notifications",
         "program",
         "push-subscriptions",
+        "questionnaires",
         "reminder-preferences",
         "session-logs",
         "sessions",

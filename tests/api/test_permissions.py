@@ -84,6 +84,11 @@ def handled_body(clinic: Clinic) -> dict[str, Any]:
     return {"patient": clinic.home.pk, "kind": reason.kind, "since": reason.since.isoformat()}
 
 
+def questionnaire_body(clinic: Clinic) -> dict[str, Any]:
+    """The weekly pain score, due for both patients since their programs were approved."""
+    return {"kind": "pain", "client_key": "matrix-q", "answers": {"score": 3}}
+
+
 PUSH = {
     "endpoint": "https://fcm.googleapis.com/fcm/send/abc",
     "keys": {"p256dh": P256DH, "auth": AUTH},
@@ -107,6 +112,8 @@ MATRIX: list[tuple[Call, dict[str, int]]] = [
     (Call("GET", "/notifications/"), PATIENTS_OWN),
     # Each patient marks their own; the other patient's call leaves the owner's unread.
     (Call("POST", "/notifications/read/", lambda c: {"up_to": 2**62}), PATIENTS_OWN),
+    (Call("GET", "/questionnaires/due/"), PATIENTS_OWN),
+    (Call("POST", "/questionnaires/", questionnaire_body), created(PATIENTS_OWN)),
     (Call("GET", "/clinician/patients/"), CLINICIANS_LIST),
     (Call("GET", "/clinician/patients/{home}/"), CLINICIANS_OWN),
     (Call("GET", "/clinician/patients/{home}/logs/"), CLINICIANS_OWN),

@@ -118,8 +118,10 @@
   // -- today's pages and pictures kept for offline ----------------------------------------
   function keepTodayOffline() {
     const summary = document.querySelector("[data-today-exercises]");
-    if (!summary || !("caches" in window) || !navigator.onLine) return;
-    const urls = summary.dataset.todayExercises.split(" ").filter(Boolean);
+    // Pages Today links to that must open offline too (a questionnaire due).
+    const kept = Array.from(document.querySelectorAll("a[data-keep-offline]"), (a) => a.getAttribute("href"));
+    if ((!summary && !kept.length) || !("caches" in window) || !navigator.onLine) return;
+    const urls = (summary ? summary.dataset.todayExercises.split(" ").filter(Boolean) : []).concat(kept);
     document.querySelectorAll(".pictures img").forEach((img) => urls.push(img.getAttribute("src")));
     caches.open(PAGES).then((cache) => Promise.all(urls.map((url) =>
       fetch(url, { credentials: "same-origin" }).then((r) => (r.ok && !r.redirected ? cache.put(url, r) : null)).catch(() => null)
@@ -217,6 +219,51 @@
       signOut.submit();
     });
   }
+
+  // -- questionnaires: one question per screen, on the phone ----------------------------------
+  // The form works without this as a multi-step form posted screen by screen. Here the steps
+  // change on the phone, offline too, and the last screen goes through the offline queue
+  // above (the form carries its client key).
+  document.querySelectorAll("form[data-questionnaire]").forEach(function (form) {
+    const steps = Array.from(form.querySelectorAll("[data-question]"));
+    const stepInput = form.querySelector("[data-step]");
+    const next = form.querySelector("[data-next]");
+    const back = form.querySelector("[data-back]");
+    const progress = form.querySelector("[data-progress]");
+    const choose = form.querySelector("[data-choose]");
+    let current = parseInt(stepInput.value, 10) || 0;
+    function show(index) {
+      current = index;
+      steps.forEach((step, i) => { step.hidden = i !== index; });
+      stepInput.value = String(index);
+      back.hidden = index === 0;
+      next.textContent = index === steps.length - 1 ? form.dataset.sendLabel : form.dataset.nextLabel;
+      progress.textContent = form.dataset.progressLabel.replace("__N__", index + 1);
+      choose.hidden = true;
+      const heading = steps[index].querySelector("h2");
+      if (heading) heading.focus();
+    }
+    function answered(index) { return !!steps[index].querySelector("input:checked"); }
+    next.addEventListener("click", function (event) {
+      if (!answered(current)) {
+        event.preventDefault();
+        choose.hidden = false;
+        return;
+      }
+      if (current < steps.length - 1) {
+        event.preventDefault();
+        show(current + 1);
+      } // the last: the form is submitted, and queued
+    });
+    back.addEventListener("click", function (event) {
+      event.preventDefault();
+      if (current > 0) show(current - 1);
+    });
+    // Choosing an answer moves on, as a paper form's next line would (not on the last).
+    form.addEventListener("change", function (event) {
+      if (event.target.type === "radio" && current < steps.length - 1) setTimeout(function () { show(current + 1); }, 250);
+    });
+  });
 
   if (!navigator.onLine) say(document.body.dataset.offline || "");
   flush();
