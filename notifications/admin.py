@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 
+from notifications.admin_inbox import NotificationAdmin  # noqa: F401 (registered there)
 from notifications.models import Reminder, ReminderPreferences
 from rehab.selectors import patient_visible_to
 

@@ -25,8 +25,9 @@ from tests.planner.test_admin import login, row_counts
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("library")]
 
 CONFIRM = {"confirm": "yes"}
-# A confirmation page: the session and user, the object, its rows (one query for all of them).
-QUERIES = 8
+# A confirmation page: the session and user, the object, its rows (one query for all of them),
+# the header's unread notifications.
+QUERIES = 9
 
 
 @pytest.fixture(scope="module")

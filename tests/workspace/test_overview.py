@@ -32,8 +32,9 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 # The page's reads: session, user and clinician; the patient with their list columns (4)
 # and the admin's permissions (2); the program with its versions and sessions (with their
 # records: 4); the progress (pain, clinic pain, ODI, and the calendar: 8); the daily pain,
-# questionnaires (2), fitness tests, red flags, events and the home log.
-OVERVIEW_QUERIES = 29
+# questionnaires (2), fitness tests, red flags, events and the home log; the header's
+# unread notifications (1).
+OVERVIEW_QUERIES = 30
 
 
 @pytest.fixture(autouse=True)
