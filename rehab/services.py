@@ -50,6 +50,9 @@ _CLINICIAN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "startbackassessment": ("view", "add", "change"),
         "fitnesstest": ("view", "add", "change"),
         "bodycomposition": ("view", "add", "change"),
+        "questionnaireschedule": ("view", "add", "change", "delete"),
+        # Answers sent from the app are the patient's; the doctor reads the assessments.
+        "questionnaireanswer": ("view",),
         "diagnosis": ("view",),
         "comorbidity": ("view",),
         "redflag": ("view",),

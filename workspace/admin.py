@@ -48,6 +48,7 @@ from rehab.models import (
 )
 from rehab.services import patient_record_edit_record, patient_record_history_mark
 from workspace import overview, records_admin
+from workspace.questionnaires_admin import QuestionnaireScheduleInline
 
 CARE_RECORD_PER_PAGE = 50
 
@@ -153,6 +154,7 @@ class PatientAdmin(OwnHistoryAdmin):
         StartBackInline,
         FitnessTestInline,
         BodyCompositionInline,
+        QuestionnaireScheduleInline,
         ReminderPreferencesInline,
     )
     actions = (

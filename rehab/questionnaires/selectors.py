@@ -46,13 +46,25 @@ def _last_answered(kind: str) -> Subquery:
     )
 
 
+def with_last_answers(
+    schedules: QuerySet[QuestionnaireSchedule],
+) -> QuerySet[QuestionnaireSchedule]:
+    """The schedules, each with `last_odi`, `last_start_back` and `last_pain`."""
+    return schedules.annotate(
+        **{f"last_{kind}": _last_answered(kind) for kind in QuestionnaireKind.values}
+    )
+
+
+def schedule_due(*, schedule: QuestionnaireSchedule, today: date) -> Due | None:
+    """What `questionnaires_due` says of one schedule annotated by `with_last_answers`."""
+    return _state(schedule, today)
+
+
 def questionnaire_schedules_with_answers(*, patients: Any) -> QuerySet[QuestionnaireSchedule]:
     """The active schedules of these patients (a queryset of them or their ids), each with
     `last_odi`, `last_start_back` and `last_pain`: the day of the latest answer. One query."""
-    return (
-        QuestionnaireSchedule.objects.filter(patient__in=patients, active=True)
-        .order_by()
-        .annotate(**{f"last_{kind}": _last_answered(kind) for kind in QuestionnaireKind.values})
+    return with_last_answers(
+        QuestionnaireSchedule.objects.filter(patient__in=patients, active=True).order_by()
     )
 
 

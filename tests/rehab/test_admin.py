@@ -176,6 +176,7 @@ def add_form(clinician, **overrides):
         "start_back_scores",
         "fitness_tests",
         "body_compositions",
+        "questionnaire_schedules",
         "reminder_preferences",  # the planner's inline on the same page
     ):
         data |= {
