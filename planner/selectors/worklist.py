@@ -24,12 +24,16 @@ moves (a new event of that kind). The reasons, in the order of urgency
 - a weekly review waiting; a program paused (since: the pause in the record of care);
   a draft waiting for approval; invited to the app but never signed in (since: the
   newest invitation);
-- today's clinic sessions (the patient's local day), planned or done, least urgent.
+- today's clinic sessions (the patient's local day), planned or done, least urgent;
+- questionnaires (`_questionnaires`): one overdue (due for more than 3 of the patient's
+  local days, `rehab.questionnaires.due`), ranked after a draft waiting; an ODI 10 points
+  or a pain score 2 points worse than the answer before (the minimal important change),
+  ranked after pain rising.
 
-Queries: a fixed number (ten) whatever the number of patients; see `SOURCES`.
-A new kind of reason (questionnaires) is a member of `WorklistKind` and a function in
-`SOURCES`: it gets the `Scope` (the patients, their local today, the moment) and
-returns `(patient id, Reason)` pairs, in a fixed number of queries of its own.
+Queries: a fixed number (thirteen) whatever the number of patients; see `SOURCES`.
+A new kind of reason is a member of `WorklistKind` and a function in `SOURCES`: it gets
+the `Scope` (the patients, their local today, the moment) and returns
+`(patient id, Reason)` pairs, in a fixed number of queries of its own.
 """
 
 from collections import defaultdict
@@ -70,7 +74,19 @@ from planner.models import (
     WorklistKind,
     WorklistMark,
 )
-from rehab.models import CareAction, CareRecordEntry, Patient, PatientInvite, PatientRedFlag
+from rehab.models import (
+    CareAction,
+    CareRecordEntry,
+    Patient,
+    PatientInvite,
+    PatientRedFlag,
+    QuestionnaireKind,
+)
+from rehab.questionnaires.due import due_state
+from rehab.questionnaires.selectors import (
+    questionnaire_schedules_with_answers,
+    questionnaire_worsenings,
+)
 from rehab.selectors import patient_visible_to
 
 PAIN_HIGH_FROM = 6  # CLINICAL.md: pain of 6 or more steps back and alerts
@@ -556,15 +572,67 @@ def _never_signed_in(scope: Scope) -> Iterable[tuple[int, Reason]]:
         )
 
 
+def _questionnaires(scope: Scope) -> Iterable[tuple[int, Reason]]:
+    """A questionnaire overdue (due for more than `GRACE_DAYS` days, in the patient's local
+    days; since: local midnight of the day it became overdue), and an ODI or pain score worse
+    than the one before by the minimal important change (since: when the worse one was
+    recorded). Three queries: the schedules with their latest answers, the last two ODI and
+    the last two pain scores of each patient."""
+    for schedule in questionnaire_schedules_with_answers(patients=scope.query):
+        pid = schedule.patient_id
+        state = due_state(
+            kind=schedule.kind,
+            starts_on=schedule.starts_on,
+            every_days=schedule.every_days,
+            last_answered=getattr(schedule, f"last_{schedule.kind}"),
+            today=scope.today[pid],
+        )
+        if state is not None and state.overdue:
+            detail = _("%(questionnaire)s due since %(day)s, not answered.") % {
+                "questionnaire": schedule.get_kind_display(),
+                "day": state.since.isoformat(),
+            }
+            yield (
+                pid,
+                Reason(
+                    WorklistKind.QUESTIONNAIRE_OVERDUE,
+                    scope.start_of(pid, state.overdue_from),
+                    detail,
+                    _patient_link(pid),
+                ),
+            )
+    for worse in questionnaire_worsenings(patients=scope.query):
+        if worse.kind == QuestionnaireKind.ODI:
+            detail = _("ODI %(after)d %% on %(day)s, against %(before)d %% the time before.")
+        else:
+            detail = _("Pain %(after)d of 10 on %(day)s, against %(before)d the time before.")
+        detail %= {
+            "after": worse.after,
+            "before": worse.before,
+            "day": worse.assessed_on.isoformat(),
+        }
+        yield (
+            worse.patient_id,
+            Reason(
+                WorklistKind.QUESTIONNAIRE_WORSE,
+                worse.created_at,
+                detail,
+                _patient_link(worse.patient_id),
+            ),
+        )
+
+
 # Each source costs a fixed number of queries: red flags 1, programs 4 (the programs with
 # their annotations, the latest pain days, the daily pains of the first week and of the
-# last), reviews 1, sessions 1, invitations 1. With the patients and the marks: ten.
+# last), reviews 1, sessions 1, invitations 1, questionnaires 3. With the patients and the
+# marks: thirteen.
 SOURCES: tuple[Source, ...] = (
     _red_flags,
     _program_reasons,
     _reviews,
     _sessions,
     _never_signed_in,
+    _questionnaires,
 )
 
 
