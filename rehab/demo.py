@@ -29,7 +29,7 @@ from rehab.models import (
     RedFlag,
     StartBackAssessment,
 )
-from rehab.services import clinic_settings_save, clinician_group_sync
+from rehab.services import clinic_settings_save, clinician_group_sync, patient_invite_create
 
 DEMO_PASSWORDS = {"admin": "demo-admin-2026", "doctor": "demo-doctor-2026"}
 
@@ -53,6 +53,9 @@ class DemoPatient:
     bothersome: int = Bothersomeness.MODERATELY
     chair_stands: int | None = None
     doctor: str = "doctor"
+    # Days before today of the examination (ODI, STarT Back, fitness): a course dated from
+    # before today is planned from what was known on its first day.
+    examined_days_ago: int = 0
 
 
 DEMO_PATIENTS: tuple[DemoPatient, ...] = (
@@ -104,7 +107,34 @@ DEMO_PATIENTS: tuple[DemoPatient, ...] = (
         pain=(3, 3), odi=(1, 0, 1, 1, 1, 1, 0, 0, 1, 1), chair_stands=19,
         doctor="doctor2",
     ),
+    # The rest of the doctor's worklist (planner.demo tells their courses): a red flag the
+    # clinic recorded, one the patient reports from the app, pain flaring and rising at home
+    # with a pain score worse than the week before, home days missed with questionnaires
+    # overdue (never answered).
+    DemoPatient(
+        "Anton", "Lebedev", "male", 59, 176, "81.0", "moderate",
+        (("osteochondrosis", "bilateral", "chronic", 30),),
+        red_flags=("night_pain",), pain=(6, 6), odi=(2, 2, 2, 1, 2, 2, 1, 1, 2, 2),
+        start_back=(1, 3, 4), chair_stands=12,
+    ),
+    DemoPatient(
+        "Tatiana", "Zaitseva", "female", 41, 164, "60.0", "moderate",
+        (("disc_protrusion", "left", "subacute", 9),),
+        pain=(5, 4), odi=(2, 1, 2, 1, 2, 1, 1, 1, 1, 2), start_back=(1, 3), chair_stands=15,
+    ),
+    DemoPatient(
+        "Andrei", "Novikov", "male", 49, 181, "86.0", "moderate",
+        (("facet_arthropathy", "left", "chronic", 16),),
+        pain=(3, 6), odi=(2, 1, 2, 1, 2, 2, 1, 1, 1, 2), start_back=(3,), chair_stands=14,
+    ),
+    DemoPatient(
+        "Irina", "Pavlova", "female", 45, 167, "64.0", "moderate",
+        (("osteochondrosis", "bilateral", "chronic", 26),),
+        start_back=(3,), chair_stands=15, examined_days_ago=15,
+    ),
 )  # fmt: skip
+# Invited to the app and never signed in (on the worklist as such).
+INVITED_NOT_SIGNED_IN = ("Fedorov",)
 
 DEMO_DOCTORS = {
     "doctor": ("Anna", "Belova", "Rehabilitation doctor"),
@@ -207,6 +237,8 @@ def demo_seed() -> DemoReport:
                 defaults={"noted_by": clinicians[spec.doctor].user},
             )
         _demo_assessments(patient, spec, today, clinicians[spec.doctor].user)
+        if spec.last_name in INVITED_NOT_SIGNED_IN and not patient.invites.exists():
+            patient_invite_create(patient=patient, by=clinicians[spec.doctor].user)
         report.patients.append(patient.full_name)
     return report
 
@@ -240,6 +272,7 @@ def _demo_patient(spec: DemoPatient, clinician: Clinician, today: date) -> Patie
 
 
 def _demo_assessments(patient: Patient, spec: DemoPatient, today: date, by: Any) -> None:
+    examined_on = today - timedelta(days=spec.examined_days_ago)
     # One reading per week, ending today; keyed by date so a re-run updates in place.
     for weeks_ago, score in enumerate(reversed(spec.pain)):
         PainAssessment.objects.update_or_create(
@@ -250,21 +283,21 @@ def _demo_assessments(patient: Patient, spec: DemoPatient, today: date, by: Any)
     if spec.odi:
         OswestryAssessment.objects.update_or_create(
             patient=patient,
-            assessed_on=today,
+            assessed_on=examined_on,
             defaults={f"section_{i}": v for i, v in enumerate(spec.odi, start=1)}
             | {"recorded_by": by},
         )
     if spec.start_back:
         StartBackAssessment.objects.update_or_create(
             patient=patient,
-            assessed_on=today,
+            assessed_on=examined_on,
             defaults={f"item_{i}": i in spec.start_back for i in range(1, 9)}
             | {"item_9": spec.bothersome, "recorded_by": by},
         )
     if spec.chair_stands is not None:
         FitnessTest.objects.update_or_create(
             patient=patient,
-            assessed_on=today,
+            assessed_on=examined_on,
             kind=FitnessTest.Kind.CHAIR_STAND_30S,
             defaults={"value": Decimal(spec.chair_stands), "recorded_by": by},
         )

@@ -27,7 +27,7 @@ cat <<MSG
   Start:  http://127.0.0.1:$WEB_PORT/  (patients and clinicians find their way from here)
 
   Clinicians, the admin:  http://127.0.0.1:$WEB_PORT/admin/
-  Logins: doctor / demo-doctor-2026   (rehabilitation doctor, 7 patients)
+  Logins: doctor / demo-doctor-2026   (rehabilitation doctor, 11 patients)
           doctor2 / demo-doctor-2026  (a colleague with 1 patient)
           admin / demo-admin-2026     (administrator)
 

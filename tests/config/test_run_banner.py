@@ -97,7 +97,7 @@ def test_the_demo_patients_are_where_the_banner_says():
     demo_patients = Patient.objects.filter(
         clinician__user__username__in=["doctor", "doctor2"]
     ).select_related("user")
-    assert demo_patients.count() == 8
+    assert demo_patients.count() == 12
     for patient in demo_patients:
         assert patient.user.username == patient.last_name.lower()
         assert patient.user.check_password(password)

@@ -32,7 +32,7 @@ def references_to(model: type[models.Model], pks: set[Any]) -> list[str]:
 def test_every_demo_patient_can_be_deleted_and_nothing_references_them(db):
     admin = get_user_model().objects.get(username="admin")
     patients = list(Patient.objects.select_related("user").order_by("pk"))
-    assert len(patients) == 8
+    assert len(patients) == 12
     assert ExerciseLog.objects.exists()
     library = {
         label: apps.get_model(label)._default_manager.count()
@@ -46,7 +46,7 @@ def test_every_demo_patient_can_be_deleted_and_nothing_references_them(db):
             assert not get_user_model().objects.filter(pk=user_pk).exists()
             assert references_to(get_user_model(), {user_pk}) == [], patient
         # The others are still there.
-        assert Patient.objects.count() == 8 - index - 1
+        assert Patient.objects.count() == len(patients) - index - 1
     assert {label: apps.get_model(label)._default_manager.count() for label in library} == library
 
 

@@ -30,8 +30,9 @@ def test_generate_a_draft_program_works_on_the_demo_as_the_readme_says():
     assert client.login(username="doctor", password=DEMO_PASSWORDS["doctor"])
     patients = list(Patient.objects.filter(clinician__user__username="doctor"))
     without = [p for p in patients if not Program.objects.filter(patient=p).exists()]
-    # Newly examined, no program yet; and Pavel Morozov, whose red flag allows none.
-    assert sorted(p.last_name for p in without) == ["Fedorov", "Morozov"]
+    # Newly examined, no program yet; and Pavel Morozov and Anton Lebedev, whose red flags
+    # allow none.
+    assert sorted(p.last_name for p in without) == ["Fedorov", "Lebedev", "Morozov"]
     fedorov = next(p for p in without if p.last_name == "Fedorov")
     before = Program.objects.count()
     response = client.post(
