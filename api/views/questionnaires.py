@@ -7,7 +7,12 @@ twice.
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,10 +29,12 @@ from rehab.questionnaires.services import (
     questionnaire_answer_record,
 )
 
-
-class ChoiceSerializer(serializers.Serializer):
-    value = serializers.IntegerField()
-    label = serializers.CharField()
+# An answer to choose: its value, sent back in `answers`, and its words.
+CHOICES = inline_serializer(
+    name="QuestionChoice",
+    fields={"value": serializers.IntegerField(), "label": serializers.CharField()},
+    many=True,
+)
 
 
 class QuestionSerializer(serializers.Serializer):
@@ -35,7 +42,7 @@ class QuestionSerializer(serializers.Serializer):
     text = serializers.CharField()
     choices = serializers.SerializerMethodField()
 
-    @extend_schema_field(ChoiceSerializer(many=True))
+    @extend_schema_field(CHOICES)
     def get_choices(self, question: Any) -> list[dict[str, Any]]:
         return [{"value": value, "label": str(label)} for value, label in question.choices]
 
@@ -55,8 +62,7 @@ class QuestionnaireDueApi(PatientApi):
 
         @extend_schema_field(QuestionSerializer(many=True))
         def get_questions(self, due: Any) -> list[dict[str, Any]]:
-            data: list[dict[str, Any]] = QuestionSerializer(QUESTIONS[due.kind], many=True).data
-            return data
+            return list(QuestionSerializer(QUESTIONS[due.kind], many=True).data)
 
     @extend_schema(
         operation_id="questionnaires_due_list",

@@ -140,7 +140,7 @@ def questionnaire_answer_record(
     return Answered(assessment, kind, True)
 
 
-_LINK = {
+_LINK: dict[str, str] = {
     QuestionnaireKind.ODI: "oswestry",
     QuestionnaireKind.START_BACK: "start_back",
     QuestionnaireKind.PAIN: "pain",
