@@ -126,8 +126,8 @@ class WorklistRow:
 
     @property
     def link(self) -> str:
-        """The patient's page in the clinic's workspace."""
-        return _patient_link(self.patient.pk)
+        """The patient's overview in the clinic's workspace: what they did and reported."""
+        return _overview_link(self.patient.pk)
 
 
 @dataclass
@@ -173,6 +173,11 @@ def _admin_link(name: str, pk: int) -> str:
 
 def _patient_link(patient_id: int) -> str:
     return _admin_link("admin:rehab_patient_change", patient_id)
+
+
+def _overview_link(patient_id: int) -> str:
+    # Pain and missed days are read in the home log, on the patient's overview.
+    return _admin_link("admin:rehab_patient_overview", patient_id)
 
 
 def _red_flags(scope: Scope) -> Iterable[tuple[int, Reason]]:
@@ -301,7 +306,7 @@ def _days_missed(scope: Scope, program: Program) -> Reason | None:
         WorklistKind.DAYS_MISSED,
         scope.start_of(program.patient_id, first),
         detail,
-        _patient_link(program.patient_id),
+        _overview_link(program.patient_id),
     )
 
 
@@ -403,7 +408,7 @@ def _pain_reasons(scope: Scope, programs: Sequence[Program]) -> Iterable[tuple[i
                             "during": _dash(top.during),
                             "after": _dash(top.after),
                         },
-                        _patient_link(pid),
+                        _overview_link(pid),
                     ),
                 )
         rising = _pain_rising(
@@ -413,7 +418,7 @@ def _pain_reasons(scope: Scope, programs: Sequence[Program]) -> Iterable[tuple[i
             yield (
                 pid,
                 replace(
-                    rising, since=scope.start_of(pid, rising.since.date()), link=_patient_link(pid)
+                    rising, since=scope.start_of(pid, rising.since.date()), link=_overview_link(pid)
                 ),
             )
 

@@ -111,6 +111,7 @@ def test_pain_of_six_is_listed_until_a_later_day_logs_less(doctor):
     assert pain.detail == (
         f"Pain 7 of 10 logged for {today - timedelta(days=1)} (during 7, after 5)."
     )
+    assert pain.link == f"/admin/rehab/patient/{patient.pk}/overview/"  # the home log
 
     log_home_days(program, today, 1, pain=2)
     assert K.PAIN_HIGH not in reasons_of(doctor.user, patient)

@@ -53,8 +53,11 @@ def test_the_index_opens_with_the_worklist_and_todays_sessions(client, clinician
     html = response.content.decode()
     assert html.index('id="needs-attention"') < html.index('id="clinic-today"')
     assert html.index('id="clinic-today"') < html.index("app-planner")  # above the admin's
-    patient_page = reverse("admin:rehab_patient_change", args=[flagged.pk])
-    assert f'<a href="{patient_page}">Flora Flag</a>' in html
+    # The name opens the overview (what she did and reported); a red flag her record.
+    overview = reverse("admin:rehab_patient_overview", args=[flagged.pk])
+    assert f'<a href="{overview}">Flora Flag</a>' in html
+    record = reverse("admin:rehab_patient_change", args=[flagged.pk])
+    assert f'<a href="{record}">Open</a>' in html
     assert "Red flag recorded by the clinic" in html
     assert "Recorded by the clinic: Fever." in html
     assert 'name="kind" value="red_flag_recorded"' in html
