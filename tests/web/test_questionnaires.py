@@ -101,6 +101,12 @@ def test_the_questionnaire_in_russian(owner_client):
     assert "Вопрос 1 из 10" in html
     assert "Сейчас боли нет." in html
     assert "Далее" in html
+    key = re.search(r'name="client_key" value="([^"]+)"', html).group(1)
+    second = owner_client.post(ODI_URL, {"client_key": key, "step": "0", "section_1": "1"})
+    html = second.content.decode()
+    assert "Вопрос 2 из 10" in html and "Уход за собой" in html
+    missing = owner_client.post(ODI_URL, {"client_key": key, "step": "1", "section_1": "1"})
+    assert missing.status_code == 400 and "Выберите ответ." in missing.content.decode()
     today = owner_client.get(TODAY).content.decode()
     assert "Вопросы от вашей клиники" in today
 
