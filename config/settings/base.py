@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The admin on the clinic's clock (its settings' time zone).
+    "workspace.middleware.ClinicTimeZoneMiddleware",
     # Last: turns a sign-in refused for a locked account into the lockout page (or JSON).
     "axes.middleware.AxesMiddleware",
 ]

@@ -12,15 +12,11 @@ from django.utils import timezone
 from planner import selectors, services
 from planner.models import ContraindicationRule, Program, SupervisedSession
 from rehab import services as rehab_services
-from tests.conftest import PASSWORD, SUITE_NOW, make_patient
+from tests.conftest import SUITE_NOW, make_patient
+from tests.rehab.test_admin import login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("library")]
 START = SUITE_NOW.date() - timedelta(days=10)
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def patient_with_sciatica(clinician, name: str = "Sofia"):
