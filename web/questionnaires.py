@@ -41,7 +41,7 @@ def _clamp(text: str, last: int) -> int:
 
 def _error(question: Question, raw: Any) -> str | None:
     if raw in (None, ""):
-        return _("Please choose an answer.")
+        return None if question.optional else _("Please choose an answer.")
     try:
         value = int(raw)
     except (TypeError, ValueError):
@@ -76,6 +76,7 @@ def _page(
                 "name": question.name,
                 "text": question.text,
                 "choices": question.choices,
+                "optional": question.optional,
                 "chosen": chosen,
                 "error": errors.get(question.name, ""),
                 # Answers of the screens still ahead are not carried back and forth.

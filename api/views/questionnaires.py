@@ -40,6 +40,9 @@ CHOICES = inline_serializer(
 class QuestionSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="The key of its answer in `answers`.")
     text = serializers.CharField()
+    optional = serializers.BooleanField(
+        help_text="The patient may leave it unanswered: send null or leave it out."
+    )
     choices = serializers.SerializerMethodField()
 
     @extend_schema_field(CHOICES)
@@ -85,7 +88,10 @@ class QuestionnaireAnswerCreateApi(PatientApi):
         )
         answers = serializers.DictField(
             child=serializers.IntegerField(allow_null=True),
-            help_text="Every question's `name` with the `value` of the answer chosen.",
+            help_text=(
+                "Every question's `name` with the `value` of the answer chosen (an `optional` "
+                "one may be null or left out)."
+            ),
         )
 
     class OutputSerializer(serializers.Serializer):

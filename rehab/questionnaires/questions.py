@@ -25,15 +25,18 @@ class Question:
     name: str  # the assessment's field
     text: str | Promise
     choices: tuple[tuple[int, str | Promise], ...]
+    # A question the patient may leave unanswered (the ODI's sex life: the score is taken
+    # over the sections answered, `rehab.scoring.odi_score`).
+    optional: bool = False
 
     @property
     def values(self) -> tuple[int, ...]:
         return tuple(value for value, _label in self.choices)
 
 
-def _odi(index: int, text: Promise, *statements: Promise) -> Question:
+def _odi(index: int, text: Promise, *statements: Promise, optional: bool = False) -> Question:
     assert len(statements) == 6
-    return Question(f"section_{index}", text, tuple(enumerate(statements)))
+    return Question(f"section_{index}", text, tuple(enumerate(statements)), optional)
 
 
 ODI_QUESTIONS: tuple[Question, ...] = (
@@ -122,6 +125,7 @@ ODI_QUESTIONS: tuple[Question, ...] = (
         _("My sex life is severely restricted by pain."),
         _("My sex life is nearly absent because of pain."),
         _("Pain prevents any sex life at all."),
+        optional=True,
     ),
     _odi(
         9,

@@ -53,18 +53,22 @@ class Answered:
     created: bool
 
 
-def questionnaire_answers_clean(*, kind: str, answers: Mapping[str, Any]) -> dict[str, int]:
-    """Every question of the questionnaire answered with one of its values, or a
-    ValidationError with a message for each question that is not (keyed by its name)."""
+def questionnaire_answers_clean(*, kind: str, answers: Mapping[str, Any]) -> dict[str, int | None]:
+    """Every question of the questionnaire answered with one of its values (an optional one
+    may be left out: None), or a ValidationError with a message for each question that is
+    not (keyed by its name)."""
     questions = QUESTIONS.get(kind)
     if questions is None:
         raise ValidationError({"kind": _("There is no such questionnaire.")})
-    cleaned: dict[str, int] = {}
+    cleaned: dict[str, int | None] = {}
     errors: dict[str, str] = {}
     for question in questions:
         raw = answers.get(question.name)
         if raw is None or raw == "":
-            errors[question.name] = _("Please choose an answer.")
+            if question.optional:
+                cleaned[question.name] = None
+            else:
+                errors[question.name] = _("Please choose an answer.")
             continue
         try:
             value = int(raw)
@@ -82,7 +86,7 @@ def questionnaire_answers_clean(*, kind: str, answers: Mapping[str, Any]) -> dic
     return cleaned
 
 
-def _build(kind: str, patient: Patient, values: dict[str, int], day: date) -> Assessment:
+def _build(kind: str, patient: Patient, values: dict[str, int | None], day: date) -> Assessment:
     common = {"patient": patient, "assessed_on": day, "recorded_by": patient.user}
     if kind == QuestionnaireKind.ODI:
         return OswestryAssessment(**common, **values)

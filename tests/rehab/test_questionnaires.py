@@ -183,6 +183,23 @@ def test_an_odi_answer_is_an_assessment_scored_by_the_scoring_function(asked):
     assert [d.kind for d in questionnaires_due(patient=asked, now=NOW)] == ["pain", "start_back"]
 
 
+def test_the_sex_life_section_may_be_left_out_and_the_odi_is_scored_over_the_nine_answered(
+    asked,
+):
+    answers = {name: value for name, value in ODI_ANSWERS.items() if name != "section_8"}
+    questionnaire_answer_record(
+        patient=asked, kind="odi", answers=answers, client_key="k8", now=NOW
+    )
+    stored = OswestryAssessment.objects.get(patient=asked)
+    assert stored.section_8 is None
+    assert stored.result == scoring.odi_score(
+        [ODI_ANSWERS[f"section_{i}"] if i != 8 else None for i in range(1, 11)]
+    )
+    assert stored.result.answered == 9
+    # Any other section left out is still refused (above); only this one is optional.
+    assert [q.name for q in QUESTIONS["odi"] if q.optional] == ["section_8"]
+
+
 def test_start_back_and_pain_answers(asked):
     items = {f"item_{i}": 1 for i in range(1, 9)} | {"item_9": 3}
     questionnaire_answer_record(

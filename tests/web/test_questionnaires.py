@@ -86,6 +86,29 @@ def test_a_screen_without_an_answer_is_shown_again_and_nothing_written(owner_cli
     assert not OswestryAssessment.objects.exists() and not PainAssessment.objects.exists()
 
 
+def test_the_sex_life_screen_offers_to_pass_and_the_odi_is_scored_without_it(owner_client, owner):
+    answers = {question.name: "2" for question in ODI_QUESTIONS[:7]}
+    owner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    html = owner_client.post(ODI_URL, {"client_key": "k", "step": "6", **answers}).content.decode()
+    assert '<input type="radio" name="section_8" value=""> Предпочитаю не отвечать' in html
+    owner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = owner_client.post(ODI_URL, {"client_key": "k", "step": "6", **answers}).content.decode()
+    assert visible_questions(html) == ["7"]
+    assert '<input type="radio" name="section_8" value=""> I would rather not answer' in html
+    # Passed over (the empty answer), then the last two: stored with nine sections.
+    answers |= {"section_8": "", "section_9": "2"}
+    html = owner_client.post(ODI_URL, {"client_key": "k", "step": "7", **answers}).content.decode()
+    assert visible_questions(html) == ["8"]
+    answers["section_10"] = "2"
+    response = owner_client.post(ODI_URL, {"client_key": "k", "step": "9", **answers})
+    assert response.status_code == 302
+    stored = OswestryAssessment.objects.get(patient=owner)
+    assert stored.section_8 is None and stored.result.answered == 9
+    assert stored.result.percent == 40  # 18 of 45
+    # Only that one: another screen left empty is asked again.
+    assert 'value=""> I would rather' not in owner_client.get(ODI_URL).content.decode()
+
+
 def test_back_shows_the_previous_screen_with_its_answer(owner_client):
     response = owner_client.post(
         ODI_URL, {"client_key": "k", "step": "2", "section_1": "1", "section_2": "4", "back": "1"}
