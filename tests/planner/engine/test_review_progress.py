@@ -79,9 +79,7 @@ def test_a_timed_exercise_progresses_by_its_duration():
     proposal = review_one(timed_exercise(duration_s=600, high=Dose(3, 0, 0, 1200)))
     assert (proposal.action, proposal.variable) == ("progress", "duration_s")
     assert (proposal.exact.duration_s, proposal.dose) == (660.0, Dose(2, 0, 0, 660))
-    assert "Duration up from 10 min to 11 min (you do 11 minutes instead of 10" in text(
-        proposal
-    )
+    assert "Duration up from 10 min to 11 min (you do 11 minutes instead of 10" in text(proposal)
 
 
 def test_a_timed_exercise_grows_its_duration_before_its_hold():
