@@ -92,7 +92,9 @@ def _build(kind: str, patient: Patient, values: dict[str, int | None], day: date
         return OswestryAssessment(**common, **values)
     if kind == QuestionnaireKind.START_BACK:
         items = {name: bool(value) for name, value in values.items() if name != "item_9"}
-        return StartBackAssessment(**common, **items, item_9=values["item_9"])
+        bothersome = values["item_9"]
+        assert bothersome is not None  # no STarT Back question is optional
+        return StartBackAssessment(**common, **items, item_9=bothersome)
     return PainAssessment(**common, **values)
 
 
