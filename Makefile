@@ -63,6 +63,7 @@ bench: setup
 	$(PY) bench/today_throughput.py
 	scripts/with-postgres.sh $(PY) bench/today_throughput.py
 	$(PY) bench/worklist.py
+	scripts/with-postgres.sh $(PY) bench/worklist.py
 
 # Refresh the Russian catalogue after changing texts; translate the new entries, then
 # `make setup` compiles it. The manifest's texts are translated too.

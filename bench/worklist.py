@@ -109,6 +109,9 @@ def main() -> None:
         from planner.selectors import worklist_rows
 
         user, sizes = prepare(args.patients, args.days)
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # what autovacuum does after a bulk load
         # What seeding left in memory is not the server's: without this, every garbage
         # collection during the measured requests walks the seeding's objects too.
         connections.close_all()
