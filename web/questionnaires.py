@@ -21,9 +21,12 @@ from django.views.decorators.http import require_http_methods
 
 from rehab.models import Patient
 from rehab.questionnaires.due import Due
-from rehab.questionnaires.questions import QUESTIONS, Question
+from rehab.questionnaires.questions import QUESTIONS
 from rehab.questionnaires.selectors import questionnaire_due
-from rehab.questionnaires.services import questionnaire_answer_record
+from rehab.questionnaires.services import (
+    questionnaire_answer_error,
+    questionnaire_answer_record,
+)
 from web.questionnaire_card import questionnaire_title
 from web.views import patient_required
 
@@ -37,21 +40,6 @@ def _clamp(text: str, last: int) -> int:
         return min(max(int(text), 0), last)
     except (TypeError, ValueError):
         return 0
-
-
-def _error(question: Question, raw: Any) -> str | None:
-    if raw in (None, ""):
-        return None if question.optional else _("Please choose an answer.")
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        value = -1
-    if value not in question.values:
-        return _("Choose one of the answers given (%(low)d to %(high)d).") % {
-            "low": min(question.values),
-            "high": max(question.values),
-        }
-    return None
 
 
 def _page(
@@ -121,7 +109,7 @@ def questionnaire(request: HttpRequest, patient: Patient, kind: str) -> HttpResp
         back = max(step - 1, 0)
         return _page(request, kind=kind, due=due, step=back, answers=answers, client_key=client_key)
     for index, question in enumerate(questions[: step + 1]):
-        message = _error(question, answers[question.name])
+        message = questionnaire_answer_error(question, answers[question.name])
         if message is not None:
             if wants_json:
                 return JsonResponse(

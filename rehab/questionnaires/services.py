@@ -19,7 +19,7 @@ from rehab.models import (
     StartBackAssessment,
 )
 from rehab.questionnaires.due import DEFAULT_EVERY_DAYS
-from rehab.questionnaires.questions import QUESTIONS
+from rehab.questionnaires.questions import QUESTIONS, Question
 from rehab.questionnaires.selectors import patient_local_day, questionnaire_due
 
 CLIENT_KEY_MAX_LENGTH = 64
@@ -53,6 +53,23 @@ class Answered:
     created: bool
 
 
+def questionnaire_answer_error(question: Question, raw: Any) -> str | None:
+    """Why `raw` is no answer to `question` (None when it is one: a value of its answers,
+    or nothing for an optional question)."""
+    if raw is None or raw == "":
+        return None if question.optional else _("Please choose an answer.")
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = -1
+    if isinstance(raw, bool) or value not in question.values:
+        return _("Choose one of the answers given (%(low)d to %(high)d).") % {
+            "low": min(question.values),
+            "high": max(question.values),
+        }
+    return None
+
+
 def questionnaire_answers_clean(*, kind: str, answers: Mapping[str, Any]) -> dict[str, int | None]:
     """Every question of the questionnaire answered with one of its values (an optional one
     may be left out: None), or a ValidationError with a message for each question that is
@@ -64,23 +81,11 @@ def questionnaire_answers_clean(*, kind: str, answers: Mapping[str, Any]) -> dic
     errors: dict[str, str] = {}
     for question in questions:
         raw = answers.get(question.name)
-        if raw is None or raw == "":
-            if question.optional:
-                cleaned[question.name] = None
-            else:
-                errors[question.name] = _("Please choose an answer.")
-            continue
-        try:
-            value = int(raw)
-        except (TypeError, ValueError):
-            value = -1
-        if isinstance(raw, bool) or value not in question.values:
-            errors[question.name] = _("Choose one of the answers given (%(low)d to %(high)d).") % {
-                "low": min(question.values),
-                "high": max(question.values),
-            }
-            continue
-        cleaned[question.name] = value
+        message = questionnaire_answer_error(question, raw)
+        if message is not None:
+            errors[question.name] = message
+        else:
+            cleaned[question.name] = None if raw is None or raw == "" else int(raw)
     if errors:
         raise ValidationError(errors)
     return cleaned
