@@ -131,12 +131,15 @@ def patient_today(*, patient: Patient, day: date | None = None) -> PatientDay:
     items = program_exercises(version=version)
     unlocked = home_unlocked(program=program, day=day)
     home_items = [item for item in items if goes_home(item, day)] if unlocked else []
+    # Matched by the library exercise, not the program item: a log made before the clinician
+    # approved a new version points at the old version's item and still counts today (one
+    # log per exercise a day, a database constraint).
     logs = {
-        log.program_exercise_id: log
+        log.exercise_id: log
         for log in ExerciseLog.objects.filter(
             home_session__program=program,
             home_session__day=day,
-            program_exercise__in=[item.pk for item in home_items],
+            exercise__in=[item.exercise_id for item in home_items],
         )
     }
     to_practise = [item for item in items if item.state == ExerciseState.SUPERVISED]
@@ -148,7 +151,7 @@ def patient_today(*, patient: Patient, day: date | None = None) -> PatientDay:
         day=day,
         state="home" if home_items else "supervised",
         program=program,
-        home=[TodayItem(item, logs.get(item.pk)) for item in home_items],
+        home=[TodayItem(item, logs.get(item.exercise_id)) for item in home_items],
         next_session=next_session,
         to_practise=to_practise,
         paused_reason="",
