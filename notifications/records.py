@@ -30,7 +30,6 @@ from urllib.parse import urlsplit
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -72,6 +71,7 @@ from rehab.models import (
     PatientInvite,
     PatientRedFlag,
     StartBackAssessment,
+    UserSession,
 )
 from rehab.services import care_record_add
 
@@ -465,13 +465,8 @@ def _sign_in_logs_delete(username: str) -> None:
 
 
 def _sessions_end(user_id: int) -> None:
-    """Delete the user's signed-in sessions (stored encoded: each live one is read)."""
-    gone = [
-        session.session_key
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if str(session.get_decoded().get("_auth_user_id")) == str(user_id)
-    ]
-    Session.objects.filter(session_key__in=gone).delete()
+    """Delete the user's signed-in sessions (each keeps its user's id)."""
+    UserSession.objects.filter(user_id=user_id).delete()
 
 
 def _names_replace(patient: Patient, old: str, new: str) -> None:

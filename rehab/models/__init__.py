@@ -45,6 +45,7 @@ from rehab.models.assessments import (
 from rehab.models.invites import PatientInvite
 from rehab.models.care import ActorKind, CareAction, CareRecordEntry
 from rehab.models.clinic import WEEKDAY_FIELDS, ClinicSettings
+from rehab.models.sessions import UserSession
 from rehab.models.questionnaires import (
     QuestionnaireAnswer,
     QuestionnaireKind,
@@ -91,6 +92,7 @@ __all__ = [
     "Side",
     "Stage",
     "StartBackAssessment",
+    "UserSession",
     "validate_not_future",
     "validate_phone",
     "validate_time_zone",
