@@ -4,9 +4,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from exercises.models import Exercise
+from planner.dose_words import dose_words, shown_dose_of
 from planner.models import ExerciseState, Feeling, SupervisedStatus
 
 
@@ -28,12 +30,50 @@ def illustrations(exercise: Exercise) -> list[str]:
     ]
 
 
+class ShownDoseSerializer(serializers.Serializer):
+    """The dose as the patient is shown it (CLINICAL.md, "Dose")."""
+
+    sets = serializers.IntegerField()
+    reps = serializers.IntegerField(help_text="0 for a timed exercise.")
+    hold_s = serializers.IntegerField(
+        help_text="Seconds to hold each repetition, in 5 s steps (whole seconds under 5 s)."
+    )
+    duration_s = serializers.IntegerField(
+        help_text="Seconds a set, for a timed exercise: whole minutes from 5 minutes, half "
+        "minutes under that, 5 s steps under a minute."
+    )
+    text = serializers.CharField(
+        help_text='The shown dose in the reader\'s words and language, with "each side" for a '
+        "one-sided exercise."
+    )
+
+
 class DoseSerializer(serializers.Serializer):
     sets = serializers.IntegerField()
     reps = serializers.IntegerField(help_text="0 for a timed exercise.")
     hold_s = serializers.IntegerField(help_text="Seconds to hold each repetition.")
     duration_s = serializers.IntegerField(help_text="Seconds a set, for a timed exercise.")
-    text = serializers.CharField(source="dose_text", help_text="The dose in words.")
+    text = serializers.CharField(
+        source="dose_text", help_text="The dose as prescribed, in a clinician's shorthand."
+    )
+    per_side = serializers.BooleanField(
+        help_text="A one-sided exercise: the dose is done on each side (the time counts both)."
+    )
+    shown = serializers.SerializerMethodField(
+        help_text="The dose as the patient is shown it and does it; the numbers above are the "
+        "prescription, kept exactly."
+    )
+
+    @extend_schema_field(ShownDoseSerializer)
+    def get_shown(self, item: Any) -> dict[str, Any]:
+        shown = shown_dose_of(item)
+        return {
+            "sets": shown.sets,
+            "reps": shown.reps,
+            "hold_s": shown.hold_s,
+            "duration_s": shown.duration_s,
+            "text": dose_words(item),
+        }
 
 
 class ExplanationSerializer(serializers.Serializer):

@@ -61,6 +61,7 @@ class ExerciseAdminForm(forms.ModelForm):
             "min_duration_s",
             "max_duration_s",
             "seconds_per_rep",
+            "per_side",
             "image",
             "video",
         )
@@ -109,7 +110,7 @@ class ExerciseAdmin(admin.ModelAdmin):
                     ("default_reps", "min_reps", "max_reps"),
                     ("default_hold_s", "min_hold_s", "max_hold_s"),
                     ("default_duration_s", "min_duration_s", "max_duration_s"),
-                    "seconds_per_rep",
+                    ("seconds_per_rep", "per_side"),
                 )
             },
         ),
@@ -125,10 +126,11 @@ class ExerciseAdmin(admin.ModelAdmin):
 
     @admin.display(description="dose")
     def dose_display(self, obj: Exercise) -> str:
+        side = " each side" if obj.per_side else ""
         if obj.is_timed:
-            return f"{obj.default_sets} x {obj.default_duration_s} s"
+            return f"{obj.default_sets} x {obj.default_duration_s} s{side}"
         hold = f", hold {obj.default_hold_s} s" if obj.default_hold_s else ""
-        return f"{obj.default_sets} x {obj.default_reps}{hold}"
+        return f"{obj.default_sets} x {obj.default_reps}{side}{hold}"
 
     @admin.display(description="easier variant")
     def easier_display(self, obj: Exercise) -> str:

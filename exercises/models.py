@@ -77,6 +77,14 @@ class Exercise(models.Model):
     seconds_per_rep = models.PositiveSmallIntegerField(
         default=0, help_text="Time to move through one repetition, without the hold."
     )
+    per_side = models.BooleanField(
+        "each side",
+        default=False,
+        help_text=(
+            "Done on one side and then the other (one leg, one arm): the dose is shown "
+            '"each side" and the time estimate counts both sides.'
+        ),
+    )
 
     image = models.FileField(
         upload_to="exercises/images/",
@@ -181,7 +189,7 @@ class Exercise(models.Model):
 
     def estimated_seconds(self) -> int:
         """Time for the default dose with rests and setting up, as the planner counts it."""
-        return exercise_seconds(self.default_dose, self.seconds_per_rep)
+        return exercise_seconds(self.default_dose, self.seconds_per_rep, per_side=self.per_side)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

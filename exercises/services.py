@@ -99,8 +99,9 @@ def _check_entry(index: int, entry: Any, known_diagnoses: set[str]) -> list[str]
     harder = entry.get("harder")
     if harder is not None and (not isinstance(harder, str) or harder == entry.get("slug")):
         problems.append(f"{where}: harder must be the slug of another exercise.")
-    if not isinstance(entry.get("active", True), bool):
-        problems.append(f"{where}: active must be true or false (without quotes).")
+    for key in ("active", "per_side"):
+        if not isinstance(entry.get(key, key == "active"), bool):
+            problems.append(f"{where}: {key} must be true or false (without quotes).")
     if "pose" in entry:
         try:
             parse_exercise_pose(entry["pose"])
@@ -123,6 +124,7 @@ def _fields_from_entry(entry: dict[str, Any]) -> dict[str, Any]:
         "difficulty": entry["difficulty"],
         "seconds_per_rep": dose["seconds_per_rep"],
         "is_active": entry.get("active", True),
+        "per_side": entry.get("per_side", False),
         "pose": entry.get("pose", {}),
     }
     for key in _DOSE_KEYS:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from notifications.ical import CalendarEvent, calendar_text
 from notifications.models import Notification, ReminderPreferences
 from notifications.timing import local_moment
+from planner.dose_words import dose_words
 from planner.models import Program, ProgramStatus, SupervisedStatus
 from planner.selectors import program_schedule
 from rehab.models import Patient
@@ -100,7 +101,7 @@ def _calendar_text(patient: Patient, now: datetime) -> str:
                         duration=timedelta(seconds=max(seconds, 600)),
                         summary=_("Home exercises (%(count)s)") % {"count": len(day.home)},
                         description="\n".join(
-                            f"{i.exercise.name}: {i.dose_text}" for i in day.home
+                            f"{i.exercise.name}: {dose_words(i)}" for i in day.home
                         ),
                     )
                 )

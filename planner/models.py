@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from exercises.vocabulary import CATEGORIES
-from planner.engine.dose import ExactDose, exercise_seconds
+from planner.engine.dose import ExactDose, displayed_dose, exercise_seconds
 from planner.engine.serialize import dose_text
 from planner.engine.types import STAGES, Dose
 
@@ -335,12 +335,28 @@ class ProgramExercise(models.Model):
 
     @property
     def dose_text(self) -> str:
-        return dose_text(self.sets, self.reps, self.hold_s, self.duration_s)
+        """The dose as prescribed, in a clinician's shorthand ("2 x 10 each side, hold 5 s")."""
+        return dose_text(self.sets, self.reps, self.hold_s, self.duration_s, self.per_side)
+
+    @property
+    def per_side(self) -> bool:
+        """Done on one side, then the other: the dose is each side's (loads the exercise)."""
+        return self.exercise.per_side
+
+    @property
+    def shown_dose(self) -> Dose:
+        """The dose as the patient is shown it: holds in 5 s steps, whole minutes (half
+        minutes under 5), never over the exercise's maximum (loads the exercise)."""
+        return displayed_dose(self.dose, self.exercise.max_dose)
 
     @property
     def estimated_seconds(self) -> int:
-        """Time for this exercise at its dose, with rests and setting up (loads the exercise)."""
-        return exercise_seconds(self.dose, self.exercise.seconds_per_rep)
+        """Time for this exercise at its dose as shown, with rests and setting up, both sides
+        of a one-sided exercise (loads the exercise)."""
+        exercise = self.exercise
+        return exercise_seconds(
+            self.shown_dose, exercise.seconds_per_rep, per_side=exercise.per_side
+        )
 
 
 # -- Schedule -----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ All rounding here is half up in whole tenths, never Python's half-to-even `round
 """
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 
 from planner.engine.types import Dose
@@ -79,19 +79,24 @@ def _whole(value_tenths: int) -> int:
     return _half_up(value_tenths, 10) // 10
 
 
+def _hold_step(value_tenths: int) -> int:
+    return _FIVE_SECONDS if value_tenths >= _HOLD_STEP_FROM else 10
+
+
+def _duration_step(value_tenths: int) -> int:
+    if value_tenths >= _WHOLE_MINUTES_FROM:
+        return _MINUTE
+    if value_tenths >= _HALF_MINUTES_FROM:
+        return _HALF_MINUTE
+    return _FIVE_SECONDS
+
+
 def _hold(value_tenths: int) -> int:
-    step = _FIVE_SECONDS if value_tenths >= _HOLD_STEP_FROM else 10
-    return _half_up(value_tenths, step) // 10
+    return _half_up(value_tenths, _hold_step(value_tenths)) // 10
 
 
 def _duration(value_tenths: int) -> int:
-    if value_tenths >= _WHOLE_MINUTES_FROM:
-        step = _MINUTE
-    elif value_tenths >= _HALF_MINUTES_FROM:
-        step = _HALF_MINUTE
-    else:
-        step = _FIVE_SECONDS
-    return _half_up(value_tenths, step) // 10
+    return _half_up(value_tenths, _duration_step(value_tenths)) // 10
 
 
 def _clamp(value: int, low: int, high: int) -> int:
@@ -120,15 +125,54 @@ def shown_dose(exact: ExactDose, dose_min: Dose, dose_max: Dose) -> Dose:
     )
 
 
+def _on_show(value: int, step_of: Callable[[int], int], ceiling: int | None) -> int:
+    """A prescribed whole number in its display step: half up, but never up past the ceiling
+    (then down to the step below), and never shown as nothing when something is prescribed."""
+    value_tenths = value * 10
+    step = step_of(value_tenths)
+    shown = _half_up(value_tenths, step) // 10
+    if ceiling is not None and shown > max(ceiling, value):
+        shown = value_tenths // step * step // 10
+    return shown if shown > 0 or value <= 0 else value
+
+
+def displayed_dose(dose: Dose, ceiling: Dose | None = None) -> Dose:
+    """A prescribed dose as the patient is shown it, in the steps `shown_dose` uses.
+
+    What a clinician typed or an older plan stored ("hold 22 s", "14 min 24 s") is shown as a
+    person can do it ("hold 20 s", "14 min"); the prescription itself is kept as it is. A
+    value that rounds up past the exercise's maximum (`ceiling`) is rounded down instead, so
+    the patient is never shown more than the exercise allows.
+    """
+    return Dose(
+        sets=dose.sets,
+        reps=dose.reps,
+        hold_s=_on_show(dose.hold_s, _hold_step, ceiling.hold_s if ceiling else None),
+        duration_s=_on_show(
+            dose.duration_s, _duration_step, ceiling.duration_s if ceiling else None
+        ),
+    )
+
+
+def duration_step(seconds: int) -> int:
+    """The display step, in seconds, of a set lasting `seconds` (60, 30 or 5)."""
+    return _duration_step(seconds * 10) // 10
+
+
 # Time estimates: a set's work, a rest between sets, and setting up each exercise.
 REST_BETWEEN_SETS_S = 30
 SETUP_PER_EXERCISE_S = 20
 
 
-def exercise_seconds(dose: Dose, seconds_per_rep: int) -> int:
-    """Estimated time for one exercise at this dose, with rests and setting up."""
+def exercise_seconds(dose: Dose, seconds_per_rep: int, *, per_side: bool = False) -> int:
+    """Estimated time for one exercise at this dose, with rests and setting up.
+
+    A one-sided exercise (`per_side`) is done on one side and then the other: its work
+    counts twice; the rests between sets and the setting up do not.
+    """
     if dose.is_timed:
         work = dose.sets * dose.duration_s
     else:
         work = dose.sets * dose.reps * (seconds_per_rep + dose.hold_s)
-    return work + REST_BETWEEN_SETS_S * (dose.sets - 1) + SETUP_PER_EXERCISE_S
+    sides = 2 if per_side else 1
+    return work * sides + REST_BETWEEN_SETS_S * (dose.sets - 1) + SETUP_PER_EXERCISE_S

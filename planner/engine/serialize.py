@@ -22,6 +22,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                     "hold_s": e.dose.hold_s,
                     "duration_s": e.dose.duration_s,
                 },
+                "per_side": e.per_side,
                 "mode": e.mode,
                 "supervised_only": e.supervised_only,
                 "seconds": e.seconds,
@@ -56,7 +57,9 @@ def activity_to_dict(activity: DailyActivity | None) -> dict[str, Any] | None:
     }
 
 
-def dose_text(sets: int, reps: int, hold_s: int, duration_s: int) -> str:
+def dose_text(sets: int, reps: int, hold_s: int, duration_s: int, per_side: bool = False) -> str:
+    """A dose in a clinician's shorthand, exactly as prescribed: "2 x 10 each side, hold 5 s"."""
+    side = " each side" if per_side else ""
     if duration_s:
         minutes, seconds = divmod(duration_s, 60)
         length = (
@@ -64,9 +67,9 @@ def dose_text(sets: int, reps: int, hold_s: int, duration_s: int) -> str:
             if minutes and seconds
             else (f"{minutes} min" if minutes else f"{seconds} s")
         )
-        return f"{sets} x {length}"
+        return f"{sets} x {length}{side}"
     hold = f", hold {hold_s} s" if hold_s else ""
-    return f"{sets} x {reps}{hold}"
+    return f"{sets} x {reps}{side}{hold}"
 
 
 def plan_to_text(plan: Plan) -> str:
@@ -80,7 +83,7 @@ def plan_to_text(plan: Plan) -> str:
     for number, exercise in enumerate(plan.exercises, start=1):
         dose = exercise.dose
         lines.append("")
-        amount = dose_text(dose.sets, dose.reps, dose.hold_s, dose.duration_s)
+        amount = dose_text(dose.sets, dose.reps, dose.hold_s, dose.duration_s, exercise.per_side)
         where = exercise.mode + (" only" if exercise.supervised_only else "")
         category = exercise.category.replace("_", " ")
         lines.append(

@@ -99,6 +99,8 @@ class CatalogueExercise:
     seconds_per_rep: int
     easier: str | None = None
     harder: str | None = None
+    # Done on one side, then the other: the dose is "each side", the time counts both sides.
+    per_side: bool = False
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,7 @@ class PlannedExercise:
     supervised_only: bool
     seconds: int
     why: tuple[Reason, ...]
+    per_side: bool = False  # the dose is done on each side (`seconds` counts both)
 
 
 @dataclass(frozen=True)

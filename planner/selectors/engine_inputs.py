@@ -54,6 +54,7 @@ def engine_catalogue() -> tuple[CatalogueExercise, ...]:
             seconds_per_rep=ex.seconds_per_rep,
             easier=_active_slug(getattr(ex, "easier_variant", None)),
             harder=_active_slug(ex.harder_variant),
+            per_side=ex.per_side,
         )
         for ex in exercises
     )

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Max
 
-from planner.engine.dose import exercise_seconds
+from planner.engine.dose import displayed_dose, exercise_seconds
 from planner.engine.types import (
     Dose,
 )
@@ -142,6 +142,9 @@ def home_days(*, programs: Sequence[Program], first: date, last: date) -> HomeDa
         hold,
         duration,
         per_rep,
+        per_side,
+        max_hold,
+        max_duration,
     ) in ProgramExercise.objects.filter(
         version__program__in=ids,
         state=ExerciseState.MASTERED,
@@ -156,9 +159,14 @@ def home_days(*, programs: Sequence[Program], first: date, last: date) -> HomeDa
         "hold_s",
         "duration_s",
         "exercise__seconds_per_rep",
+        "exercise__per_side",
+        "exercise__max_hold_s",
+        "exercise__max_duration_s",
     ):
         if number == latest.get(program_id) and mastered_on is not None:
-            seconds = exercise_seconds(Dose(sets, reps, hold, duration), per_rep)
+            ceiling = Dose(0, 0, max_hold, max_duration)
+            shown = displayed_dose(Dose(sets, reps, hold, duration), ceiling)
+            seconds = exercise_seconds(shown, per_rep, per_side=per_side)
             home_items[program_id].append((mastered_on, seconds))
     logged = set(
         ExerciseLog.objects.filter(

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from exercises.models import Exercise
 from notifications.models import PushSubscription, ReminderPreferences
+from planner.dose_words import dose_words
 from planner.models import ExerciseLog, Program, ProgramStatus, SessionLog, SupervisedStatus
 from rehab.models import Clinician, Patient, PatientRedFlag
 from tests.api.conftest import Clinic, client_for, current_items, login, row_counts
@@ -78,6 +79,14 @@ def test_today_at_home_lists_the_exercises_in_order_with_steps_safety_dose_and_p
         "hold_s": item.hold_s,
         "duration_s": item.duration_s,
         "text": item.dose_text,
+        "per_side": item.exercise.per_side,
+        "shown": {
+            "sets": item.shown_dose.sets,
+            "reps": item.shown_dose.reps,
+            "hold_s": item.shown_dose.hold_s,
+            "duration_s": item.shown_dose.duration_s,
+            "text": dose_words(item),
+        },
     }
     assert (first["logged"], first["log"]) == (False, None)
     assert today["estimated_minutes"] > 0 and today["next_session"] is None

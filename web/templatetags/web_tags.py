@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from notifications.selectors import notifications_unread_count
-from planner.dose_words import dose_words
+from planner.dose_words import dose_words, shown_dose_of
 
 register = template.Library()
 
@@ -62,5 +62,7 @@ def dose(item: object) -> str:
 
 @register.filter
 def hold_seconds(item: object) -> int:
-    """Seconds the timer counts for one hold or one timed set (0: no timer)."""
-    return int(getattr(item, "duration_s", 0) or getattr(item, "hold_s", 0) or 0)
+    """Seconds the timer counts for one hold or one timed set (0: no timer), as the dose
+    shows them (a 22 s hold is shown, and timed, as 20 s)."""
+    shown = shown_dose_of(item)
+    return shown.duration_s or shown.hold_s

@@ -1,6 +1,6 @@
 """Dosing: each exercise's starting dose, and fitting the day into its time."""
 
-from planner.engine.dose import ExactDose, exercise_seconds, shown_dose
+from planner.engine.dose import ExactDose, duration_step, exercise_seconds, shown_dose
 from planner.engine.generate.candidates import Candidate, CandidateSelection
 from planner.engine.generate.parameters import (
     ACUTE_FACTOR,
@@ -68,10 +68,14 @@ class Dosing(CandidateSelection):
         return self.doses[slug]
 
     def seconds_of(self, candidate: Candidate) -> int:
-        return exercise_seconds(self.dose_of(candidate)[0], candidate.exercise.seconds_per_rep)
+        exercise = candidate.exercise
+        return exercise_seconds(
+            self.dose_of(candidate)[0], exercise.seconds_per_rep, per_side=exercise.per_side
+        )
 
     def _fit_time(self, chosen: list[tuple[Candidate, Reason]]) -> None:
-        """Shorten timed exercises (longest first, never below their minimum) to fit the day."""
+        """Shorten timed exercises (longest first, never below their minimum) to fit the day,
+        each to a length a person can do (whole minutes, half minutes under 5 minutes)."""
         excess = sum(self.seconds_of(c) for c, _ in chosen) - MAX_SECONDS
         timed = sorted(
             (c for c, _ in chosen if c.exercise.dose.is_timed),
@@ -82,10 +86,14 @@ class Dosing(CandidateSelection):
                 return
             dose, reasons = self.dose_of(candidate)
             floor = candidate.exercise.dose_min.duration_s
-            cut = min(dose.duration_s - floor, -(-excess // dose.sets))
-            if cut <= 0:
+            # A one-sided exercise's set is done twice: a second cut from it saves two.
+            sets = dose.sets * (2 if candidate.exercise.per_side else 1)
+            wanted = max(floor, dose.duration_s - -(-excess // sets))
+            step = duration_step(wanted)
+            length = max(floor, wanted // step * step)
+            if length >= dose.duration_s:
                 continue
-            shorter = Dose(dose.sets, 0, 0, dose.duration_s - cut)
+            shorter = Dose(dose.sets, 0, 0, length)
             note = Reason("P-TIME", "Shortened so the whole day fits into 25 minutes.")
             self.doses[candidate.exercise.slug] = (shorter, [*reasons, note])
-            excess -= cut * dose.sets
+            excess -= (dose.duration_s - length) * sets

@@ -232,8 +232,9 @@ class _Planner(DailyActivitySelection, Dosing):
             dose=dose,
             mode="home" if home else "supervised",
             supervised_only=candidate.supervised_only,
-            seconds=exercise_seconds(dose, exercise.seconds_per_rep),
+            seconds=exercise_seconds(dose, exercise.seconds_per_rep, per_side=exercise.per_side),
             why=tuple(why),
+            per_side=exercise.per_side,
         )
 
 
