@@ -52,6 +52,7 @@ from rehab.models import Patient
 from rehab.selectors import clinic_settings, patient_invite_get, red_flags_need_care_today
 from web import charts
 from web.assets import asset_urls, assets_version
+from web.clinic_contact import clinic_contact_fill
 from web.forms import (
     ExerciseLogForm,
     InviteAcceptForm,
@@ -284,6 +285,8 @@ def today(request: HttpRequest, patient: Patient) -> HttpResponse:
         today=selectors.patient_local_today(patient=patient),
     )
     page = page.replace(QUESTIONNAIRES_PLACE, card, 1)
+    # A paused day tells the patient to call: the clinic's phone is put in per request.
+    page = clinic_contact_fill(page=page, request=request)
     return HttpResponse(page)
 
 

@@ -84,3 +84,79 @@ def test_before_the_clinic_has_settings_the_password_reset_email_is_unsigned(cli
     client.post("/app/password-reset/", {"email": "vera@example.org"})
     [message] = mail.outbox
     assert "-- " not in message.body
+
+
+# -- A paused Today says whom to call too ----------------------------------------------------
+
+
+def paused(owner) -> None:
+    from planner import selectors as planner_selectors
+    from planner import services as planner_services
+
+    program = planner_selectors.patient_current_program(patient=owner)
+    planner_services.program_pause(
+        program=program, by=owner.clinician.user, reason="Your doctor wants to see you first."
+    )
+
+
+def test_a_paused_today_gives_the_clinicians_and_the_clinics_phones(owner_client, owner, clinic):
+    clinician = owner.clinician
+    clinician.phone = "+7 495 765-43-21"
+    clinician.save(update_fields=["phone"])
+    paused(owner)
+    html = owner_client.get("/app/today/").content.decode()
+    assert "Your program is paused" in html
+    assert 'href="tel:+7 495 765-43-21"' in html  # the clinician
+    assert "Your clinic: Spine Rehab Centre." in html
+    assert '<a class="button primary" href="tel:+74951234567">' in html
+    assert "<!--clinic-contact-->" not in html
+
+
+def test_a_paused_today_without_a_clinician_phone_still_gives_the_clinics(
+    owner_client, owner, clinic
+):
+    assert not owner.clinician.phone
+    paused(owner)
+    html = owner_client.get("/app/today/").content.decode()
+    assert "Call the clinic: +7 (495) 123-45-67" in html
+    assert 'href="tel:+74951234567"' in html
+
+
+def test_a_paused_today_in_russian(owner_client, owner, clinic):
+    owner.language = "ru"
+    owner.save(update_fields=["language"])
+    owner_client.cookies["django_language"] = "ru"
+    paused(owner)
+    html = owner_client.get("/app/today/").content.decode()
+    assert "Программа приостановлена" in html
+    assert f"{YOUR_CLINIC_RU}: Spine Rehab Centre." in html
+    assert f"{CONTACT_RU}: +7 (495) 123-45-67" in html
+
+
+def test_the_clinics_new_phone_shows_on_the_cached_paused_today_without_a_query_more(
+    owner_client, owner, clinic, django_assert_max_num_queries
+):
+    paused(owner)
+    owner_client.get("/app/today/")  # rendered and cached under the day's stamp
+    clinic.phone = "+7 (495) 000-11-22"
+    rehab_services.clinic_settings_save(clinic=clinic)
+    owner_client.get("/app/today/")  # the clinic's settings read once into their cache
+    # The session, the user with the patient, the stamp: the clinic's phone comes from the
+    # clinic's cached settings, not from the page cached before the change.
+    with django_assert_max_num_queries(3):
+        html = owner_client.get("/app/today/").content.decode()
+    assert 'href="tel:+74950001122"' in html
+    assert "+7 (495) 123-45-67" not in html
+
+
+def test_a_day_at_home_has_no_clinic_line(owner_client, clinic):
+    html = owner_client.get("/app/today/").content.decode()
+    assert "Call the clinic" not in html
+    assert "<!--clinic-contact-->" not in html
+
+
+def test_a_paused_today_before_the_clinic_has_settings_has_no_clinic_line(owner_client, owner):
+    paused(owner)
+    html = owner_client.get("/app/today/").content.decode()
+    assert "Your program is paused" in html
+    assert "Call the clinic" not in html
