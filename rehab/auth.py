@@ -5,6 +5,9 @@ clinician; loading both with the user saves those queries on every request.
 """
 
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
+
+from rehab.models import UserSession
 
 # The user's own records. (Not more: on the busiest requests, Today from the cache, each
 # joined table costs more than it saves.)
@@ -56,8 +61,27 @@ class UserWithRecordsBackend(ModelBackend):
     """
 
     def get_user(self, user_id: Any) -> Any:
-        user = user_with_records(SESSION_WITH_RECORDS, "user", user_id)
+        user = _user_read_already.get()
+        if user is None or user.pk != user_id:
+            user = user_with_records(SESSION_WITH_RECORDS, "user", user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+# A user that the request's own query read already (`user_read_already`), for get_user.
+_user_read_already: ContextVar[Any] = ContextVar("user_read_already", default=None)
+
+
+@contextmanager
+def user_read_already(user: Any) -> Iterator[None]:
+    """Within the block, `UserWithRecordsBackend.get_user` takes `user` (with its records)
+    as the user of that id instead of reading it again: for a request whose one query read
+    the session together with its user (`session_with_user`). Django's checks of the
+    session (the backend named, the password's hash) run as ever."""
+    token = _user_read_already.set(user)
+    try:
+        yield
+    finally:
+        _user_read_already.reset(token)
 
 
 class TokenWithRecordsAuthentication(authentication.TokenAuthentication):
@@ -65,6 +89,10 @@ class TokenWithRecordsAuthentication(authentication.TokenAuthentication):
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
         token = user_with_records(WITH_RECORDS, "token", key)
+        return self.token_checked(token)
+
+    def token_checked(self, token: Any) -> tuple[Any, Any]:
+        """The (user, token) pair of a token read with its user, or the refusal."""
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         if not token.user.is_active:
@@ -83,21 +111,46 @@ def user_with_records(records: tuple[str, ...], by: str, value: Any) -> Any:
     A user without one of the records gets it cached as missing, so `user.patient` raises
     RelatedObjectDoesNotExist without a query, as after select_related.
     """
+    found, _also = user_with_records_and(records, by, value)
+    return found
+
+
+def user_with_records_and(
+    records: tuple[str, ...],
+    by: str,
+    value: Any,
+    *,
+    also: tuple[str, ...] = (),
+    params: dict[str, Any] | None = None,
+) -> tuple[Any, tuple[Any, ...]]:
+    """`user_with_records`, and the values of the SQL expressions `also` read by the same
+    query (with their named `params`): what the request will show, read in the same round
+    trip. They may use the user's row as `u` and the patient's (when "patient" is one of
+    the `records`) as `p`; they are NULL when there is no user or no patient.
+
+    `by="session"`: by the key of a signed-in session that has not expired
+    (`rehab.UserSession`); the result is the session's data (encoded, as stored) with its
+    user, or with None when the session signs in nobody.
+    """
     user_model = get_user_model()
     alias = router.db_for_read(user_model)
-    sql, parts, converters = _user_with_records_sql(alias, records, by)
+    sql, parts, converters = _user_with_records_sql(alias, records, by, also)
     connection = connections[alias]
+    arguments = {**(params or {}), "value": value}
+    if by == "session":
+        arguments["session_now"] = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value])
+        cursor.execute(sql, arguments)
         raw = cursor.fetchone()
     if raw is None:
-        return None
+        return None, ()
     row = list(raw)
+    also_values = tuple(row[len(row) - len(also) :]) if also else ()
     for index, column_converters in enumerate(converters):
         for converter, col in column_converters:
             row[index] = converter(row[index], col, connection)
     instances: dict[str, Any] = {}
-    start = 0
+    start = 1 if by == "session" else 0
     for name, model, attnames in parts:
         values = row[start : start + len(attnames)]
         start += len(attnames)
@@ -105,20 +158,23 @@ def user_with_records(records: tuple[str, ...], by: str, value: Any) -> Any:
         missing = values[attnames.index(model._meta.pk.attname)] is None
         instances[name] = None if missing else model.from_db(alias, attnames, values)
     user = instances["user"]
-    for name in records:
-        user._state.fields_cache[name] = instances[name]
-        if instances[name] is not None:
-            instances[name]._state.fields_cache["user"] = user
+    if user is not None:
+        for name in records:
+            user._state.fields_cache[name] = instances[name]
+            if instances[name] is not None:
+                instances[name]._state.fields_cache["user"] = user
     if by == "token":
         token = instances["token"]
         token._state.fields_cache["user"] = user
-        return token
-    return user
+        return token, also_values
+    if by == "session":
+        return (row[0], user), also_values
+    return user, also_values
 
 
 @functools.cache
 def _user_with_records_sql(
-    alias: str, records: tuple[str, ...], by: str
+    alias: str, records: tuple[str, ...], by: str, also: tuple[str, ...] = ()
 ) -> tuple[str, list[tuple[str, type[models.Model], list[str]]], list[list[tuple[Any, Any]]]]:
     connection = connections[alias]
     quote = connection.ops.quote_name
@@ -140,26 +196,45 @@ def _user_with_records_sql(
     parts: list[tuple[str, type[models.Model], list[str]]] = []
     selected: list[str] = []
     joins: list[str] = []
+    user_pk = f"u.{quote(user_model._meta.pk.column)}"
     if by == "token":
         token_columns, token_attnames = columns(Token, "t")
         selected += token_columns
         parts.append(("token", Token, token_attnames))
         joins.append(
             f"FROM {quote(Token._meta.db_table)} t "
-            f"JOIN {quote(user_model._meta.db_table)} u ON u.{quote(user_model._meta.pk.column)}"
-            f" = t.{quote(Token._meta.get_field('user').column)}"
+            f"JOIN {quote(user_model._meta.db_table)} u "
+            f"ON {user_pk} = t.{quote(Token._meta.get_field('user').column)}"
         )
-        where = f"t.{quote(Token._meta.pk.column)} = %s"
+        where = f"t.{quote(Token._meta.pk.column)} = %(value)s"
+    elif by == "session":
+        # Only the data is read: the key is the one asked for, the expiry is checked here.
+        data: Any = UserSession._meta.get_field("session_data")
+        selected.append(f"us.{quote(data.column)}")  # first: read apart from the parts
+        converters.append([])
+        key: Any = UserSession._meta.get_field("session_key")
+        expires: Any = UserSession._meta.get_field("expire_date")
+        user_id: Any = UserSession._meta.get_field("user")
+        # LEFT: a session that signs in nobody is still read (with NULLs for the user).
+        joins.append(
+            f"FROM {quote(UserSession._meta.db_table)} us "
+            f"LEFT JOIN {quote(user_model._meta.db_table)} u "
+            f"ON {user_pk} = us.{quote(user_id.column)}"
+        )
+        where = (
+            f"us.{quote(key.column)} = %(value)s AND us.{quote(expires.column)} > %(session_now)s"
+        )
     else:
         joins.append(f"FROM {quote(user_model._meta.db_table)} u")
-        where = f"u.{quote(user_model._meta.pk.column)} = %s"
+        where = f"{user_pk} = %(value)s"
     user_columns, user_attnames = columns(user_model, "u")
     selected += user_columns
     parts.append(("user", user_model, user_attnames))
     for index, name in enumerate(records):
         relation: Any = user_model._meta.get_field(name)
         model = relation.related_model
-        table = f"r{index}"
+        # The patient as `p`, for the expressions of `also`.
+        table = "p" if name == "patient" else f"r{index}"
         record_columns, record_attnames = columns(model, table)
         selected += record_columns
         parts.append((name, model, record_attnames))
@@ -167,7 +242,7 @@ def _user_with_records_sql(
             f"LEFT JOIN {quote(model._meta.db_table)} {table} "
             f"ON {table}.{quote(relation.field.column)} = u.{quote(user_model._meta.pk.column)}"
         )
-    sql = f"SELECT {', '.join(selected)} {' '.join(joins)} WHERE {where}"
+    sql = f"SELECT {', '.join([*selected, *also])} {' '.join(joins)} WHERE {where}"
     return sql, parts, converters
 
 

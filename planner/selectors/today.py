@@ -4,7 +4,7 @@ import functools
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
@@ -177,35 +177,116 @@ def patient_day_stamp(*, patient: Patient, day: date, now: datetime | None = Non
     return stamp
 
 
+@dataclass(frozen=True)
+class DayStampRead:
+    """The day's stamp as read by another query (`day_stamp_sql`, `day_stamp_params`): the
+    signed-in user's own, which reads the patient's day with the user, in one round trip.
+
+    The patient's day depends on their time zone, read by that same query, so it reads
+    the candidate days (UTC's day and the days on either side: every time zone's today is
+    one of them) and the stamp takes the patient's.
+    """
+
+    patient_id: int
+    time_zone: str
+    days: tuple[date, ...]
+    values: tuple[Any, ...]  # the columns of `day_stamp_sql(days=len(days), also=...)`
+    also_count: int
+
+    def stamp_and(self, day: date) -> tuple[str, tuple[Any, ...]] | None:
+        """The stamp of `day` and the values of `also`; None when `day` was not read."""
+        if day not in self.days:
+            return None
+        shared = self.values[:_SHARED_COLUMNS]
+        logs = self.values[_SHARED_COLUMNS + self.days.index(day)]
+        also = self.values[len(self.values) - self.also_count :] if self.also_count else ()
+        return _stamp(self.patient_id, self.time_zone, day, (*shared, logs)), tuple(also)
+
+
+def stamp_candidate_days(now: datetime | None = None) -> tuple[date, date, date]:
+    """The days that are someone's today at `now`: UTC's day and the days on either side
+    (time zones run from 12 hours behind UTC to 14 ahead)."""
+    utc_day = (now or timezone.now()).astimezone(UTC).date()
+    return (utc_day - timedelta(days=1), utc_day, utc_day + timedelta(days=1))
+
+
+def day_stamp_params(*, days: Sequence[date], now: datetime | None = None) -> dict[str, Any]:
+    """The parameters of `day_stamp_sql` (named: `%(day0)s`, `%(now)s`, ...)."""
+    ops = connection.ops
+    params: dict[str, Any] = {
+        f"day{index}": ops.adapt_datefield_value(day) for index, day in enumerate(days)
+    }
+    params.update(
+        now=ops.adapt_datetimefield_value(now or timezone.now()),
+        draft=ProgramStatus.DRAFT.value,
+        mastered=ExerciseState.MASTERED.value,
+        planned=SupervisedStatus.PLANNED.value,
+    )
+    return params
+
+
+def day_stamp_read(
+    *, patient_id: int | None, time_zone: str, days: Sequence[date], values: Sequence[Any]
+) -> DayStampRead | None:
+    """The read of another query's columns of `day_stamp_sql` (None without a patient)."""
+    if patient_id is None:
+        return None
+    also_count = len(values) - _SHARED_COLUMNS - len(days)
+    return DayStampRead(patient_id, time_zone, tuple(days), tuple(values), also_count)
+
+
+def _stamp(patient_id: int, time_zone: str, day: date, values: tuple[Any, ...]) -> str:
+    return f"{patient_id}|{day.isoformat()}|{time_zone}|{values!r}"
+
+
 def _day_stamp_and(
-    *, patient: Patient, day: date, now: datetime | None, also: tuple[str, ...]
+    *,
+    patient: Patient,
+    day: date,
+    now: datetime | None,
+    also: tuple[str, ...],
+    read: DayStampRead | None = None,
 ) -> tuple[str, tuple[Any, ...]]:
     # The stamp, and the values of `also` read by the same query (not part of the stamp).
-    ops = connection.ops
+    if (
+        read is not None
+        and read.patient_id == patient.pk
+        and read.time_zone == patient.time_zone
+        and read.also_count == len(also)
+    ):
+        found = read.stamp_and(day)
+        if found is not None:
+            return found
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            _stamp_sql(also),
-            {
-                "patient": patient.pk,
-                "day": ops.adapt_datefield_value(day),
-                "now": ops.adapt_datetimefield_value(now or timezone.now()),
-                "draft": ProgramStatus.DRAFT.value,
-                "mastered": ExerciseState.MASTERED.value,
-                "planned": SupervisedStatus.PLANNED.value,
-            },
+            f"SELECT {', '.join(day_stamp_sql(days=1, also=also))} "
+            f"FROM {quote(Patient._meta.db_table)} p WHERE p.id = %(patient)s",
+            {"patient": patient.pk, **day_stamp_params(days=[day], now=now)},
         )
         row = cursor.fetchone()
+    if row is None:
+        raise Patient.DoesNotExist(patient.pk)
     values, also_values = row[: len(row) - len(also)], row[len(row) - len(also) :]
-    return f"{patient.pk}|{day.isoformat()}|{values!r}", tuple(also_values)
+    return _stamp(patient.pk, patient.time_zone, day, tuple(values)), tuple(also_values)
+
+
+# The stamp's columns that are the same whatever the day (the day's logs follow them).
+_SHARED_COLUMNS = 13
 
 
 @functools.cache
-def _stamp_sql(also: tuple[str, ...] = ()) -> str:
+def day_stamp_sql(*, days: int, also: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The SQL expressions of the day's stamp, for a query over the patient's row as `p`:
+    the columns shared by every day, then one for each of `days` candidate days
+    (`%(day0)s`, ...), then `also` (expressions a response reads with the stamp, such as
+    the count of unread notifications, that are not part of it). Scalar subqueries
+    only, so a query of the patient's row can take them as they are.
+    """
     quote = connection.ops.quote_name
     table = {
         model.__name__: quote(model._meta.db_table)
         for model in (
-            Patient,
             Clinician,
             Program,
             ProgramVersion,
@@ -217,37 +298,48 @@ def _stamp_sql(also: tuple[str, ...] = ()) -> str:
         )
     }
     user = quote(get_user_model()._meta.db_table)
+    clinician = (
+        f"FROM {table['Clinician']} c JOIN {user} cu ON c.user_id = cu.id "
+        "WHERE c.id = p.clinician_id"
+    )
     programs = f"FROM {table['Program']} pr WHERE pr.patient_id = p.id AND pr.status <> %(draft)s"
     items = (
         f"FROM {table['ProgramExercise']} e "
         f"JOIN {table['ProgramVersion']} v ON e.version_id = v.id "
         f"JOIN {table['Program']} pr ON v.program_id = pr.id WHERE pr.patient_id = p.id"
     )
-    logs = (
-        f"FROM {table['ExerciseLog']} l "
-        f"JOIN {table['HomeSession']} h ON l.home_session_id = h.id "
-        f"JOIN {table['Program']} pr ON h.program_id = pr.id "
-        "WHERE pr.patient_id = p.id AND h.day = %(day)s"
-    )
     sessions = (
         f"FROM {table['SupervisedSession']} s JOIN {table['Program']} pr ON s.program_id = pr.id "
         "WHERE pr.patient_id = p.id AND s.status = %(planned)s"
     )
-    return (
-        "SELECT p.time_zone, c.phone, c.title, u.first_name, u.last_name, "
-        f"(SELECT COUNT(*) {programs}), (SELECT MAX(pr.updated_at) {programs}), "
+    shared = (
+        f"(SELECT c.phone {clinician})",
+        f"(SELECT c.title {clinician})",
+        f"(SELECT cu.first_name {clinician})",
+        f"(SELECT cu.last_name {clinician})",
+        f"(SELECT COUNT(*) {programs})",
+        f"(SELECT MAX(pr.updated_at) {programs})",
         f"(SELECT MAX(v.id) FROM {table['ProgramVersion']} v "
-        f"JOIN {table['Program']} pr ON v.program_id = pr.id WHERE pr.patient_id = p.id), "
-        f"(SELECT COUNT(*) {items} AND e.state = %(mastered)s), "
-        f"(SELECT MAX(e.mastered_on) {items}), "
-        f"(SELECT COUNT(*) {logs}), (SELECT MAX(l.id) {logs}), "
-        f"(SELECT COUNT(*) {sessions}), "
-        f"(SELECT MIN(s.scheduled_for) {sessions} AND s.scheduled_for >= %(now)s), "
-        f"(SELECT MAX(x.updated_at) FROM {table['Exercise']} x)"
-        + "".join(f", {expression}" for expression in also)
-        + f" FROM {table['Patient']} p JOIN {table['Clinician']} c ON p.clinician_id = c.id "
-        f"JOIN {user} u ON c.user_id = u.id WHERE p.id = %(patient)s"
+        f"JOIN {table['Program']} pr ON v.program_id = pr.id WHERE pr.patient_id = p.id)",
+        f"(SELECT COUNT(*) {items} AND e.state = %(mastered)s)",
+        f"(SELECT MAX(e.mastered_on) {items})",
+        f"(SELECT COUNT(*) {sessions})",
+        f"(SELECT MIN(s.scheduled_for) {sessions} AND s.scheduled_for >= %(now)s)",
+        f"(SELECT MAX(x.updated_at) FROM {table['Exercise']} x)",
+        # The patient's own row: a change of the clinician, say.
+        "p.clinician_id",
     )
+    assert len(shared) == _SHARED_COLUMNS
+    # A day's logs: how many and the last one, in one column.
+    logs = tuple(
+        f"(SELECT CAST(COUNT(*) AS VARCHAR(20)) || ':' || CAST(COALESCE(MAX(l.id), 0) AS "
+        f"VARCHAR(20)) FROM {table['ExerciseLog']} l "
+        f"JOIN {table['HomeSession']} h ON l.home_session_id = h.id "
+        f"JOIN {table['Program']} pr ON h.program_id = pr.id "
+        f"WHERE pr.patient_id = p.id AND h.day = %(day{index})s)"
+        for index in range(days)
+    )
+    return (*shared, *logs, *also)
 
 
 T = TypeVar("T")
@@ -257,15 +349,22 @@ T = TypeVar("T")
 DAY_CACHE_SECONDS = 6 * 3600
 
 
-def patient_day_cached(*, patient: Patient, variant: str, render: Callable[[PatientDay], T]) -> T:
+def patient_day_cached(
+    *,
+    patient: Patient,
+    variant: str,
+    render: Callable[[PatientDay], T],
+    read: DayStampRead | None = None,
+) -> T:
     """`render(patient_today(...))`, kept in the cache under the day's stamp.
 
     Today is the page patients open most; while nothing it shows has changed, the
     rendered day comes from the cache after one query. `variant` tells apart what is
-    kept for the same day (the API's data, the page in each language).
+    kept for the same day (the API's data, the page in each language). `read`: see
+    `patient_day_cached_and`.
     """
     rendered, _also = patient_day_cached_and(
-        patient=patient, variant=variant, render=render, also=()
+        patient=patient, variant=variant, render=render, also=(), read=read
     )
     return rendered
 
@@ -276,6 +375,7 @@ def patient_day_cached_and(
     variant: str,
     render: Callable[[PatientDay], T],
     also: tuple[str, ...],
+    read: DayStampRead | None = None,
 ) -> tuple[T, tuple[Any, ...]]:
     """`patient_day_cached`, with the values of `also` read by the stamp's own query.
 
@@ -283,9 +383,12 @@ def patient_day_cached_and(
     `p`) of what a response shows beside the cached day and puts in per request, such
     as the page's count of unread notifications: one round trip to the database fewer
     on every visit. They are not part of the stamp, so they do not empty the cache.
+
+    `read`: the stamp and `also` as the signed-in user's own query read them
+    (`DayStampRead`); then there is no query here at all.
     """
     day = patient_local_today(patient=patient)
-    stamp, also_values = _day_stamp_and(patient=patient, day=day, now=None, also=also)
+    stamp, also_values = _day_stamp_and(patient=patient, day=day, now=None, also=also, read=read)
     key = "patient-day:" + hashlib.sha256(f"{variant}|{stamp}".encode()).hexdigest()
     rendered = cache.get(key)
     if rendered is None:

@@ -14,13 +14,14 @@ from tests.api.conftest import client_for, current_items, make_clinician, with_s
 
 V1 = "/api/v1"
 # Each bound counts the token with its user and their patient or clinician record, then:
-# today: the day's stamp, then (unless the same day was rendered before) program,
-# version, exercises, logs and the clinician's contact (2);
+# today: nothing more when the same day was rendered before (the token's query reads the
+# day's stamp, api.authentication), else program, version, exercises, logs and the
+# clinician's contact (2);
 # program: program, version, exercises;
 # patient list: count, page, then diagnoses, red flags and ODI scores for the whole page;
 # notifications: count, page; marking them read: the update, the count still unread.
-TODAY_QUERIES = 8
-TODAY_CACHED_QUERIES = 2
+TODAY_QUERIES = 7
+TODAY_CACHED_QUERIES = 1
 PROGRAM_QUERIES = 4
 PATIENT_LIST_QUERIES = 6
 NOTIFICATIONS_QUERIES = 3
@@ -67,7 +68,7 @@ def test_today_costs_the_same_for_5_or_25_exercises(world, django_assert_max_num
     assert few == many
 
 
-def test_today_unchanged_since_the_last_request_costs_two_queries(
+def test_today_unchanged_since_the_last_request_costs_one_query(
     world, django_assert_max_num_queries
 ):
     client = client_for(world, "owner_patient")
