@@ -46,6 +46,7 @@ from notifications.services import (
 )
 from planner import selectors, services
 from planner.handout import handout_response
+from planner.selectors import DayStampRead
 from planner.selectors.handout import program_handout
 from planner.selectors.history import calendar_month
 from rehab.models import Patient
@@ -65,6 +66,7 @@ from web.questionnaire_card import QUESTIONNAIRES_PLACE, today_also, today_card_
 from web.services import patient_sign_up
 from web.templatetags.web_tags import NOTIFICATIONS_PLACE, notifications_link_html
 from web.throttles import hourly_count
+from web.today_read import session_day_read
 
 View = Callable[..., HttpResponseBase]
 
@@ -258,19 +260,32 @@ def _today_page(request: HttpRequest, day: selectors.PatientDay) -> str:
     return strip_spaces_between_tags(render_to_string("web/today.html", context))
 
 
+def _today_also() -> tuple[str, ...]:
+    # The header's unread count and the questionnaires due, read with the day's stamp:
+    # no query of their own.
+    return (notifications_unread_count_sql(user_column="p.user_id"), *today_also())
+
+
 @require_GET
+def today(request: HttpRequest) -> HttpResponseBase:
+    """Today, the page opened most: kept whole until something it shows changes.
+
+    A signed-in patient's session, user and day are read in one query (`session_day_read`).
+    """
+    read = session_day_read(request, also=_today_also())
+    return _today(request, read=read)
+
+
 @patient_required
-def today(request: HttpRequest, patient: Patient) -> HttpResponse:
-    """Today, the page opened most: kept whole until something it shows changes."""
+def _today(request: HttpRequest, patient: Patient, *, read: DayStampRead | None) -> HttpResponse:
     page, also = selectors.patient_day_cached_and(
         patient=patient,
         # The page names the assets by their hashed URLs: a deploy that changes them
         # renders it again.
         variant=f"web:{translation.get_language()}:{'|'.join(asset_urls().values())}",
         render=lambda day: _today_page(request, day),
-        # The header's unread count and the questionnaires due, read with the day's stamp:
-        # no query of their own.
-        also=(notifications_unread_count_sql(user_column="p.user_id"), *today_also()),
+        also=_today_also(),
+        read=read,
     )
     unread, questionnaires = also[0], also[1:]
     storage = messages.get_messages(request)
