@@ -412,7 +412,7 @@ def history(request: HttpRequest, patient: Patient) -> HttpResponse:
             "previous": (month - timedelta(days=1)).strftime("%Y-%m"),
             "next": next_month.strftime("%Y-%m"),
             "today": today_,
-            "sessions": [s for d in days for s in d.supervised],
+            "sessions": [mark for d in days for mark in d.clinic_sessions],
         },
     )
 

@@ -1,15 +1,17 @@
 """The patient's history and progress: the month calendar, pain over time, adherence."""
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Max
 from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 
 from planner.models import (
     ExerciseLog,
     Program,
     SupervisedSession,
+    SupervisedStatus,
 )
 from planner.selectors.programs import program_schedule
 from planner.selectors.today import patient_current_program, patient_local_today
@@ -49,6 +51,27 @@ def calendar_month(*, text: str, today: date) -> date:
 CALENDAR_STATUSES = ("done", "partial", "missed", "today", "upcoming", "rest")
 
 
+# What became of a clinic session, as History tells the patient: attended or missed once the
+# clinic has recorded it; a past one still unrecorded is "not recorded yet", never "planned".
+CLINIC_SESSION_OUTCOMES = ("attended", "missed", "cancelled", "not_recorded", "planned")
+
+
+@dataclass(frozen=True)
+class ClinicSessionMark:
+    session: SupervisedSession
+    outcome: str  # one of CLINIC_SESSION_OUTCOMES
+
+
+def clinic_session_outcome(*, session: SupervisedSession, now: datetime) -> str:
+    if session.status == SupervisedStatus.DONE:
+        return "attended"
+    if session.status == SupervisedStatus.MISSED:
+        return "missed"
+    if session.status == SupervisedStatus.CANCELLED:
+        return "cancelled"
+    return "not_recorded" if session.scheduled_for <= now else "planned"
+
+
 @dataclass(frozen=True)
 class CalendarDay:
     day: date
@@ -56,6 +79,8 @@ class CalendarDay:
     planned: int
     done: int
     supervised: list[SupervisedSession]
+    # The day's clinic sessions with what became of them (see clinic_session_outcome).
+    clinic_sessions: list[ClinicSessionMark] = field(default_factory=list)
 
 
 def _done_by_day(program: Program, first: date, last: date) -> dict[date, int]:
@@ -82,7 +107,11 @@ def _day_status(day: date, today: date, planned: int, done: int) -> str:
 
 
 def patient_calendar(
-    *, patient: Patient, first: date | None = None, last: date | None = None
+    *,
+    patient: Patient,
+    first: date | None = None,
+    last: date | None = None,
+    now: datetime | None = None,
 ) -> list[CalendarDay]:
     """Each day of the current program between first and last (default: the whole program).
 
@@ -96,6 +125,7 @@ def patient_calendar(
     if first > last:
         return []
     today = patient_local_today(patient=patient)
+    now = now or timezone.now()
     done = _done_by_day(program, first, last)
     return [
         CalendarDay(
@@ -104,6 +134,10 @@ def patient_calendar(
             planned=len(entry.home),
             done=done.get(entry.day, 0),
             supervised=entry.supervised,
+            clinic_sessions=[
+                ClinicSessionMark(s, clinic_session_outcome(session=s, now=now))
+                for s in entry.supervised
+            ],
         )
         for entry in program_schedule(program=program)
         if first <= entry.day <= last
