@@ -4,6 +4,7 @@ import hashlib
 from collections.abc import Collection
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
@@ -145,3 +146,9 @@ def clinic_settings() -> ClinicSettings:
     clinic = ClinicSettings.objects.first() or ClinicSettings(time_zone="")
     cache.set(CLINIC_SETTINGS_CACHE_KEY, clinic, CLINIC_SETTINGS_CACHE_SECONDS)
     return clinic
+
+
+def clinic_time_zone() -> str:
+    """Where the clinic is: its own zone, the server's (settings.TIME_ZONE) until it has set
+    one. A new patient's zone unless told otherwise, and the region of the app's short list."""
+    return clinic_settings().time_zone or str(settings.TIME_ZONE)

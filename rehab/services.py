@@ -32,7 +32,12 @@ from rehab.models import (
     PatientRedFlag,
     RedFlag,
 )
-from rehab.selectors import CLINIC_SETTINGS_CACHE_KEY, invite_token_hash, patient_invite_get
+from rehab.selectors import (
+    CLINIC_SETTINGS_CACHE_KEY,
+    clinic_time_zone,
+    invite_token_hash,
+    patient_invite_get,
+)
 
 CLINICIAN_GROUP = "Rehabilitation doctors"
 
@@ -140,13 +145,14 @@ def patient_create(
     weight_kg: Decimal,
     email: str = "",
     fitness_level: str = "moderate",
-    time_zone: str = "UTC",
+    time_zone: str = "",
     reminder_time: time = time(9, 0),
     pregnancy_weeks: int | None = None,
     pregnancy_due_date: date | None = None,
     user: Any = None,
 ) -> Patient:
-    """Validate everything before writing; a ValidationError leaves nothing behind."""
+    """Validate everything before writing; a ValidationError leaves nothing behind. Without a
+    time zone the patient is where the clinic is."""
     patient = Patient(
         clinician=clinician,
         user=user,
@@ -159,7 +165,7 @@ def patient_create(
         height_cm=height_cm,
         weight_kg=weight_kg,
         fitness_level=fitness_level,
-        time_zone=time_zone,
+        time_zone=time_zone or clinic_time_zone(),
         pregnancy_weeks=pregnancy_weeks,
         pregnancy_due_date=pregnancy_due_date,
     )

@@ -1,7 +1,6 @@
 """Forms of the patient app: they check the shape of the input, the services check the rest."""
 
 from typing import Any
-from zoneinfo import available_timezones
 
 from django import forms
 from django.conf import settings
@@ -9,9 +8,9 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from planner.models import Feeling
+from web.time_zones import ZoneChoices, known_time_zones, time_zone_find
 
 PAIN_CHOICES = [(n, str(n)) for n in range(11)]
-TIME_ZONES = sorted(tz for tz in available_timezones() if "/" in tz or tz == "UTC")
 
 
 class PatientLoginForm(AuthenticationForm):
@@ -175,8 +174,24 @@ class SettingsForm(forms.Form):
     )
     email = forms.BooleanField(label=_("Reminders by email"), required=False)
     push = forms.BooleanField(label=_("Reminders as phone notifications"), required=False)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=[(tz, tz) for tz in TIME_ZONES])
+    # A short list (the clinic's region, see web.time_zones) and, for anywhere else, a search
+    # that works without JavaScript: a text field with the browser's own suggestions (a
+    # datalist of every place). Either is checked here against every known zone.
+    time_zone = forms.CharField(label=_("Time zone"), required=False, widget=forms.Select)
+    time_zone_search = forms.CharField(
+        label=_("Somewhere else? Type a city"),
+        help_text=_("For example Berlin or Europe/Berlin. Leave it empty to use the list."),
+        required=False,
+        max_length=64,
+        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
+    )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args: Any, zone_choices: ZoneChoices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        widget: Any = self.fields["time_zone"].widget
+        widget.choices = zone_choices.short
+        self.zone_choices = zone_choices
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -184,4 +199,20 @@ class SettingsForm(forms.Form):
             self.add_error(
                 "quiet_end", _("Give both the start and the end of the quiet hours, or neither.")
             )
+        searched = data.pop("time_zone_search", "")
+        if searched:
+            zone = time_zone_find(searched)
+            if zone is None:
+                self.add_error(
+                    "time_zone_search",
+                    _(
+                        "We do not know a time zone for %(text)s. Type the nearest big city, "
+                        "or choose from the list."
+                    )
+                    % {"text": searched},
+                )
+            else:
+                data["time_zone"] = zone
+        elif data.get("time_zone") not in known_time_zones():
+            self.add_error("time_zone", _("Choose your time zone from the list."))
         return data

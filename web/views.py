@@ -66,6 +66,7 @@ from web.questionnaire_card import QUESTIONNAIRES_PLACE, today_also, today_card_
 from web.services import patient_sign_up
 from web.templatetags.web_tags import NOTIFICATIONS_PLACE, notifications_link_html
 from web.throttles import hourly_count
+from web.time_zones import time_zone_choices
 from web.today_read import session_day_read
 
 View = Callable[..., HttpResponseBase]
@@ -495,7 +496,11 @@ def settings_view(request: HttpRequest, patient: Patient) -> HttpResponseBase:
         "push": preferences.push,
         "language": patient.language,
     }
-    form = SettingsForm(request.POST or None, initial=initial)
+    form = SettingsForm(
+        request.POST or None,
+        initial=initial,
+        zone_choices=time_zone_choices(current=patient.time_zone, at=timezone.now()),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             reminder_preferences_update(patient=patient, **form.cleaned_data)

@@ -79,7 +79,8 @@ def invite_to_app(
 
 
 class PatientAdminForm(PatientAccountFormMixin, forms.ModelForm):
-    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="UTC")
+    # A new patient is where the clinic is, unless the doctor says otherwise.
+    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial=selectors.clinic_time_zone)
 
     class Meta:
         model = Patient
