@@ -107,8 +107,9 @@ def seed(days: int) -> Seeded:
         username="bench-doctor", password="bench-password-2026", first_name="B", last_name="D"
     )
     user = get_user_model().objects.create_user("bench-patient", password="bench-patient-2026")
-    # Sciatica, subacute, low fitness, about 60 (not yet frail, so not capped at 4): the
-    # planner then fills the short day up to its maximum of 6 exercises.
+    # Sciatica with a disc herniation, subacute, moderate fitness, about 60 (not yet frail,
+    # so not capped at 4), a BMI over 30: the planner fills the day up to its maximum of 6
+    # exercises (the rules for obesity swap in short low-impact ones).
     this_year = date.today().year
     patient = rehab_services.patient_create(
         clinician=clinician,
@@ -118,13 +119,14 @@ def seed(days: int) -> Seeded:
         date_of_birth=date(this_year - 60, 1, 15),
         sex="female",
         height_cm=165,
-        weight_kg=Decimal("68.0"),
-        fitness_level="low",
+        weight_kg=Decimal("85.0"),
+        fitness_level="moderate",
         time_zone="Europe/Moscow",
     )
-    rehab_services.patient_diagnosis_add(
-        patient=patient, code="sciatica", side="left", stage="subacute"
-    )
+    for code in ("sciatica", "disc_herniation"):
+        rehab_services.patient_diagnosis_add(
+            patient=patient, code=code, side="left", stage="subacute"
+        )
     today = selectors.patient_local_today(patient=patient)
     start = today - timedelta(days=days)
     weeks = days // 7 + 2  # still running, with a week or more to go

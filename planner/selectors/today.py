@@ -272,7 +272,7 @@ def _day_stamp_and(
 
 
 # The stamp's columns that are the same whatever the day (the day's logs follow them).
-_SHARED_COLUMNS = 13
+_SHARED_COLUMNS = 7
 
 
 @functools.cache
@@ -312,19 +312,26 @@ def day_stamp_sql(*, days: int, also: tuple[str, ...] = ()) -> tuple[str, ...]:
         f"FROM {table['SupervisedSession']} s JOIN {table['Program']} pr ON s.program_id = pr.id "
         "WHERE pr.patient_id = p.id AND s.status = %(planned)s"
     )
+
+    def text(value: str, size: int = 40) -> str:
+        return f"COALESCE(CAST({value} AS VARCHAR({size})), '')"
+
+    def spelled(*values: str) -> str:
+        # Each value with its length in front: no two different lists read the same.
+        return " || ".join(f"CAST(LENGTH({v}) AS VARCHAR(10)) || ':' || {v}" for v in values)
+
+    # Few subqueries, each reading what it needs in one text value: every subquery costs
+    # PostgreSQL a plan node to start and run.
     shared = (
-        f"(SELECT c.phone {clinician})",
-        f"(SELECT c.title {clinician})",
-        f"(SELECT cu.first_name {clinician})",
-        f"(SELECT cu.last_name {clinician})",
-        f"(SELECT COUNT(*) {programs})",
-        f"(SELECT MAX(pr.updated_at) {programs})",
+        f"(SELECT {spelled('c.phone', 'c.title', 'cu.first_name', 'cu.last_name')} {clinician})",
+        f"(SELECT {text('COUNT(*)')} || '|' || {text('MAX(pr.updated_at)')} {programs})",
         f"(SELECT MAX(v.id) FROM {table['ProgramVersion']} v "
         f"JOIN {table['Program']} pr ON v.program_id = pr.id WHERE pr.patient_id = p.id)",
-        f"(SELECT COUNT(*) {items} AND e.state = %(mastered)s)",
-        f"(SELECT MAX(e.mastered_on) {items})",
-        f"(SELECT COUNT(*) {sessions})",
-        f"(SELECT MIN(s.scheduled_for) {sessions} AND s.scheduled_for >= %(now)s)",
+        f"(SELECT {text('SUM(CASE WHEN e.state = %(mastered)s THEN 1 ELSE 0 END)')} || '|' || "
+        f"{text('MAX(e.mastered_on)')} {items})",
+        f"(SELECT {text('COUNT(*)')} || '|' || "
+        f"{text('MIN(CASE WHEN s.scheduled_for >= %(now)s THEN s.scheduled_for END)')} "
+        f"{sessions})",
         f"(SELECT MAX(x.updated_at) FROM {table['Exercise']} x)",
         # The patient's own row: a change of the clinician, say.
         "p.clinician_id",
