@@ -24,6 +24,9 @@ class DefaultDoseSerializer(serializers.Serializer):
     reps = serializers.IntegerField(source="default_reps")
     hold_s = serializers.IntegerField(source="default_hold_s")
     duration_s = serializers.IntegerField(source="default_duration_s")
+    per_side = serializers.BooleanField(
+        help_text="A one-sided exercise: the dose is done on each side (the time counts both)."
+    )
 
 
 class ExerciseRowSerializer(serializers.Serializer):

@@ -207,7 +207,7 @@ def _apply(
         row.sets, row.reps = change.dose.sets, change.dose.reps
         row.hold_s, row.duration_s = change.dose.hold_s, change.dose.duration_s
         row.exact_dose = change.exact.as_stored(change.dose) if change.exact else {}
-        before = dose_text(old.sets, old.reps, old.hold_s, old.duration_s)
+        before = dose_text(old.sets, old.reps, old.hold_s, old.duration_s, old.exercise.per_side)
         lines.append(f"~ {row.exercise.name}: {before} -> {row.dose_text}")
     elif change.replace_with is not None:
         # The patient's own starting dose with the cautions in force, as in a new plan (not
