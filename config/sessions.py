@@ -31,7 +31,8 @@ class SessionStore(DatabaseSessionStore):
         return UserSession
 
     def create_model_instance(self, data: dict[str, Any]) -> UserSession:
-        session: UserSession = super().create_model_instance(data)
+        session = super().create_model_instance(data)
+        assert isinstance(session, UserSession)
         session.user_id = session_user_id(data)
         return session
 

@@ -5,7 +5,7 @@ clinician; loading both with the user saves those queries on every request.
 """
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
@@ -84,12 +84,35 @@ def user_read_already(user: Any) -> Iterator[None]:
         _user_read_already.reset(token)
 
 
+# What a view reads with the token's query (`TokenWithRecordsAuthentication`): the SQL
+# expressions, their named parameters, and what to do with their values once the token
+# and its user are checked.
+TokenRead = tuple[tuple[str, ...], dict[str, Any], Callable[[Any, tuple[Any, ...]], None]]
+
+
 class TokenWithRecordsAuthentication(authentication.TokenAuthentication):
-    """DRF's token authentication; the token's user comes with their records in one query."""
+    """DRF's token authentication; the token's user comes with their records in one query.
+
+    A view with a `read_with_token()` method (returning a `TokenRead`) has what it shows
+    read by that same query: the API's Today reads its day's stamp so (one query a call).
+    """
+
+    # DRF makes the authenticators anew for every request.
+    reader: Callable[[], TokenRead] | None = None
+
+    def authenticate(self, request: Any) -> tuple[Any, Any] | None:
+        context = getattr(request, "parser_context", None) or {}
+        self.reader = getattr(context.get("view"), "read_with_token", None)
+        return super().authenticate(request)
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
-        token = user_with_records(WITH_RECORDS, "token", key)
-        return self.token_checked(token)
+        if self.reader is None:
+            return self.token_checked(user_with_records(WITH_RECORDS, "token", key))
+        also, params, received = self.reader()
+        token, values = user_with_records_and(WITH_RECORDS, "token", key, also=also, params=params)
+        user, token = self.token_checked(token)
+        received(user, values)
+        return user, token
 
     def token_checked(self, token: Any) -> tuple[Any, Any]:
         """The (user, token) pair of a token read with its user, or the refusal."""

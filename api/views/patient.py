@@ -14,7 +14,6 @@ from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -22,7 +21,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.authentication import TodayTokenAuthentication
 from api.exceptions import fields_renamed
 from api.pagination import PAGE_PARAMETERS, page_of, paginated_response
 from api.permissions import IsPatient, patient_of
@@ -58,6 +56,10 @@ from planner.models import ExerciseState, Feeling, ProgramStatus
 from planner.selectors import (
     CALENDAR_STATUSES,
     DAY_STATES,
+    DayStampRead,
+    day_stamp_params,
+    day_stamp_read,
+    day_stamp_sql,
     patient_calendar,
     patient_current_program,
     patient_day_cached,
@@ -65,8 +67,10 @@ from planner.selectors import (
     program_current_version,
     program_exercises,
     session_log_entries,
+    stamp_candidate_days,
 )
 from planner.services import LogEntry, session_log_record, symptom_red_flag_report
+from rehab.auth import TokenRead
 from rehab.models import Patient
 from rehab.selectors import red_flags_need_care_today
 
@@ -104,8 +108,21 @@ class MeApi(PatientApi):
 
 
 class TodayApi(PatientApi):
-    # The token's query reads the day's stamp too (api.authentication); a session as ever.
-    authentication_classes = [TodayTokenAuthentication, SessionAuthentication]
+    day_read: DayStampRead | None = None
+
+    def read_with_token(self) -> TokenRead:
+        """The day's stamp, read by the token's own query (rehab.auth): for each day that
+        can be someone's today, the patient's picked once their time zone is read."""
+        days = stamp_candidate_days()
+
+        def received(user: Any, values: tuple[Any, ...]) -> None:
+            patient = getattr(user, "patient", None)  # read with the user: no query
+            if patient is not None:
+                self.day_read = day_stamp_read(
+                    patient_id=patient.pk, time_zone=patient.time_zone, days=days, values=values
+                )
+
+        return day_stamp_sql(days=len(days)), day_stamp_params(days=days), received
 
     class OutputSerializer(serializers.Serializer):
         day = serializers.DateField()
@@ -139,7 +156,7 @@ class TodayApi(PatientApi):
         # query (with the token's) and no serialising.
         body = patient_day_cached(
             patient=patient,
-            read=getattr(request, "day_stamp_read", None),
+            read=self.day_read,
             variant=f"api:{get_language()}",
             render=lambda day: JSONRenderer().render(
                 self.OutputSerializer(day, context=_context(request, patient)).data

@@ -1,5 +1,6 @@
 """The API's Today reads the token, its user with the patient and the day's stamp in one
-query (`api.authentication.TodayTokenAuthentication`); the token is checked as ever."""
+query (the view's `read_with_token`, read by `rehab.auth.TokenWithRecordsAuthentication`);
+the token is checked as ever."""
 
 from datetime import timedelta
 
