@@ -19,8 +19,8 @@ from planner.admin.shared import (
     OwnHistoryAdmin,
     OwnProgramsMixin,
     SaveWhereEditableMixin,
-    confirmed,
     decision_page,
+    decision_post,
     errors,
     why_html,
 )
@@ -258,23 +258,17 @@ class ProgramAdmin(SaveWhereEditableMixin, OwnProgramsMixin, OwnHistoryAdmin):
             raise PermissionDenied
         problems: list[str] = []
         if request.method == "POST":
-            if not confirmed(request):
-                problems = [_("Approve with the button on this page.")]
-            else:
-                try:
-                    services.program_approve(program=program, by=request.user)
-                except ValidationError as refused:
-                    problems = [str(message) for message in refused.messages]
-                else:
-                    self.message_user(
-                        request,
-                        _("The program of %(patient)s is approved; its schedule is below.")
-                        % {"patient": program.patient},
-                        messages.SUCCESS,
-                    )
-                    return HttpResponseRedirect(
-                        reverse("admin:planner_program_change", args=[program.pk])
-                    )
+            done, problems = decision_post(
+                self,
+                request,
+                decide=lambda: services.program_approve(program=program, by=request.user),
+                unconfirmed=_("Approve with the button on this page."),
+                done=_("The program of %(patient)s is approved; its schedule is below.")
+                % {"patient": program.patient},
+                done_url=reverse("admin:planner_program_change", args=[program.pk]),
+            )
+            if done is not None:
+                return done
             program.refresh_from_db()
         return decision_page(
             self,

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
@@ -16,8 +16,8 @@ from planner.admin.shared import (
     Decision,
     OwnProgramsMixin,
     SaveWhereEditableMixin,
-    confirmed,
     decision_page,
+    decision_post,
     errors,
     why_html,
 )
@@ -151,26 +151,24 @@ class ReviewProposalAdmin(SaveWhereEditableMixin, OwnProgramsMixin, admin.ModelA
             raise PermissionDenied
         problems: list[str] = []
         if request.method == "POST":
-            if not confirmed(request):
-                problems = [_("Decide with the button on this page.")]
-            else:
-                try:
-                    if approve:
-                        services.review_approve(proposal=proposal, by=request.user)
-                    else:
-                        services.review_reject(proposal=proposal, by=request.user)
-                except ValidationError as refused:
-                    problems = [str(message) for message in refused.messages]
-                else:
-                    done = (
-                        _("The review is approved: the program has its next version.")
-                        if approve
-                        else _("The review is rejected: the program stays as it was.")
-                    )
-                    self.message_user(request, done, messages.SUCCESS)
-                    return HttpResponseRedirect(
-                        reverse("admin:planner_reviewproposal_change", args=[proposal.pk])
-                    )
+
+            def decide() -> object:
+                if approve:
+                    return services.review_approve(proposal=proposal, by=request.user)
+                return services.review_reject(proposal=proposal, by=request.user)
+
+            done, problems = decision_post(
+                self,
+                request,
+                decide=decide,
+                unconfirmed=_("Decide with the button on this page."),
+                done=_("The review is approved: the program has its next version.")
+                if approve
+                else _("The review is rejected: the program stays as it was."),
+                done_url=reverse("admin:planner_reviewproposal_change", args=[proposal.pk]),
+            )
+            if done is not None:
+                return done
             proposal.refresh_from_db()
         pending = proposal.status == ReviewStatus.PENDING
         if not pending and not problems:

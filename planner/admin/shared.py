@@ -1,13 +1,14 @@
 """What the planner's admin pages share: error text, explanations, ownership."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -148,3 +149,25 @@ class OwnHistoryAdmin(SimpleHistoryAdmin):
 
     def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
         return True
+
+
+def decision_post(
+    model_admin: Any,
+    request: HttpRequest,
+    *,
+    decide: Callable[[], object],
+    unconfirmed: str,
+    done: str,
+    done_url: str,
+) -> tuple[HttpResponse | None, list[str]]:
+    """A decision page's POST: only with the page's confirmation, `decide()` (the service,
+    safety check and all); then the page to go to, or the reasons it was refused (the
+    service's own words), for the page to show again."""
+    if not confirmed(request):
+        return None, [unconfirmed]
+    try:
+        decide()
+    except ValidationError as refused:
+        return None, [str(message) for message in refused.messages]
+    model_admin.message_user(request, done, messages.SUCCESS)
+    return HttpResponseRedirect(done_url), []
