@@ -1,5 +1,6 @@
 """The exercise library: exercises, movement tags, doses and variant chains."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -254,3 +255,84 @@ class Exercise(models.Model):
                 return None
             step = Exercise.objects.only("pk", "harder_variant").get(pk=step.harder_variant_id)
         return f"Variant chains are limited to {MAX_VARIANT_CHAIN} steps."
+
+
+def library_base_language() -> str:
+    """The language of an exercise's own fields (name, summary, steps, safety): the site's."""
+    return settings.LANGUAGE_CODE.split("-")[0]
+
+
+def library_languages() -> list[str]:
+    """The languages every exercise of the library file must be translated into: each of
+    `settings.LANGUAGES` but the base language."""
+    base = library_base_language()
+    return [code for code, _name in settings.LANGUAGES if code != base]
+
+
+class ExerciseTranslation(models.Model):
+    """An exercise's patient-facing texts in another language than its own fields'.
+
+    Steps and safety notes hold one item per line, as many as the exercise's own, in the
+    same order. Saving one (the admin's inline) marks the exercise changed, so that a cached
+    Today, whose stamp reads the library's last change, shows the edit at once."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=8, help_text='A code of the site\'s languages: "ru".')
+    name = models.CharField(max_length=120)
+    summary = models.TextField()
+    instructions = models.TextField(help_text="One step per line, as many as the exercise has.")
+    safety_notes = models.TextField(help_text="One note per line, as many as the exercise has.")
+
+    class Meta:
+        ordering = ["exercise", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exercise", "language"], name="exercise_translation_one_per_language"
+            ),
+            models.CheckConstraint(
+                condition=~Q(language="")
+                & ~Q(name="")
+                & ~Q(summary="")
+                & ~Q(instructions="")
+                & ~Q(safety_notes=""),
+                name="exercise_translation_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise.slug} ({self.language})"
+
+    @property
+    def steps(self) -> list[str]:
+        return [line.strip() for line in self.instructions.splitlines() if line.strip()]
+
+    @property
+    def safety(self) -> list[str]:
+        return [line.strip() for line in self.safety_notes.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        known = [code for code, _name in settings.LANGUAGES]
+        if self.language and self.language not in library_languages():
+            errors["language"] = (
+                f"Unknown language {self.language!r}: use one of "
+                f"{', '.join(library_languages()) or 'none'} (the site's languages "
+                f"{', '.join(known)} but the library's own, {library_base_language()})."
+            )
+        for name in ("name", "summary", "instructions", "safety_notes"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value.strip():
+                errors[name] = "Required: the patient reads it."
+        exercise = self.exercise if self.exercise_id is not None else None
+        if exercise is not None:
+            for name, own, theirs in (
+                ("instructions", self.steps, exercise.steps),
+                ("safety_notes", self.safety, exercise.safety),
+            ):
+                if name not in errors and len(own) != len(theirs):
+                    errors[name] = (
+                        f"{len(own)} lines; the exercise has {len(theirs)}: one line for each, "
+                        "in the same order."
+                    )
+        if errors:
+            raise ValidationError(errors)

@@ -1,7 +1,9 @@
 """Reads of the exercise library."""
 
-from django.db.models import QuerySet
-from django.utils.translation import gettext
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import get_language, gettext
 
 from exercises.illustration import (
     PHASES,
@@ -9,7 +11,7 @@ from exercises.illustration import (
     pose_for_starting_position,
     render_pose_svg,
 )
-from exercises.models import Exercise
+from exercises.models import Exercise, ExerciseTranslation, library_base_language
 
 
 def exercise_list() -> QuerySet[Exercise]:
@@ -32,9 +34,11 @@ def exercise_illustration_svg(*, exercise: Exercise, phase: str) -> str:
     else:
         pose = pose_for_starting_position(exercise.starting_position, exercise.equipment)
     if phase == "start":
-        title = gettext("%(name)s: start position") % {"name": exercise.name}
+        title = gettext("%(name)s: start position") % {
+            "name": exercise_text(exercise=exercise).name
+        }
     else:
-        title = gettext("%(name)s: end position") % {"name": exercise.name}
+        title = gettext("%(name)s: end position") % {"name": exercise_text(exercise=exercise).name}
     return render_pose_svg(pose, title=title)
 
 
@@ -50,3 +54,60 @@ def exercise_search(
     if tag:
         exercises = exercises.filter(movement_tags__code=tag)
     return exercises.order_by("category", "difficulty", "name", "id")
+
+
+@dataclass(frozen=True)
+class ExerciseText:
+    """What a patient reads of an exercise, in one language."""
+
+    name: str
+    summary: str
+    steps: list[str]
+    safety: list[str]
+    language: str
+    # False when the exercise has no translation into the language asked for: its own
+    # (base language) texts are shown instead, as for an exercise a clinic added.
+    translated: bool
+
+
+def exercise_text(*, exercise: Exercise, language: str | None = None) -> ExerciseText:
+    """The exercise's name, summary, steps and safety notes in `language` (by default the
+    active one: the patient's, or the request's `Accept-Language`), else in its own.
+
+    Reads `exercise.translations.all()`: prefetch it (`with_translations`,
+    `TRANSLATIONS_PREFETCH`) where many exercises are shown, or it costs a query each.
+    """
+    base = library_base_language()
+    wanted = (language or get_language() or base).lower()
+    short = wanted.split("-")[0]
+    if short != base:
+        found = {t.language: t for t in exercise.translations.all()}
+        translation = found.get(wanted) or found.get(short)
+        if translation is not None:
+            return ExerciseText(
+                translation.name,
+                translation.summary,
+                translation.steps,
+                translation.safety,
+                translation.language,
+                True,
+            )
+    return ExerciseText(
+        exercise.name, exercise.summary, exercise.steps, exercise.safety, base, short == base
+    )
+
+
+# Every translation of the exercises read, in one query (a few languages at most).
+TRANSLATIONS_PREFETCH = "translations"
+
+
+def with_translations(exercises: QuerySet[Exercise]) -> QuerySet[Exercise]:
+    """`exercises` with their translations, for `exercise_text` without a query each."""
+    return exercises.prefetch_related(
+        Prefetch(TRANSLATIONS_PREFETCH, queryset=ExerciseTranslation.objects.order_by())
+    )
+
+
+def exercises_without_translation(*, language: str) -> QuerySet[Exercise]:
+    """Exercises a patient speaking `language` reads in the base language: no translation."""
+    return Exercise.objects.exclude(translations__language=language)

@@ -1,6 +1,7 @@
 """Writes to the exercise library."""
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from exercises.illustration import PoseError, parse_exercise_pose
-from exercises.models import Exercise, MovementTag
+from exercises.models import (
+    Exercise,
+    ExerciseTranslation,
+    MovementTag,
+    library_base_language,
+    library_languages,
+)
 from exercises.vocabulary import CATEGORIES, EQUIPMENT, MOVEMENT_TAGS, STARTING_POSITIONS
 from rehab.models import Diagnosis
 
@@ -17,6 +24,9 @@ DEFAULT_LIBRARY = Path(__file__).resolve().parent / "data" / "library.toml"
 
 _DOSE_KEYS = ("sets", "reps", "hold_s", "duration_s")
 _REQUIRED_TEXT = ("slug", "name", "category", "starting_position", "summary")
+# What a patient reads of an exercise, in the base language's fields and in each translation.
+_TRANSLATED_TEXT = ("name", "summary")
+_TRANSLATED_LISTS = ("steps", "safety")
 
 
 class LibraryError(Exception):
@@ -38,7 +48,61 @@ class LibraryLoadReport:
         return len(self.created) + len(self.updated) + len(self.unchanged)
 
 
-def _check_entry(index: int, entry: Any, known_diagnoses: set[str]) -> list[str]:
+def _one_line_texts(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(line, str) and line.strip() and "\n" not in line for line in value)
+    )
+
+
+def _check_translations(where: str, entry: dict[str, Any], required: Sequence[str]) -> list[str]:
+    """The [exercise.translations.<language>] tables: one for each required language, each
+    with the four texts, steps and safety notes as many as the exercise's own."""
+    tables = entry.get("translations", {})
+    if not isinstance(tables, dict):
+        return [f"{where}: translations must be tables such as [exercise.translations.ru]."]
+    problems: list[str] = []
+    known = library_languages()
+    for language in sorted(tables):
+        if language not in known:
+            problems.append(
+                f"{where}: translation into unknown language {language!r}; the site's languages "
+                f"but the library's own ({library_base_language()}): {', '.join(known) or 'none'}."
+            )
+    for language in required:
+        if language not in tables:
+            problems.append(
+                f"{where}: no translation into {language!r} ([exercise.translations."
+                f"{language}] with name, summary, steps and safety)."
+            )
+    for language in sorted(set(tables) & set(known)):
+        table = tables[language]
+        place = f"{where}, translation {language!r}"
+        if not isinstance(table, dict):
+            problems.append(f"{place}: must be a table of name, summary, steps and safety.")
+            continue
+        for key in _TRANSLATED_TEXT:
+            if not isinstance(table.get(key), str) or not table[key].strip():
+                problems.append(f"{place}: {key} is required text.")
+        for key in _TRANSLATED_LISTS:
+            value = table.get(key)
+            if not _one_line_texts(value):
+                problems.append(f"{place}: {key} must be a non-empty list of one-line texts.")
+            elif _one_line_texts(entry.get(key)) and len(value) != len(entry[key]):
+                problems.append(
+                    f"{place}: {len(value)} {key} where the exercise has {len(entry[key])}; "
+                    "one for each, in the same order."
+                )
+        unknown = sorted(set(table) - {*_TRANSLATED_TEXT, *_TRANSLATED_LISTS})
+        if unknown:
+            problems.append(f"{place}: unknown fields {', '.join(map(str, unknown))}.")
+    return problems
+
+
+def _check_entry(
+    index: int, entry: Any, known_diagnoses: set[str], required_languages: Sequence[str] = ()
+) -> list[str]:
     """Everything that is wrong with one [[exercise]] table, as readable sentences."""
     where = f"exercise #{index}"
     if not isinstance(entry, dict):
@@ -54,14 +118,7 @@ def _check_entry(index: int, entry: Any, known_diagnoses: set[str]) -> list[str]
         if isinstance(value, str) and value not in choices:
             problems.append(f"{where}: unknown {key} {value!r}; valid: {', '.join(choices)}.")
     for key in ("steps", "safety"):
-        value = entry.get(key)
-        if (
-            not isinstance(value, list)
-            or not value
-            or not all(
-                isinstance(line, str) and line.strip() and "\n" not in line for line in value
-            )
-        ):
+        if not _one_line_texts(entry.get(key)):
             problems.append(f"{where}: {key} must be a non-empty list of one-line texts.")
     if isinstance(entry.get("safety"), list) and entry["safety"]:
         first = entry["safety"][0]
@@ -108,7 +165,39 @@ def _check_entry(index: int, entry: Any, known_diagnoses: set[str]) -> list[str]
         except PoseError as error:
             field = f"pose.{error.field}" if error.field else "pose"
             problems.append(f"{where}: {field}: {error.reason}")
+    problems.extend(_check_translations(where, entry, required_languages))
     return problems
+
+
+def _translations_from_entry(entry: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The translation rows' fields by language, as `ExerciseTranslation` stores them."""
+    return {
+        language: {
+            "name": table["name"].strip(),
+            "summary": table["summary"].strip(),
+            "instructions": "\n".join(step.strip() for step in table["steps"]),
+            "safety_notes": "\n".join(note.strip() for note in table["safety"]),
+        }
+        for language, table in entry.get("translations", {}).items()
+    }
+
+
+def _translations_differ(exercise: Exercise, wanted: dict[str, dict[str, str]]) -> bool:
+    have = {t.language: t for t in exercise.translations.all()}
+    return any(
+        language not in have or any(getattr(have[language], k) != v for k, v in values.items())
+        for language, values in wanted.items()
+    )
+
+
+def _save_translations(exercise: Exercise, wanted: dict[str, dict[str, str]]) -> None:
+    have = {t.language: t for t in exercise.translations.all()}
+    for language, values in wanted.items():
+        row = have.get(language) or ExerciseTranslation(exercise=exercise, language=language)
+        if row.pk is None or any(getattr(row, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.save()
 
 
 def _fields_from_entry(entry: dict[str, Any]) -> dict[str, Any]:
@@ -159,16 +248,22 @@ def _read_entries(path: Path) -> list[Any]:
 
 
 @transaction.atomic
-def library_load(*, path: Path = DEFAULT_LIBRARY) -> LibraryLoadReport:
+def library_load(
+    *, path: Path = DEFAULT_LIBRARY, languages: Sequence[str] | None = None
+) -> LibraryLoadReport:
     """Create or update the library's exercises by slug, in place; all or nothing.
 
-    Exercises the clinic added in the admin (slugs not in the file) are left alone.
+    Every exercise needs a translation into each of `languages` (by default every language
+    of the site but the library's own: `library_languages`); a translation into another
+    language of the site is loaded too. Exercises the clinic added in the admin (slugs not
+    in the file) are left alone, and so are translations the file does not have.
     """
     entries = _read_entries(path)
+    required = library_languages() if languages is None else list(languages)
     known_diagnoses = set(Diagnosis.objects.values_list("code", flat=True))
     problems: list[str] = []
     for index, entry in enumerate(entries, start=1):
-        problems.extend(_check_entry(index, entry, known_diagnoses))
+        problems.extend(_check_entry(index, entry, known_diagnoses, required))
     slugs = [e.get("slug") for e in entries if isinstance(e, dict)]
     duplicates = sorted({s for s in slugs if isinstance(s, str) and slugs.count(s) > 1})
     if duplicates:
@@ -181,7 +276,7 @@ def library_load(*, path: Path = DEFAULT_LIBRARY) -> LibraryLoadReport:
     existing = {
         ex.slug: ex
         for ex in Exercise.objects.filter(slug__in=slugs).prefetch_related(
-            "movement_tags", "indications"
+            "movement_tags", "indications", "translations"
         )
     }
     report = LibraryLoadReport()
@@ -191,6 +286,7 @@ def library_load(*, path: Path = DEFAULT_LIBRARY) -> LibraryLoadReport:
         values = _fields_from_entry(entry)
         wanted_tags = sorted(set(entry.get("movement_tags", [])))
         wanted_indications = sorted(set(entry.get("indications", [])))
+        wanted_translations = _translations_from_entry(entry)
         exercise = existing.get(slug)
         if exercise is None:
             exercise = Exercise(slug=slug, **values)
@@ -199,6 +295,7 @@ def library_load(*, path: Path = DEFAULT_LIBRARY) -> LibraryLoadReport:
             changed = any(getattr(exercise, k) != v for k, v in values.items()) or (
                 sorted(t.code for t in exercise.movement_tags.all()) != wanted_tags
                 or sorted(d.code for d in exercise.indications.all()) != wanted_indications
+                or _translations_differ(exercise, wanted_translations)
             )
             for key, value in values.items():
                 setattr(exercise, key, value)
@@ -219,6 +316,7 @@ def library_load(*, path: Path = DEFAULT_LIBRARY) -> LibraryLoadReport:
             exercise.save()
             exercise.movement_tags.set([tags[t] for t in wanted_tags])
             exercise.indications.set([diagnoses[d] for d in wanted_indications])
+            _save_translations(exercise, wanted_translations)
         bucket.append(slug)
         saved[slug] = exercise
 

@@ -12,7 +12,11 @@ from exercises.services import LibraryError, library_load
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_library")]
 
 
-def entry(slug: str, difficulty: int = 1, harder: str | None = None, **fields: str) -> str:
+def entry(
+    slug: str, difficulty: int = 1, harder: str | None = None, ru: bool = True, **fields: str
+) -> str:
+    """One [[exercise]] table; `ru`: with its Russian translation, which the library requires
+    (steps and safety notes as many as the English)."""
     values = {
         "name": f'"{slug.replace("-", " ").capitalize()}"',
         "category": '"core_stabilisation"',
@@ -41,6 +45,14 @@ def entry(slug: str, difficulty: int = 1, harder: str | None = None, **fields: s
         "[exercise.dose_max]",
         "sets = 3\nreps = 15\nhold_s = 10\nduration_s = 0",
     ]
+    if ru:
+        lines += [
+            "[exercise.translations.ru]",
+            f'name = "Упражнение {slug}"',
+            'summary = "Мягко включает глубокие мышцы живота."',
+            f"steps = {values['steps']}",
+            f"safety = {values['safety']}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -269,7 +281,9 @@ def test_a_folder_is_refused(tmp_path):
 
 def test_a_file_that_is_not_utf8_is_refused(tmp_path):
     path = tmp_path / "library.toml"
-    path.write_bytes(entry("heel-slide").replace("Gently", "Doucement \xe9").encode("latin-1"))
+    path.write_bytes(
+        entry("heel-slide", ru=False).replace("Gently", "Doucement \xe9").encode("latin-1")
+    )
     assert "not UTF-8 text" in load_fails(path) and "save the file as UTF-8" in load_fails(path)
 
 
