@@ -36,7 +36,6 @@ import argparse
 import json
 import os
 import random
-import shutil
 import signal
 import socket
 import statistics
@@ -48,9 +47,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-from _django import ROOT, setup  # first: it puts the project (and testsupport) on the path
+from _django import ROOT, bench_database  # first: it puts the project (and testsupport) on the path
 
 from testsupport.processes import RedisServer, free_port
 
@@ -564,24 +562,6 @@ def explain(seeded: Seeded) -> None:
     connections.close_all()
 
 
-def fresh_postgres(url: str) -> tuple[str, str]:
-    """A new, empty database on the server `url` names: its URL and name."""
-    import psycopg
-
-    name = f"rehab_bench_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}")), name
-
-
-def drop_postgres(url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -597,95 +577,80 @@ def main() -> None:
     if not 7 <= args.days <= 160:
         parser.error("--days must be from 7 to 160 (a program lasts at most 26 weeks)")
 
-    # PostgreSQL when the caller names one (a fresh database on that server), else a
-    # throwaway SQLite file; never a developer's Django settings.
-    server_url = os.environ.get("DATABASE_URL", "")
-    for name in [n for n in os.environ if n.startswith(("DJANGO_", "DATABASE_"))]:
-        del os.environ[name]
-    postgres = server_url.startswith(("postgres://", "postgresql://"))
-    if server_url and not postgres:
-        parser.error("DATABASE_URL must name a PostgreSQL server (or be unset: SQLite)")
-    database_name = ""
-    if postgres:
-        os.environ["DATABASE_URL"], database_name = fresh_postgres(server_url)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.bench"
-    # Database connections kept between requests, as production keeps them.
-    os.environ["DATABASE_CONN_MAX_AGE"] = "60"
     redis = RedisServer().start()
     os.environ["CACHE_URL"] = os.environ["REDIS_URL"] = redis.url
-    scratch = None
     server = None
     try:
-        scratch = setup()
-        from django.db import connection, connections
+        # Database connections kept between requests, as production keeps them.
+        with bench_database("config.settings.bench", {"DATABASE_CONN_MAX_AGE": "60"}) as postgres:
+            from django.db import connection, connections
 
-        seeded = seed(args.days)
-        from django.conf import settings
+            seeded = seed(args.days)
+            from django.conf import settings
 
-        cached = settings.CACHES["default"]
-        print(f"database: {connection.vendor}; cache: {cached['BACKEND']} at {cached['LOCATION']}")
-        print(
-            f"load:     {args.concurrency} clients, {args.seconds:g} s a URL, {args.rounds} "
-            f"rounds, gunicorn with {WORKERS} sync workers"
-        )
-        print(f"patient:  {HOME_EXERCISES} home exercises today, {args.days} days of logs")
-        targets = [
-            Target("floor", "/api/v1/health/live/", ""),
-            Target("endpoint", "/api/v1/today/", f"Authorization: Token {seeded.token}\r\n"),
-            Target(
-                "page",
-                "/app/today/",
-                f"Cookie: sessionid={seeded.session}; csrftoken={seeded.csrf}\r\n",
-            ),
-        ]
-        port = free_port()
-        server = start_server(port)
-        wait_until_up(server, port, targets[0].request(port))
-        results = [measure(1, port, targets, seeded, args)]
-        if args.patients > 1:
-            started = time.perf_counter()
-            rows = grow_clinic(seeded.patient_id, args.patients - 1, random.Random(2000))
-            if postgres:
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")  # what autovacuum does after a bulk load
-            connections.close_all()
-            seconds = time.perf_counter() - started
+            cached = settings.CACHES["default"]
             print(
-                "\nclinic grown in {:.0f} s: {}".format(
-                    seconds, ", ".join(f"{n} {name}" for name, n in rows.items())
-                )
+                f"database: {connection.vendor}; cache: {cached['BACKEND']} at {cached['LOCATION']}"
             )
-            results.append(measure(args.patients, port, targets, seeded, args))
-        if postgres:
-            explain(seeded)
-
-        last = results[-1]
-        print()
-        for name in ("endpoint", "page"):
-            print(f"ratio {name} / floor:  {last.median_ratio(name):.2f}x")
-        met = all(ratio >= TARGET for name in ("endpoint", "page") for ratio in last.ratios(name))
-        print(f"target: at least {TARGET:.2f}x each, in every round: {'met' if met else 'MISSED'}")
-        if len(results) == 2:
-            small = results[0]
-            for name in ("endpoint", "page"):
-                change = last.median_ratio(name) / small.median_ratio(name) - 1
-                verdict = "met" if abs(change) <= GROWTH_TOLERANCE else "MISSED"
+            print(
+                f"load:     {args.concurrency} clients, {args.seconds:g} s a URL, {args.rounds} "
+                f"rounds, gunicorn with {WORKERS} sync workers"
+            )
+            print(f"patient:  {HOME_EXERCISES} home exercises today, {args.days} days of logs")
+            targets = [
+                Target("floor", "/api/v1/health/live/", ""),
+                Target("endpoint", "/api/v1/today/", f"Authorization: Token {seeded.token}\r\n"),
+                Target(
+                    "page",
+                    "/app/today/",
+                    f"Cookie: sessionid={seeded.session}; csrftoken={seeded.csrf}\r\n",
+                ),
+            ]
+            port = free_port()
+            server = start_server(port)
+            wait_until_up(server, port, targets[0].request(port))
+            results = [measure(1, port, targets, seeded, args)]
+            if args.patients > 1:
+                started = time.perf_counter()
+                rows = grow_clinic(seeded.patient_id, args.patients - 1, random.Random(2000))
+                if postgres:
+                    with connection.cursor() as cursor:
+                        cursor.execute("ANALYZE")  # what autovacuum does after a bulk load
+                connections.close_all()
+                seconds = time.perf_counter() - started
                 print(
-                    f"{name}: {last.median_ratio(name):.2f}x at {last.patients} patients, "
-                    f"{small.median_ratio(name):.2f}x at 1 ({change:+.0%}; within "
-                    f"{GROWTH_TOLERANCE:.0%}: {verdict})"
+                    "\nclinic grown in {:.0f} s: {}".format(
+                        seconds, ", ".join(f"{n} {name}" for name, n in rows.items())
+                    )
                 )
+                results.append(measure(args.patients, port, targets, seeded, args))
+            if postgres:
+                explain(seeded)
+
+            last = results[-1]
+            print()
+            for name in ("endpoint", "page"):
+                print(f"ratio {name} / floor:  {last.median_ratio(name):.2f}x")
+            met = all(
+                ratio >= TARGET for name in ("endpoint", "page") for ratio in last.ratios(name)
+            )
+            print(
+                f"target: at least {TARGET:.2f}x each, in every round: {'met' if met else 'MISSED'}"
+            )
+            if len(results) == 2:
+                small = results[0]
+                for name in ("endpoint", "page"):
+                    change = last.median_ratio(name) / small.median_ratio(name) - 1
+                    verdict = "met" if abs(change) <= GROWTH_TOLERANCE else "MISSED"
+                    print(
+                        f"{name}: {last.median_ratio(name):.2f}x at {last.patients} patients, "
+                        f"{small.median_ratio(name):.2f}x at 1 ({change:+.0%}; within "
+                        f"{GROWTH_TOLERANCE:.0%}: {verdict})"
+                    )
     finally:
         if server is not None:
             stop(server)
         redis.stop()
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
-        if database_name:
-            from django.db import connections
-
-            connections.close_all()
-            drop_postgres(server_url, database_name)
 
 
 if __name__ == "__main__":

@@ -27,15 +27,13 @@ one `DATABASE_URL` names (and dropped at the end).
 
 import argparse
 import gc
-import os
 import random
-import shutil
 import statistics
 import time
 from typing import Any
 
-from _django import setup  # first: it puts the project (and testsupport) on the path
-from today_throughput import drop_postgres, fresh_postgres, grow_clinic, seed
+from _django import bench_database  # first: it puts the project (and testsupport) on the path
+from today_throughput import grow_clinic, seed
 
 TARGET = 3.0
 RED_FLAG_EVERY = 50
@@ -89,19 +87,7 @@ def main() -> None:
     if not 7 <= args.days <= 160:
         parser.error("--days must be from 7 to 160 (a program lasts at most 26 weeks)")
 
-    server_url = os.environ.get("DATABASE_URL", "")
-    for name in [n for n in os.environ if n.startswith(("DJANGO_", "DATABASE_"))]:
-        del os.environ[name]
-    postgres = server_url.startswith(("postgres://", "postgresql://"))
-    if server_url and not postgres:
-        parser.error("DATABASE_URL must name a PostgreSQL server (or be unset: SQLite)")
-    database_name = ""
-    if postgres:
-        os.environ["DATABASE_URL"], database_name = fresh_postgres(server_url)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    scratch = None
-    try:
-        scratch = setup()
+    with bench_database("config.settings.test") as postgres:
         from django.db import connection, connections
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
@@ -157,14 +143,6 @@ def main() -> None:
         print(f"endpoint ratio: {endpoint:.2f}x")
         print(f"ratio (admin index with the worklist): {index:.2f}x")
         print(f"target at most {TARGET:g}x: {'met' if index <= TARGET else 'MISSED'}")
-    finally:
-        if scratch:
-            shutil.rmtree(scratch, ignore_errors=True)
-        if database_name:
-            from django.db import connections
-
-            connections.close_all()
-            drop_postgres(server_url, database_name)
 
 
 if __name__ == "__main__":
