@@ -1,5 +1,6 @@
 """The clinician's notifications in the admin: their own in-app copies of the alerts and
-digests sent to them, newest first, read-only; seeing a page marks it read.
+digests sent to them, newest first, read-only; seeing a page marks it read (a prefetch or
+a HEAD request does not: notifications.seen).
 
 Any staff member may open the list (it holds only what was sent to them), so no model
 permission is needed and none is given: another person's rows are never in the queryset.
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from notifications.messages import Message, render_message
 from notifications.models import Notification
+from notifications.seen import request_is_a_look
 from notifications.selectors import notifications_list
 from notifications.services import notifications_mark_read
 
@@ -93,7 +95,11 @@ class NotificationAdmin(admin.ModelAdmin):
         extra = {"title": _("Your notifications"), **(extra_context or {})}
         response = super().changelist_view(request, extra)
         changelist = getattr(response, "context_data", {}).get("cl")
-        if isinstance(response, TemplateResponse) and changelist is not None:
+        if (
+            isinstance(response, TemplateResponse)
+            and changelist is not None
+            and request_is_a_look(request)  # not a HEAD or a prefetch
+        ):
             # Read before marking: the page shows which of them were new.
             rows = list(changelist.result_list)
             changelist.result_list = rows

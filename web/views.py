@@ -36,6 +36,7 @@ from notifications.selectors import (
     notifications_unread_count_sql,
     reminder_preferences_get,
 )
+from notifications.seen import request_is_a_look
 from notifications.services import (
     PushEndpointTaken,
     calendar_token_reset,
@@ -455,7 +456,7 @@ def notifications(request: HttpRequest, patient: Patient) -> HttpResponse:
     )
     # Read before marking: the page shows which of them were new to the patient.
     rows = [{"notification": n, "new": n.read_at is None, "link": _app_link(n.link)} for n in page]
-    if rows:
+    if rows and request_is_a_look(request):  # a prefetch of the page marks nothing
         notifications_mark_read(user=request.user, up_to=max(n.pk for n in page))
     return render(request, "web/notifications.html", {"page": page, "rows": rows})
 
