@@ -377,3 +377,11 @@ def test_the_russian_count_agrees_with_its_number(client, russian, count, words)
         notify(russian.user, f"Напоминание {n}")
     sign_in(client, "olga")
     assert label(client.get("/app/history/").content.decode()) == f"Уведомления, {words}"
+
+
+def test_a_prefetch_of_the_list_marks_nothing_read(owner_client, owner):
+    notify(owner.user, "Time for today's exercises")
+    assert owner_client.get(URL, HTTP_SEC_PURPOSE="prefetch").status_code == 200
+    assert unread_of(owner.user) == 1
+    owner_client.get(URL)
+    assert unread_of(owner.user) == 0

@@ -199,3 +199,23 @@ def test_a_russian_speaking_doctor_reads_the_list_and_the_alerts_in_russian(
     assert "Ваши уведомления" in html
     assert "Боль 7/10" in html and "Pain of 7/10" not in html
     assert "Новое" in html and ">Открыть<" in html
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_PURPOSE": "prefetch"},
+        {"HTTP_SEC_PURPOSE": "prefetch;prerender"},
+        {"HTTP_PURPOSE": "prefetch"},
+        {"HTTP_X_MOZ": "prefetch"},
+    ],
+)
+def test_a_prefetch_of_the_list_marks_nothing_read(client, clinician, headers):
+    notify(clinician.user, "Pain 7")
+    sign_in(client, clinician.user)
+    assert client.get(LIST, **headers).status_code == 200
+    assert notifications_unread_count(user=clinician.user) == 1
+    client.head(LIST)
+    assert notifications_unread_count(user=clinician.user) == 1
+    client.get(LIST)  # someone looks
+    assert notifications_unread_count(user=clinician.user) == 0
