@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from exercises.models import Exercise
+from exercises.selectors import exercise_text
 from planner.dose_words import dose_words, shown_dose_of
 from planner.models import ExerciseState, Feeling, SupervisedStatus
 
@@ -97,6 +98,10 @@ class ExerciseCardSerializer(serializers.Serializer):
     def get_illustrations(self, exercise: Exercise) -> list[str]:
         return illustrations(exercise)
 
+    def to_representation(self, instance: Any) -> Any:
+        # The texts in the reader's language (Accept-Language, else the site's).
+        return super().to_representation(exercise_text(exercise=instance))
+
 
 class ClinicianContactSerializer(serializers.Serializer):
     name = serializers.CharField(source="__str__")
@@ -133,5 +138,10 @@ class ClinicSessionSerializer(serializers.Serializer):
 
 class PractisedExerciseSerializer(serializers.Serializer):
     slug = serializers.SlugField(source="exercise.slug")
-    name = serializers.CharField(source="exercise.name")
+    name = serializers.CharField(source="exercise.name", help_text="In the reader's language.")
     state = serializers.ChoiceField(choices=ExerciseState.choices)
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        data["name"] = exercise_text(exercise=instance.exercise).name
+        return data

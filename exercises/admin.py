@@ -3,12 +3,20 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from exercises import selectors
-from exercises.models import Exercise, MovementTag
+from exercises.models import (
+    Exercise,
+    ExerciseTranslation,
+    MovementTag,
+    library_base_language,
+    library_languages,
+)
+from exercises.services import exercise_translations_changed
 from exercises.vocabulary import EQUIPMENT, MOVEMENT_TAGS
 
 
@@ -67,9 +75,55 @@ class ExerciseAdminForm(forms.ModelForm):
         )
 
 
+class ExerciseTranslationForm(forms.ModelForm):
+    language = forms.ChoiceField(choices=())
+
+    class Meta:
+        model = ExerciseTranslation
+        fields = ("language", "name", "summary", "instructions", "safety_notes")
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "instructions": forms.Textarea(attrs={"rows": 7}),
+            "safety_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = dict(settings.LANGUAGES)
+        choices = [(code, f"{names[code]} ({code})") for code in library_languages()]
+        current = self.instance.language
+        if current and current not in library_languages():
+            # A language the site no longer has: kept visible, refused on save (clean()).
+            choices.append((current, current))
+        self.fields["language"].choices = choices
+
+
+class ExerciseTranslationInline(admin.StackedInline):
+    """The exercise's texts in each language the patients may speak: as many steps and
+    safety notes as the exercise's own, one per line and in the same order."""
+
+    model = ExerciseTranslation
+    form = ExerciseTranslationForm
+    verbose_name = "translation for patients"
+    verbose_name_plural = "translations for patients"
+
+    def get_extra(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
+        # One empty form for each language it still lacks.
+        return len(_missing_languages(obj)) if obj is not None else len(library_languages())
+
+    def get_max_num(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
+        return len(library_languages())
+
+
+def _missing_languages(exercise: Exercise) -> list[str]:
+    have = {t.language for t in exercise.translations.all()}
+    return [code for code in library_languages() if code not in have]
+
+
 @admin.register(Exercise)
 class ExerciseAdmin(admin.ModelAdmin):
     form = ExerciseAdminForm
+    inlines = [ExerciseTranslationInline]
     list_display = (
         "name",
         "category",
@@ -80,6 +134,7 @@ class ExerciseAdmin(admin.ModelAdmin):
         "easier_display",
         "harder_variant",
         "is_active",
+        "translations_display",
     )
     list_filter = ("category", "difficulty", "movement_tags", "indications", "is_active")
     search_fields = ("name", "slug", "summary")
@@ -101,7 +156,10 @@ class ExerciseAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("For the patient", {"fields": ("summary", "instructions", "safety_notes")}),
+        (
+            "For the patient",
+            {"fields": ("translations_display", "summary", "instructions", "safety_notes")},
+        ),
         (
             "Dose (default and its bounds)",
             {
@@ -117,8 +175,28 @@ class ExerciseAdmin(admin.ModelAdmin):
         ("Media", {"fields": ("image", "video")}),
     )
 
+    readonly_fields = ("translations_display",)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Exercise]:
-        return selectors.exercise_list()
+        return selectors.with_translations(selectors.exercise_list())
+
+    @admin.display(description="translations")
+    def translations_display(self, obj: Exercise) -> str:
+        if obj.pk is None:
+            return "—"
+        missing = _missing_languages(obj)
+        if not missing:
+            return ", ".join(library_languages()) or "—"
+        return (
+            f"Missing: {', '.join(missing)}. Patients who read "
+            f"{'these languages' if len(missing) > 1 else 'it'} see this exercise in "
+            f"{dict(settings.LANGUAGES).get(library_base_language(), 'English')}."
+        )
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is ExerciseTranslation and formset.has_changed():
+            exercise_translations_changed(exercise=form.instance)
 
     @admin.display(description="movement tags")
     def tags_display(self, obj: Exercise) -> str:

@@ -323,7 +323,11 @@ class ExerciseTranslation(models.Model):
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
                 errors[name] = "Required: the patient reads it."
-        exercise = self.exercise if self.exercise_id is not None else None
+        try:
+            # In the admin, the exercise as its form has it: steps being edited count.
+            exercise: Exercise | None = self.exercise
+        except Exercise.DoesNotExist:
+            exercise = None
         if exercise is not None:
             for name, own, theirs in (
                 ("instructions", self.steps, exercise.steps),

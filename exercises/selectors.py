@@ -1,6 +1,7 @@
 """Reads of the exercise library."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import get_language, gettext
@@ -58,8 +59,11 @@ def exercise_search(
 
 @dataclass(frozen=True)
 class ExerciseText:
-    """What a patient reads of an exercise, in one language."""
+    """An exercise as a patient reads it in one language: its name, summary, steps and
+    safety notes in that language; anything else (slug, pictures, dose bounds) is the
+    exercise's own, so a template or serializer can take it in the exercise's place."""
 
+    exercise: Exercise
     name: str
     summary: str
     steps: list[str]
@@ -69,6 +73,12 @@ class ExerciseText:
     # (base language) texts are shown instead, as for an exercise a clinic added.
     translated: bool
 
+    def __getattr__(self, attribute: str) -> Any:
+        # Only for what the dataclass does not hold itself; never a text in another language.
+        if attribute in ("instructions", "safety_notes") or attribute.startswith("_"):
+            raise AttributeError(attribute)
+        return getattr(self.exercise, attribute)
+
 
 def exercise_text(*, exercise: Exercise, language: str | None = None) -> ExerciseText:
     """The exercise's name, summary, steps and safety notes in `language` (by default the
@@ -77,6 +87,8 @@ def exercise_text(*, exercise: Exercise, language: str | None = None) -> Exercis
     Reads `exercise.translations.all()`: prefetch it (`with_translations`,
     `TRANSLATIONS_PREFETCH`) where many exercises are shown, or it costs a query each.
     """
+    if isinstance(exercise, ExerciseText):
+        exercise = exercise.exercise
     base = library_base_language()
     wanted = (language or get_language() or base).lower()
     short = wanted.split("-")[0]
@@ -85,6 +97,7 @@ def exercise_text(*, exercise: Exercise, language: str | None = None) -> Exercis
         translation = found.get(wanted) or found.get(short)
         if translation is not None:
             return ExerciseText(
+                exercise,
                 translation.name,
                 translation.summary,
                 translation.steps,
@@ -93,7 +106,13 @@ def exercise_text(*, exercise: Exercise, language: str | None = None) -> Exercis
                 True,
             )
     return ExerciseText(
-        exercise.name, exercise.summary, exercise.steps, exercise.safety, base, short == base
+        exercise,
+        exercise.name,
+        exercise.summary,
+        exercise.steps,
+        exercise.safety,
+        base,
+        short == base,
     )
 
 
@@ -106,6 +125,22 @@ def with_translations(exercises: QuerySet[Exercise]) -> QuerySet[Exercise]:
     return exercises.prefetch_related(
         Prefetch(TRANSLATIONS_PREFETCH, queryset=ExerciseTranslation.objects.order_by())
     )
+
+
+def exercise_name_of(*, slug: str, default: str, language: str | None = None) -> str:
+    """The name of the exercise `slug` in `language` (the active one by default), else
+    `default` (one query outside the base language): for a name kept as text, such as the
+    day's walk that a program version saved."""
+    base = library_base_language()
+    short = (language or get_language() or base).lower().split("-")[0]
+    if short == base or not slug:
+        return default
+    name = (
+        ExerciseTranslation.objects.filter(exercise__slug=slug, language=short)
+        .values_list("name", flat=True)
+        .first()
+    )
+    return name or default
 
 
 def exercises_without_translation(*, language: str) -> QuerySet[Exercise]:

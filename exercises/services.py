@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from exercises.illustration import PoseError, parse_exercise_pose
 from exercises.models import (
@@ -394,3 +395,10 @@ def _messages(error: ValidationError) -> list[str]:
     if hasattr(error, "error_dict"):
         return [f"{name}: {' '.join(msgs)}" for name, msgs in error.message_dict.items()]
     return list(error.messages)
+
+
+def exercise_translations_changed(*, exercise: Exercise) -> None:
+    """Mark the exercise changed after its translations were edited: the patient's cached
+    Today is kept under a stamp that reads the library's last change (`updated_at`), so the
+    edit shows at once."""
+    Exercise.objects.filter(pk=exercise.pk).update(updated_at=timezone.now())

@@ -10,6 +10,7 @@ from django.db.models import Field, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from exercises.selectors import exercise_text
 from notifications.ical import CalendarEvent, calendar_text
 from notifications.models import Notification, ReminderPreferences
 from notifications.timing import local_moment
@@ -101,7 +102,8 @@ def _calendar_text(patient: Patient, now: datetime) -> str:
                         duration=timedelta(seconds=max(seconds, 600)),
                         summary=_("Home exercises (%(count)s)") % {"count": len(day.home)},
                         description="\n".join(
-                            f"{i.exercise.name}: {dose_words(i)}" for i in day.home
+                            f"{exercise_text(exercise=i.exercise).name}: {dose_words(i)}"
+                            for i in day.home
                         ),
                     )
                 )

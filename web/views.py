@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.client_ip import client_ip
 from exercises.models import Exercise
-from exercises.selectors import exercise_illustration_svg
+from exercises.selectors import exercise_illustration_svg, exercise_text
 from notifications.records import patient_export_filename, patient_export_json
 from notifications.selectors import (
     notifications_list,
@@ -356,7 +356,9 @@ def exercise(request: HttpRequest, patient: Patient, slug: str) -> HttpResponse:
     item = selectors.patient_program_exercise(patient=patient, slug=slug)
     if item is None:
         raise Http404
-    return render(request, "web/exercise.html", {"item": item, "exercise": item.exercise})
+    # In the patient's language: the translation's texts, the exercise's own elsewhere.
+    text = exercise_text(exercise=item.exercise)
+    return render(request, "web/exercise.html", {"item": item, "exercise": text})
 
 
 @require_GET

@@ -37,6 +37,7 @@ from api.serializers import (
     illustrations,
 )
 from exercises.models import Exercise
+from exercises.selectors import exercise_text
 from notifications.models import ReminderPreferences
 from notifications.push_endpoints import ENDPOINT_MAX_LENGTH
 from notifications.selectors import (
@@ -177,6 +178,10 @@ class ProgramApi(PatientApi):
 
                 def get_illustrations(self, exercise: Exercise) -> list[str]:
                     return illustrations(exercise)
+
+                def to_representation(self, instance: Any) -> Any:
+                    # The texts in the reader's language (Accept-Language, else the site's).
+                    return super().to_representation(exercise_text(exercise=instance))
 
             position = serializers.IntegerField()
             exercise = CardSerializer()

@@ -12,7 +12,7 @@ from datetime import date
 import segno
 from django.utils import translation
 
-from exercises.selectors import exercise_illustration_svg
+from exercises.selectors import exercise_illustration_svg, exercise_text
 from planner.dose_words import dose_words
 from planner.models import ExerciseState, Program, ProgramExercise
 from planner.selectors.programs import goes_home, program_current_version, program_exercises
@@ -75,23 +75,24 @@ def program_handout(*, program: Program, app_url: str) -> Handout:
     clinic = clinic_settings()
     home: list[ProgramExercise] = [item for item in items if goes_home(item, today)]
     at_clinic = [
-        item.exercise.name
+        exercise_text(exercise=item.exercise, language=patient.language).name
         for item in items
         if item not in home and item.state in (ExerciseState.SUPERVISED, ExerciseState.MASTERED)
     ]
     with translation.override(patient.language):
+        texts = [exercise_text(exercise=item.exercise) for item in home]
         exercises = [
             HandoutExercise(
                 number=number,
-                name=item.exercise.name,
-                summary=item.exercise.summary,
-                steps=item.exercise.steps,
-                safety=item.exercise.safety,
+                name=text.name,
+                summary=text.summary,
+                steps=text.steps,
+                safety=text.safety,
                 dose=dose_words(item),
                 start_svg=exercise_illustration_svg(exercise=item.exercise, phase="start"),
                 end_svg=exercise_illustration_svg(exercise=item.exercise, phase="end"),
             )
-            for number, item in enumerate(home, start=1)
+            for number, (item, text) in enumerate(zip(home, texts, strict=True), start=1)
         ]
     return Handout(
         language=patient.language,

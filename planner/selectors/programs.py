@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Max
 
+from exercises.selectors import TRANSLATIONS_PREFETCH
 from planner.engine.dose import displayed_dose, exercise_seconds
 from planner.engine.types import (
     Dose,
@@ -32,7 +33,13 @@ def program_current_version(*, program: Program) -> ProgramVersion:
 
 
 def program_exercises(*, version: ProgramVersion) -> list[ProgramExercise]:
-    return list(version.exercises.select_related("exercise").order_by("position"))
+    """The version's exercises in order, with the library's rows and their translations
+    (what the patient reads in their language: `exercises.selectors.exercise_text`)."""
+    return list(
+        version.exercises.select_related("exercise")
+        .prefetch_related(f"exercise__{TRANSLATIONS_PREFETCH}")
+        .order_by("position")
+    )
 
 
 def home_unlocked(*, program: Program, day: date) -> bool:

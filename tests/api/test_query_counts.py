@@ -15,14 +15,14 @@ from tests.api.conftest import client_for, current_items, make_clinician, with_s
 V1 = "/api/v1"
 # Each bound counts the token with its user and their patient or clinician record, then:
 # today: nothing more when the same day was rendered before (the token's query reads the
-# day's stamp, api.authentication), else program, version, exercises, logs and the
-# clinician's contact (2);
-# program: program, version, exercises;
+# day's stamp, api.authentication), else program, version, exercises, their translations
+# (the patient's language), logs and the clinician's contact (2);
+# program: program, version, exercises, their translations;
 # patient list: count, page, then diagnoses, red flags and ODI scores for the whole page;
 # notifications: count, page; marking them read: the update, the count still unread.
-TODAY_QUERIES = 7
+TODAY_QUERIES = 8
 TODAY_CACHED_QUERIES = 1
-PROGRAM_QUERIES = 4
+PROGRAM_QUERIES = 5
 PATIENT_LIST_QUERIES = 6
 NOTIFICATIONS_QUERIES = 3
 MARK_READ_QUERIES = 3

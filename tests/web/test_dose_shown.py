@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 from pypdf import PdfReader
 
+from exercises.selectors import exercise_text
 from notifications.models import ReminderPreferences
 from notifications.selectors import calendar_feed_render
 from planner import selectors
@@ -124,4 +125,5 @@ def test_the_calendar_feed_describes_the_dose_in_the_patients_words(owner):
     token = ReminderPreferences.objects.get_or_create(patient=owner)[0].calendar_token
     feed = calendar_feed_render(token=token, now=timezone.now() - timedelta(days=1)) or ""
     unfolded = feed.replace("\r\n ", "").replace("\\,", ",")
-    assert f"{item.exercise.name}: {WORDS['ru']}" in unfolded
+    name = exercise_text(exercise=item.exercise, language="ru").name  # the Russian name
+    assert f"{name}: {WORDS['ru']}" in unfolded

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
+from exercises.selectors import ExerciseText, exercise_name_of, exercise_text
 from notifications.selectors import notifications_unread_count
 from planner.dose_words import dose_words, shown_dose_of
 
@@ -66,3 +67,23 @@ def hold_seconds(item: object) -> int:
     shows them (a 22 s hold is shown, and timed, as 20 s)."""
     shown = shown_dose_of(item)
     return shown.duration_s or shown.hold_s
+
+
+@register.filter
+def localised(exercise: Any) -> ExerciseText:
+    """The exercise in the reader's language (its translation's name, summary, steps and
+    safety notes, else its own), standing in for the exercise everywhere else."""
+    return exercise_text(exercise=exercise)
+
+
+@register.filter
+def exercise_name(exercise: Any) -> str:
+    """The exercise's name in the reader's language."""
+    return exercise_text(exercise=exercise).name
+
+
+@register.filter
+def activity_name(activity: dict[str, Any]) -> str:
+    """The name of the day's walk (a program version keeps it as text) in the reader's
+    language."""
+    return exercise_name_of(slug=activity.get("slug", ""), default=activity.get("name", ""))
