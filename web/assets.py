@@ -20,6 +20,7 @@ from django.templatetags.static import static
 APP_ASSETS = (
     "web/app.css",
     "web/app.js",
+    "web/timer.js",
     "web/icon.svg",
     "web/icon-192.png",
     "web/icon-512.png",

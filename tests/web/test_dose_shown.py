@@ -66,7 +66,7 @@ def test_today_shows_the_dose_in_steps_each_side_and_counts_both_sides(
     page = owner_client.get("/app/today/").content.decode()
     assert WORDS[language] in page
     assert "22" not in page.split(f'id="ex-{item.exercise.slug}"')[1].split("</li>")[0]
-    assert 'data-seconds="20"' in page  # the timer counts the hold as shown
+    assert 'data-hold="20"' in page  # the timer counts the hold as shown
     # The day's minutes count both sides of the one-sided exercise.
     items = home(owner)
     seconds = sum(
@@ -86,7 +86,7 @@ def test_the_exercise_page_shows_the_dose_in_steps_each_side(
     reader(owner, language, time_zone, owner_client)
     item = one_sided_with_a_22_second_hold(owner)
     page = owner_client.get(f"/app/exercises/{item.exercise.slug}/").content.decode()
-    assert WORDS[language] in page and 'data-seconds="20"' in page
+    assert WORDS[language] in page and 'data-hold="20"' in page
 
 
 @pytest.mark.parametrize(("language", "time_zone"), READERS)
@@ -101,7 +101,7 @@ def test_a_timed_dose_is_shown_in_whole_minutes(owner_client, owner, language, t
     item.exercise.save()
     page = owner_client.get(f"/app/exercises/{item.exercise.slug}/").content.decode()
     assert TIMED_WORDS[language] in page and "24" not in page.split('class="dose"')[1][:80]
-    assert 'data-seconds="840"' in page
+    assert 'data-duration="840"' in page
 
 
 def test_the_prescription_is_kept_exactly(owner):

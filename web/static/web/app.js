@@ -1,5 +1,5 @@
 /* The patient app's progressive enhancement: service worker, offline log queue,
-   exercise timers and push sign-up. Every page works without it. */
+   push sign-up and questionnaires (the exercise timer is timer.js). Every page works without it. */
 (function () {
   "use strict";
   const script = document.currentScript;
@@ -135,44 +135,7 @@
     }
   }, true);
 
-  // -- timers --------------------------------------------------------------------------------
-  document.querySelectorAll(".timer").forEach(function (timer) {
-    const total = parseInt(timer.dataset.seconds, 10);
-    const left = timer.querySelector(".timer-left");
-    const button = timer.querySelector(".timer-start");
-    const status = timer.querySelector(".timer-status");
-    let handle = null;
-    let remaining = total;
-    function show(seconds) {
-      const minutes = Math.floor(seconds / 60);
-      const rest = seconds % 60;
-      left.textContent = minutes ? minutes + ":" + String(rest).padStart(2, "0") : String(seconds);
-    }
-    show(total);
-    function stop(label) {
-      clearInterval(handle);
-      handle = null;
-      button.textContent = button.dataset.start;
-      remaining = total;
-      if (label) status.textContent = label;
-    }
-    button.addEventListener("click", function () {
-      if (handle) { stop(""); show(total); return; }
-      remaining = total;
-      show(remaining);
-      button.textContent = button.dataset.stop;
-      status.textContent = "";
-      handle = setInterval(function () {
-        remaining -= 1;
-        show(Math.max(remaining, 0));
-        if (remaining <= 0) {
-          stop(button.dataset.done);
-          left.textContent = button.dataset.done;
-          if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
-        }
-      }, 1000);
-    });
-  });
+  // The exercises' timers (guided sessions) are timer.js, on the pages that have them.
 
   // -- push notifications --------------------------------------------------------------------
   const pushButton = document.getElementById("enable-push");
