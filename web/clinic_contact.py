@@ -2,8 +2,9 @@
 paused Today.
 
 Today's page is cached under the day's stamp, which knows the clinician's phone but not the
-clinic's settings; so the cached page keeps a place for the clinic's line, filled per request
-from `clinic_settings()` (itself cached for a minute: no query most of the time).
+clinic's settings; so the cached page keeps a place for the clinic's line (`CLINIC_CONTACT_PLACE`,
+one of `web.views.TODAY_PLACES`), filled per request from `clinic_settings()` (itself cached
+for a minute: no query most of the time).
 """
 
 from django.http import HttpRequest
@@ -20,10 +21,3 @@ def clinic_contact_html(*, request: HttpRequest) -> str:
     if not clinic.phone:
         return ""
     return render_to_string("web/_clinic_contact.html", {"clinic": clinic}, request=request)
-
-
-def clinic_contact_fill(*, page: str, request: HttpRequest) -> str:
-    """Today's cached page with the clinic's line in its place (only a paused day has one)."""
-    if CLINIC_CONTACT_PLACE not in page:
-        return page
-    return page.replace(CLINIC_CONTACT_PLACE, clinic_contact_html(request=request), 1)
