@@ -26,10 +26,15 @@ BADGE_MAX = 99
 def notifications_link_html(*, request: HttpRequest, unread: int | None = None) -> str:
     """The header's link to the notifications, with the signed-in person's unread count
     (`unread` when the caller read it already, else one query)."""
-    url = reverse("web:notifications")
+    url = _notifications_url()
     if unread is None:
         unread = notifications_unread_count(user=request.user)
     return _notifications_link(translation.get_language(), url, request.path == url, unread)
+
+
+@functools.cache
+def _notifications_url() -> str:
+    return reverse("web:notifications")
 
 
 @functools.lru_cache(maxsize=1024)
