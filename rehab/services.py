@@ -65,6 +65,8 @@ _CLINICIAN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "exercises": {
         "exercise": ("view", "add", "change"),
+        # An exercise's texts in the patients' other languages (the exercise's inline).
+        "exercisetranslation": ("view", "add", "change", "delete"),
         "movementtag": ("view",),
     },
     "planner": {

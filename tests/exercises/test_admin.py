@@ -102,7 +102,34 @@ def change_data(exercise: Exercise, **overrides) -> dict:
         for prefix in ("default", "min", "max"):
             data[f"{prefix}_{name}"] = getattr(exercise, f"{prefix}_{name}")
     data["seconds_per_rep"] = exercise.seconds_per_rep
+    data.update(translations_data(exercise))
     data.update(overrides)
+    return data
+
+
+def translations_data(exercise: Exercise, **changes: str) -> dict:
+    """The translations inline as the page sends it back, each as it is (`changes`, such as
+    `name="..."`, edit the first); the exercise's texts in the patients' other languages."""
+    rows = list(exercise.translations.order_by("language"))
+    data: dict = {
+        "translations-TOTAL_FORMS": len(rows),
+        "translations-INITIAL_FORMS": len(rows),
+        "translations-MIN_NUM_FORMS": 0,
+        "translations-MAX_NUM_FORMS": 1000,
+    }
+    for index, row in enumerate(rows):
+        fields = {
+            "id": row.pk,
+            "exercise": exercise.pk,
+            "language": row.language,
+            "name": row.name,
+            "summary": row.summary,
+            "instructions": row.instructions,
+            "safety_notes": row.safety_notes,
+        }
+        if index == 0:
+            fields.update(changes)
+        data.update({f"translations-{index}-{key}": value for key, value in fields.items()})
     return data
 
 
