@@ -12,6 +12,7 @@ from django.utils import translation
 from planner.engine.dose import REST_BETWEEN_SETS_S, exercise_seconds
 from planner.engine.types import Dose
 from tests.web.test_dose_shown import READERS, one_sided_with_a_22_second_hold, reader
+from web.assets import asset_urls
 from web.timer import READY_S, SWITCH_S, timer_plan, timer_words
 
 
@@ -116,6 +117,11 @@ def test_today_and_the_exercise_page_give_the_timer_its_dose_and_words(
     assert page.count('id="timer-words"') == 1 and "web/timer.js" in page
     words = json.loads(page.split('id="timer-words" type="application/json">')[1].split("<")[0])
     assert words["start"] == {"en": "Start the timer", "ru": "Запустить таймер"}[language]
+
+    # Offline too: the service worker keeps the script the page names.
+    script = asset_urls()["web/timer.js"]
+    assert f'<script src="{script}" defer>' in page
+    assert f'"{script}"' in owner_client.get("/app/sw.js").content.decode()
 
     exercise_page = owner_client.get(f"/app/exercises/{one_sided.exercise.slug}/").content.decode()
     assert f'id="timer-{one_sided.exercise.slug}"' in exercise_page
