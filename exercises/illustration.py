@@ -29,6 +29,7 @@ selector all validate through ``parse_exercise_pose``.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -36,6 +37,8 @@ from typing import Final
 from xml.sax.saxutils import escape
 
 PHASES: Final = ("start", "end")
+# A movement that does not go straight from start to end passes through a middle pose.
+KEY_PHASES: Final = ("start", "mid", "end")
 
 POSTURES: Final[dict[str, str]] = {
     "standing": "Standing, facing right",
@@ -155,13 +158,21 @@ class Pose:
 
 @dataclass(frozen=True)
 class ExercisePose:
+    """The start and end poses, and optionally one in the middle that a movement passes."""
+
     start: Pose
     end: Pose
+    mid: Pose | None = None
 
     def phase(self, name: str) -> Pose:
         if name not in PHASES:
             raise ValueError(f"Unknown phase {name!r}; use start or end.")
         return self.start if name == "start" else self.end
+
+    @property
+    def key_poses(self) -> tuple[Pose, ...]:
+        """The poses a demonstration moves through, in order."""
+        return (self.start, self.end) if self.mid is None else (self.start, self.mid, self.end)
 
 
 # What each posture means for an angle that is left out; a pair is (near, far).
@@ -186,7 +197,7 @@ _POSTURE_DEFAULTS: Final[dict[str, dict[str, _Default]]] = {
         "elbow": 40,
     },
 }
-_DEFAULT_VIEW: Final[dict[str, str]] = {"side_lying": "above"}
+_DEFAULT_VIEW: Final[dict[str, str]] = {}
 
 
 def _degrees(key: str, value: object) -> float:
@@ -281,11 +292,13 @@ def parse_exercise_pose(data: object) -> ExercisePose:
     missing = [phase for phase in PHASES if phase not in data]
     if missing:
         raise PoseError(f"missing {' and '.join(missing)}; a pose needs both a start and an end.")
-    extra = sorted(str(key) for key in data if key not in PHASES)
+    extra = sorted(str(key) for key in data if key not in KEY_PHASES)
     if extra:
-        raise PoseError(f"unknown phase {', '.join(extra)}; use start and end.")
+        raise PoseError(f"unknown phase {', '.join(extra)}; use start, mid and end.")
     phases: dict[str, Pose] = {}
-    for phase in PHASES:
+    for phase in KEY_PHASES:
+        if phase not in data:
+            continue
         try:
             phases[phase] = parse_pose(data[phase])
         except PoseError as error:
@@ -601,6 +614,7 @@ class _Shape:
     size: float = 0.0  # stroke width of a line, radius of a circle, corner of a rect
     opacity: float = 1.0
     backdrop: bool = False  # floors and walls run off the picture and do not set its frame
+    key: str = ""  # names the same shape in every frame of a demonstration
 
     def extent(self) -> tuple[float, float, float, float]:
         grow = {"line": self.size / 2, "circle": self.size}.get(self.kind, 0.0)
@@ -656,14 +670,30 @@ _CAMERAS: Final[dict[str, _Camera]] = {
 }
 
 
+# Lying on the side, the hips and knees bend in a plane parallel to the floor: seen level
+# with the floor from a little toward the feet, the bent legs show and the body still rests
+# on the floor line.
+_SIDE_LYING_CAMERA: Final = _Camera(35, 0)
+
+
+def _camera(pose: Pose) -> _Camera:
+    if pose.posture == "side_lying" and pose.view == "side":
+        return _SIDE_LYING_CAMERA
+    return _CAMERAS[pose.view]
+
+
 def render_pose_svg(pose: Pose, *, title: str) -> str:
     """A self-contained, deterministic SVG picture of one pose, titled for screen readers."""
-    body = _grounded(pose)
-    camera = _CAMERAS[pose.view]
-    behind, in_front = _props(pose, body, camera)
-    return _svg(
-        [*behind, *_glows(pose, body, camera), *_figure(pose, body, camera), *in_front], title
-    )
+    return _svg(_picture(pose, _grounded(pose)), title)
+
+
+def _picture(pose: Pose, body: _Body, setting: _Setting | None = None) -> list[_Shape]:
+    """Every shape of one pose, back to front, each keyed so that frames can be matched."""
+    camera = _camera(pose)
+    behind, in_front = _props(pose, body, camera, setting)
+    behind = [replace(shape, key=f"b{i}{shape.kind}") for i, shape in enumerate(behind)]
+    in_front = [replace(shape, key=f"f{i}{shape.kind}") for i, shape in enumerate(in_front)]
+    return [*behind, *_glows(pose, body, camera), *_figure(pose, body, camera), *in_front]
 
 
 def _figure(pose: Pose, body: _Body, camera: _Camera) -> list[_Shape]:
@@ -680,23 +710,27 @@ def _figure(pose: Pose, body: _Body, camera: _Camera) -> list[_Shape]:
         depth = (camera.depth(segment.a) + camera.depth(segment.b)) / 2
         if segment.side == "mid":
             depth = min(depth, chest_depth + 0.001)
-        ranked.append((depth, order, _line((a, b), colours[segment.side], 2 * segment.radius)))
+        shape = _line((a, b), colours[segment.side], 2 * segment.radius)
+        ranked.append((depth, order, replace(shape, key=f"{segment.side}_{segment.name}")))
     trunk_depth = camera.depth(body["mid_back"])
     spine = [camera.project(body[name]) for name in ("pelvis", "mid_back", "chest")]
-    ranked.append((trunk_depth, 100, _line(spine, BODY_COLOUR, 2 * _R_TRUNK)))
+    ranked.append((trunk_depth, 100, replace(_line(spine, BODY_COLOUR, 2 * _R_TRUNK), key="spine")))
     if pose.breath == "in":
         rise = _sub(body["mid_back"], body["pelvis"])
         belly = _add(body["pelvis"], _mul(rise, 0.7), _mul(body.pelvis_frame.fwd, _R_TRUNK * 0.75))
-        ranked.append((trunk_depth, 101, _circle(camera.project(belly), _R_TRUNK, BODY_COLOUR)))
+        belly_shape = _circle(camera.project(belly), _R_TRUNK, BODY_COLOUR)
+        ranked.append((trunk_depth, 101, replace(belly_shape, key="belly")))
     head_depth = max(camera.depth(body["head"]), trunk_depth) + 0.0005
-    ranked.append((head_depth, 200, _circle(camera.project(body["head"]), _HEAD_R, BODY_COLOUR)))
+    head = _circle(camera.project(body["head"]), _HEAD_R, BODY_COLOUR)
+    ranked.append((head_depth, 200, replace(head, key="head")))
     # Eyes show where the face points; only those on the visible half of the head are drawn.
     face = body.head_frame
     for order, sign in ((201, 1.0), (202, -1.0)):
         look = _unit(_add(_mul(face.fwd, 0.8), _mul(face.side, 0.42 * sign), _mul(face.up, 0.25)))
         eye = _add(body["head"], _mul(look, _HEAD_R * 0.72))
         if camera.depth(eye) - camera.depth(body["head"]) > 0.008:
-            ranked.append((head_depth, order, _circle(camera.project(eye), _HEAD_R * 0.15, "#fff")))
+            pupil = replace(_circle(camera.project(eye), _HEAD_R * 0.15, "#fff"), key=f"eye{order}")
+            ranked.append((head_depth, order, pupil))
     ranked.sort(key=lambda item: (round(item[0], 6), item[1]))
     shapes = [shape for _, _, shape in ranked]
     if pose.breath == "out":
@@ -715,7 +749,7 @@ def _breath_out(body: _Body, camera: _Camera) -> list[_Shape]:
         cx, cy = mx + dx * (0.02 + step * 0.03), my + dy * (0.02 + step * 0.03)
         half = 0.018 + step * 0.01
         ends = ((cx - dy * half, cy + dx * half), (cx + dy * half, cy - dx * half))
-        shapes.append(_line(ends, _BREATH_COLOUR, 0.012))
+        shapes.append(replace(_line(ends, _BREATH_COLOUR, 0.012), key=f"breath{step}"))
     return shapes
 
 
@@ -739,17 +773,18 @@ def _glows(pose: Pose, body: _Body, camera: _Camera) -> list[_Shape]:
         )
         if hit and segment.name not in ("lumbar", "thoracic"):
             ends = (camera.project(segment.a), camera.project(segment.b))
-            shapes.append(_line(ends, GLOW_COLOUR, 2 * segment.radius + 0.05, 0.6))
+            glow = _line(ends, GLOW_COLOUR, 2 * segment.radius + 0.05, 0.6)
+            shapes.append(replace(glow, key=f"glow_{segment.side}_{segment.name}"))
     fwd = _mul(body.pelvis_frame.fwd, _R_TRUNK * 0.6)
     if every or "back" in wanted:
         spine = [camera.project(body[name]) for name in ("pelvis", "mid_back", "chest")]
-        shapes.append(_line(spine, GLOW_COLOUR, 2 * _R_TRUNK + 0.05, 0.6))
+        shapes.append(replace(_line(spine, GLOW_COLOUR, 2 * _R_TRUNK + 0.05, 0.6), key="glow_back"))
     elif "abdomen" in wanted:
         ends = (
             camera.project(_add(body["pelvis"], fwd)),
             camera.project(_add(body["mid_back"], fwd)),
         )
-        shapes.append(_line(ends, GLOW_COLOUR, 0.09, 0.6))
+        shapes.append(replace(_line(ends, GLOW_COLOUR, 0.09, 0.6), key="glow_abdomen"))
     spots = {
         "glutes": (_add(body["pelvis"], _mul(fwd, -0.8)), 0.075),
         "shoulders": (body["chest"], 0.07),
@@ -757,7 +792,8 @@ def _glows(pose: Pose, body: _Body, camera: _Camera) -> list[_Shape]:
     }
     for name, (spot, radius) in spots.items():
         if name in wanted:
-            shapes.append(_circle(camera.project(spot), radius, GLOW_COLOUR, 0.6))
+            glow = _circle(camera.project(spot), radius, GLOW_COLOUR, 0.6)
+            shapes.append(replace(glow, key=f"glow_{name}"))
     return shapes
 
 
@@ -789,13 +825,22 @@ def _box(camera: _Camera, low: Vec, high: Vec, top: str, sides: str) -> list[_Sh
     return [_poly(camera, corners, top if normal[1] else sides) for normal, corners in facing]
 
 
-def _props(pose: Pose, body: _Body, camera: _Camera) -> tuple[list[_Shape], list[_Shape]]:
+# Where the furniture of a demonstration stands: placed for one frame and kept for all,
+# with the floor as wide as every frame needs.
+_Setting = tuple[Pose, "_Body", tuple[float, float]]
+
+
+def _props(
+    pose: Pose, body: _Body, camera: _Camera, setting: _Setting | None = None
+) -> tuple[list[_Shape], list[_Shape]]:
     behind: list[_Shape] = []
     in_front: list[_Shape] = []
     props = set(pose.props)
     seen = {name: camera.project(point) for name, point in body.points.items()}
-    xs = [camera.project(p)[0] for s in body.segments for p in (s.a, s.b)]
-    left, right = min(xs) - 0.06, max(xs) + 0.06
+    if setting is None:
+        xs = [camera.project(p)[0] for s in body.segments for p in (s.a, s.b)]
+        setting = (pose, body, (min(xs) - 0.06, max(xs) + 0.06))
+    fixed_pose, fixed, (left, right) = setting
     ground = _MAT if "mat" in props else 0.0
     behind += _floor(camera, left, right, "mat" in props)
     if "pillow" in props:
@@ -805,20 +850,20 @@ def _props(pose: Pose, body: _Body, camera: _Camera) -> tuple[list[_Shape], list
     if "pillow_knees" in props or "towel" in props:
         behind += _cushion(pose, body, camera, ground, in_front)
     if "wall" in props:
-        behind += _wall(body, camera)
+        behind += _wall(fixed, camera)
     if "counter" in props:
-        table, near_edge = _counter(body, camera)
-        stands_in_front = camera.depth(near_edge) > camera.depth(body["pelvis"]) + 0.05
+        table, near_edge = _counter(fixed, camera)
+        stands_in_front = camera.depth(near_edge) > camera.depth(fixed["pelvis"]) + 0.05
         (in_front if stands_in_front else behind).extend(table)
     if "chair" in props:
-        behind += _chair(pose, body, camera)
+        behind += _chair(fixed_pose, fixed, camera)
     if "ball" in props:
         radius = max((body["pelvis"][1] - _R_THIGH) / 2, 0.08)
         cx, cy = camera.project((body["pelvis"][0], radius, body["pelvis"][2]))
         behind.append(_circle((cx, cy), radius, "#f28c7d"))
         behind.append(_circle((cx - radius * 0.45, cy + radius * 0.45), radius * 0.18, "#fbd3cc"))
     if "step" in props:
-        heel, toe = body["near_heel"], body["near_toe"]
+        heel, toe = fixed["near_heel"], fixed["near_toe"]
         top = max(min(heel[1], toe[1]) - _R_FOOT, 0.04)
         low, high = (heel[0] - 0.08, 0.0, -0.16), (heel[0] + 0.16, top, 0.16)
         behind += _box(camera, low, high, "#cbbb9f", "#b09c7c")
@@ -991,49 +1036,98 @@ def _number(value: float) -> str:
     return "0" if text == "-0" else text
 
 
-def _svg(shapes: list[_Shape], title: str) -> str:
-    """Fit the shapes (backdrops aside) into the view box, standing near its bottom."""
-    boxes = [shape.extent() for shape in shapes if not shape.backdrop]
-    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
-    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
-    inner_w, inner_h = _WIDTH - 2 * _PAD, _HEIGHT - 2 * _PAD
-    scale = min(_MAX_SCALE, inner_w / max(x1 - x0, 1e-6), inner_h / max(y1 - y0, 1e-6))
-    bottom = _HEIGHT - _PAD - (inner_h - (y1 - y0) * scale) / 4
-    mid_x = (x0 + x1) / 2
+@dataclass(frozen=True)
+class _Fit:
+    """Figure units to view-box pixels: one scale and offset for every frame of a picture."""
 
-    def point(p: _P) -> str:
-        x, y = _WIDTH / 2 + (p[0] - mid_x) * scale, bottom - (p[1] - y0) * scale
+    scale: float
+    bottom: float
+    mid_x: float
+    y0: float
+    whole: bool = False  # whole pixels and plain moves, for the many frames of a demonstration
+
+    @classmethod
+    def of(cls, shapes: Iterable[_Shape]) -> _Fit:
+        """Fit the shapes (backdrops aside) into the view box, standing near its bottom."""
+        boxes = [shape.extent() for shape in shapes if not shape.backdrop]
+        x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+        x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+        inner_w, inner_h = _WIDTH - 2 * _PAD, _HEIGHT - 2 * _PAD
+        scale = min(_MAX_SCALE, inner_w / max(x1 - x0, 1e-6), inner_h / max(y1 - y0, 1e-6))
+        bottom = _HEIGHT - _PAD - (inner_h - (y1 - y0) * scale) / 4
+        return cls(scale, bottom, (x0 + x1) / 2, y0)
+
+    def pixel(self, p: _P) -> _P:
+        return _WIDTH / 2 + (p[0] - self.mid_x) * self.scale, self.bottom - (
+            p[1] - self.y0
+        ) * self.scale
+
+    def point(self, p: _P) -> str:
+        x, y = self.pixel(p)
+        if self.whole:
+            return f"{round(x)},{round(y)}"
         return f"{_number(x)},{_number(y)}"
 
-    out: list[str] = []
-    for shape in shapes:
-        alpha = f' opacity="{shape.opacity:g}"' if shape.opacity < 1 else ""
-        if shape.kind == "line":
-            path = " L".join(point(p) for p in shape.points)
-            out.append(
-                f'<path d="M{path}" stroke="{shape.stroke}" '
-                f'stroke-width="{_number(shape.size * scale)}"{alpha}/>'
-            )
-        elif shape.kind == "circle":
-            cx, cy = point(shape.points[0]).split(",")
-            paint = f'fill="{shape.fill}"'
-            if shape.fill == "none":
-                paint += f' stroke="{shape.stroke}" stroke-width="{_number(0.02 * scale)}"'
-            out.append(
-                f'<circle cx="{cx}" cy="{cy}" r="{_number(shape.size * scale)}" {paint}{alpha}/>'
-            )
-        elif shape.kind == "poly":
-            out.append(
-                f'<path d="M{" L".join(point(p) for p in shape.points)}Z" fill="{shape.fill}"/>'
-            )
-        else:
-            (ax, ay), (bx, by) = shape.points
-            x, y = point((ax, by)).split(",")
-            corner = f' rx="{_number(shape.size * scale)}"' if shape.size else ""
-            out.append(
-                f'<rect x="{x}" y="{y}" width="{_number((bx - ax) * scale)}" '
-                f'height="{_number((by - ay) * scale)}"{corner} fill="{shape.fill}"/>'
-            )
+    def path(self, points: Iterable[_P]) -> str:
+        return (" " if self.whole else " L").join(self.point(p) for p in points)
+
+
+# An element's attributes in order, each marked True when it is geometry (what moves).
+_Attrs = list[tuple[str, str, bool]]
+
+
+def _attributes(shape: _Shape, fit: _Fit) -> tuple[str, _Attrs]:
+    """The SVG element of a shape: its tag and attributes."""
+    scale = fit.scale
+    alpha = [("opacity", f"{shape.opacity:g}", False)] if shape.opacity < 1 else []
+    if shape.kind == "line":
+        path = fit.path(shape.points)
+        paint = [
+            ("stroke", shape.stroke, False),
+            ("stroke-width", _number(shape.size * scale), False),
+        ]
+        return "path", [("d", f"M{path}", True), *paint, *alpha]
+    if shape.kind == "circle" and fit.whole and shape.fill != "none":
+        # A dot: one moving path instead of a circle's two moving centre coordinates.
+        dot = [
+            ("stroke", shape.fill, False),
+            ("stroke-width", _number(2 * shape.size * scale), True),
+        ]
+        return "path", [("d", f"M{fit.point(shape.points[0])}h0", True), *dot, *alpha]
+    if shape.kind == "circle":
+        cx, cy = fit.point(shape.points[0]).split(",")
+        attrs = [("cx", cx, True), ("cy", cy, True), ("r", _number(shape.size * scale), True)]
+        attrs.append(("fill", shape.fill, False))
+        if shape.fill == "none":
+            attrs += [
+                ("stroke", shape.stroke, False),
+                ("stroke-width", _number(0.02 * scale), False),
+            ]
+        return "circle", attrs + alpha
+    if shape.kind == "poly":
+        path = fit.path(shape.points)
+        return "path", [("d", f"M{path}Z", True), ("fill", shape.fill, False)]
+    (ax, ay), (bx, by) = shape.points
+    x, y = fit.point((ax, by)).split(",")
+    attrs = [
+        ("x", x, True),
+        ("y", y, True),
+        ("width", _number((bx - ax) * scale), True),
+        ("height", _number((by - ay) * scale), True),
+    ]
+    if shape.size:
+        attrs.append(("rx", _number(shape.size * scale), False))
+    return "rect", [*attrs, ("fill", shape.fill, False)]
+
+
+def _element(tag: str, attrs: _Attrs, inner: str = "") -> str:
+    text = " ".join(f'{name}="{value}"' for name, value, _ in attrs)
+    return f"<{tag} {text}>{inner}</{tag}>" if inner else f"<{tag} {text}/>"
+
+
+def _svg(shapes: list[_Shape], title: str) -> str:
+    fit = _Fit.of(shapes)
+    out = [_element(*_attributes(shape, fit)) for shape in shapes]
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {_HEIGHT}" '
         f'width="{_WIDTH}" height="{_HEIGHT}" role="img">'
@@ -1061,3 +1155,276 @@ def resting_parts(pose: Pose, tolerance: float = 0.015) -> frozenset[str]:
     if body["head"][1] - _HEAD_R - support < tolerance:
         parts.add("head")
     return frozenset(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# The demonstration: one SVG that moves from the start pose to the end pose (through the
+# middle pose when there is one) and back. Frames are poses whose joint angles are blended
+# between the key poses, eased at both ends, drawn by the renderer above and fitted to one
+# view box; each shape that moves gets SMIL <animate> values, one per frame. With
+# prefers-reduced-motion, a <style> rule hides the movement and shows the start and end
+# side by side instead.
+
+DEMO_SECONDS: Final = 6
+ARROW_COLOUR: Final = "#d9480f"
+DEMO_STYLE: Final = (
+    ".s{display:none}@media (prefers-reduced-motion:reduce){.m{display:none}.s{display:inline}}"
+)
+# Shares of a cycle: rest at the start, move to the end, rest there, move back.
+_REST_START, _MOVE, _REST_END = 0.12, 0.38, 0.12
+_DEGREES_PER_STEP = 25
+_MAX_STEPS = 6
+# The joints whose path the arrow follows: the one that moves furthest.
+_TRACKED: Final = (
+    "near_hand",
+    "far_hand",
+    "near_toe",
+    "far_toe",
+    "near_knee",
+    "far_knee",
+    "head",
+    "pelvis",
+    "near_elbow",
+    "chest",
+)
+# A part resting in both key poses stays where it is: the frames are slid to keep it there.
+_ANCHORS: Final = (
+    ("near_foot", "near_heel"),
+    ("far_foot", "far_heel"),
+    ("pelvis", "pelvis"),
+    ("near_shin", "near_knee"),
+    ("far_shin", "far_knee"),
+    ("near_hand", "near_wrist"),
+    ("far_hand", "far_wrist"),
+    ("head", "head"),
+    ("thoracic", "chest"),
+)
+_LIMB_FIELDS: Final = tuple(LIMB_RANGES)
+
+
+def _tween(a: Pose, b: Pose, t: float) -> Pose:
+    """The pose a share ``t`` of the way from ``a`` to ``b``; names switch halfway."""
+
+    def mix(x: float, y: float) -> float:
+        return x + (y - x) * t
+
+    def limbs(p: Limbs, q: Limbs) -> Limbs:
+        values: dict[str, float | None] = {}
+        for key in _LIMB_FIELDS:
+            x, y = getattr(p, key), getattr(q, key)
+            if x is None or y is None:
+                values[key] = x if t < 0.5 else y
+            else:
+                values[key] = mix(x, y)
+        return Limbs(**values)  # type: ignore[arg-type]
+
+    named = a if t < 0.5 else b
+    return replace(
+        named,
+        near=limbs(a.near, b.near),
+        far=limbs(a.far, b.far),
+        trunk=mix(a.trunk, b.trunk),
+        spine=mix(a.spine, b.spine),
+        neck=mix(a.neck, b.neck),
+        twist=mix(a.twist, b.twist),
+        side_bend=mix(a.side_bend, b.side_bend),
+    )
+
+
+def _spread(a: Pose, b: Pose) -> float:
+    """The largest change of any joint angle between two poses, in degrees."""
+    changes = [abs(getattr(a, key) - getattr(b, key)) for key in AXIAL_RANGES]
+    for side in ("near", "far"):
+        p, q = getattr(a, side), getattr(b, side)
+        for key in _LIMB_FIELDS:
+            x, y = getattr(p, key), getattr(q, key)
+            if x is not None and y is not None:
+                changes.append(abs(x - y))
+    return max(changes)
+
+
+def _frames(keys: tuple[Pose, ...]) -> list[Pose]:
+    """Poses from the first key to the last, more of them for bigger movements, eased."""
+    legs = len(keys) - 1
+    travel = sum(_spread(a, b) for a, b in itertools.pairwise(keys))
+    steps = min(max(math.ceil(travel / _DEGREES_PER_STEP), 2 * legs, 2), _MAX_STEPS)
+    steps += steps % 2  # an even count puts a frame exactly on the middle key pose
+    frames = []
+    for k in range(steps + 1):
+        u = (1 - math.cos(math.pi * k / steps)) / 2 * legs
+        leg = min(int(u), legs - 1)
+        frames.append(_tween(keys[leg], keys[leg + 1], u - leg))
+    return frames
+
+
+def _anchored(keys: tuple[Pose, ...], bodies: list[_Body]) -> list[_Body]:
+    """Slide every frame so that a part resting at the start and at the end stays put."""
+    resting = resting_parts(keys[0]) & resting_parts(keys[-1])
+    point = next((point for part, point in _ANCHORS if part in resting), "pelvis")
+    x, _, z = bodies[0][point]
+    return [body.moved((x - body[point][0], 0.0, z - body[point][2])) for body in bodies]
+
+
+def _timeline(steps: int) -> tuple[list[int], str]:
+    """Which frame shows at each key time of a cycle: rest, there, rest, back."""
+    frames = [0, 0, *range(1, steps + 1), steps, *range(steps - 1, -1, -1)]
+    times = [0.0, _REST_START]
+    times += [_REST_START + _MOVE * k / steps for k in range(1, steps + 1)]
+    times.append(_REST_START + _MOVE + _REST_END)
+    times += [1 - _MOVE * k / steps for k in range(steps - 1, -1, -1)]
+    return frames, ";".join(
+        f"{t:.2f}".rstrip("0").rstrip(".").removeprefix("0") or "0" for t in times
+    )
+
+
+def _arrow(tracks: Mapping[str, list[_P]]) -> list[str]:
+    """A curved arrow beside the joint that moves furthest, from its start toward its end."""
+
+    def distance(name: str) -> float:
+        return math.dist(tracks[name][0], tracks[name][-1])
+
+    name = max(_TRACKED, key=distance)
+    path = tracks[name]
+    s, m, e = path[0], path[len(path) // 2], path[-1]
+    length = math.dist(s, e)
+    if length < 1:
+        s, e = (s[0], s[1] + 18), (s[0], s[1] - 18)
+        length = 36.0
+    ux, uy = (e[0] - s[0]) / length, (e[1] - s[1]) / length
+    if length < 40:  # a small movement still gets an arrow that can be seen
+        cx, cy = (s[0] + e[0]) / 2, (s[1] + e[1]) / 2
+        s, e = (cx - ux * 20, cy - uy * 20), (cx + ux * 20, cy + uy * 20)
+        m = (cx, cy)
+    # Beside the path, on the side away from the body's middle.
+    centre = tracks["chest"][len(path) // 2]
+    nx, ny = -uy, ux
+    if (m[0] - centre[0]) * nx + (m[1] - centre[1]) * ny < 0:
+        nx, ny = -nx, -ny
+    s, m, e = ((p[0] + nx * 16, p[1] + ny * 16) for p in (s, m, e))
+    control = (2 * m[0] - (s[0] + e[0]) / 2, 2 * m[1] - (s[1] + e[1]) / 2)
+    tx, ty = e[0] - control[0], e[1] - control[1]
+    size = math.hypot(tx, ty) or 1.0
+    tx, ty = tx / size, ty / size
+    tip = (e[0] + tx * 7, e[1] + ty * 7)
+    left = (e[0] - tx * 5 - ty * 8, e[1] - ty * 5 + tx * 8)
+    right = (e[0] - tx * 5 + ty * 8, e[1] - ty * 5 - tx * 8)
+
+    def xy(p: _P) -> str:
+        return f"{_number(p[0])},{_number(p[1])}"
+
+    return [
+        f'<path class="arrow" d="M{xy(s)} Q{xy(control)} {xy(e)}" stroke="{ARROW_COLOUR}" '
+        'stroke-width="5" opacity="0.85"/>',
+        f'<path d="M{xy(tip)} L{xy(left)} L{xy(right)}Z" fill="{ARROW_COLOUR}" opacity="0.85"/>',
+    ]
+
+
+def render_demo_svg(
+    poses: ExercisePose,
+    *,
+    title: str,
+    description: str,
+    start_label: str,
+    end_label: str,
+    seconds: int = DEMO_SECONDS,
+) -> str:
+    """The exercise moving from its start to its end pose and back, with an arrow.
+
+    Deterministic and self-contained: no scripts and no links outside the picture.
+    """
+    keys = poses.key_poses
+    frames = _frames(keys)
+    steps = len(frames) - 1
+    bodies = _anchored(keys, [_grounded(pose) for pose in frames])
+    camera = _camera(keys[0])
+    xs = [camera.project(p)[0] for body in bodies for s in body.segments for p in (s.a, s.b)]
+    furnished = next((i for i, pose in enumerate(frames) if {"chair", "wall"} & set(pose.props)), 0)
+    setting = (frames[furnished], bodies[furnished], (min(xs) - 0.06, max(xs) + 0.06))
+    pictures = [_picture(pose, body, setting) for pose, body in zip(frames, bodies, strict=True)]
+    fit = replace(_Fit.of(shape for picture in pictures for shape in picture), whole=True)
+    tracks = {name: [fit.pixel(camera.project(body[name])) for body in bodies] for name in _TRACKED}
+    order: list[str] = []
+    for picture in pictures:
+        for index, shape in enumerate(picture):
+            if shape.key not in order:
+                before = [s.key for s in picture[:index] if s.key in order]
+                order.insert(order.index(before[-1]) + 1 if before else 0, shape.key)
+    by_key = [{shape.key: shape for shape in picture} for picture in pictures]
+    timeline, key_times = _timeline(steps)
+    runs: list[list[str]] = []  # shapes that never move, defined once and used three times
+    moving: list[tuple[str, list[_Attrs | None]]] = []
+    layout: list[tuple[str, int]] = []
+    for key in order:
+        drawn = [_attributes(shapes[key], fit) if key in shapes else None for shapes in by_key]
+        tag = next(d for d in drawn if d is not None)[0]
+        attrs = [d[1] if d is not None else None for d in drawn]
+        if all(a == attrs[0] for a in attrs) and attrs[0] is not None:
+            if not layout or layout[-1][0] != "run":
+                runs.append([])
+                layout.append(("run", len(runs) - 1))
+            runs[-1].append(_element(tag, attrs[0]))
+        else:
+            moving.append((tag, attrs))
+            layout.append(("moving", len(moving) - 1))
+
+    def animated(tag: str, attrs: list[_Attrs | None]) -> str:
+        present = [a for a in attrs if a is not None]
+        filled = [a if a is not None else present[0] for a in attrs]
+        children = []
+        for index, (name, _, geometry) in enumerate(filled[0]):
+            values = [frame[index][1] for frame in filled]
+            if geometry and len(set(values)) > 1:
+                children.append((name, ";".join(values[i] for i in timeline)))
+        if len(present) < len(attrs):
+            base = next((v for n, v, _ in filled[0] if n == "opacity"), "1")
+            shown = [base if a is not None else "0" for a in attrs]
+            children.append(("opacity", ";".join(shown[i] for i in timeline)))
+        inner = "".join(
+            f'<animate attributeName="{name}" dur="{seconds}s" repeatCount="indefinite" '
+            f'keyTimes="{key_times}" values="{values}"/>'
+            for name, values in children
+        )
+        first = filled[0]
+        if attrs[0] is None:  # not there at the start: hidden until its animation shows it
+            first = [a for a in first if a[0] != "opacity"] + [("opacity", "0", False)]
+        return _element(
+            tag,
+            first,
+            inner,
+        )
+
+    def still(frame: int) -> str:
+        out = []
+        for kind, index in layout:
+            if kind == "run":
+                out.append(f'<use href="#r{index}"/>')
+            else:
+                tag, attrs = moving[index]
+                shown = attrs[frame]
+                if shown is not None:
+                    out.append(_element(tag, shown))
+        return "".join(out)
+
+    arrow = "".join(_arrow(tracks))
+    motion = "".join(
+        f'<use href="#r{index}"/>' if kind == "run" else animated(*moving[index])
+        for kind, index in layout
+    )
+    label = 'font-family="sans-serif" font-size="20" fill="#222" text-anchor="middle" stroke="none"'
+    defs = "".join(f'<g id="r{i}">{"".join(run)}</g>' for i, run in enumerate(runs))
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {_HEIGHT}" '
+        f'width="{_WIDTH}" height="{_HEIGHT}" role="img">'
+        f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
+        f"<style>{DEMO_STYLE}</style>"
+        f'<rect width="{_WIDTH}" height="{_HEIGHT}" fill="#fff"/>'
+        '<g fill="none" stroke-linecap="round" stroke-linejoin="round">'
+        f"<defs>{defs}</defs>"
+        f'<g class="m">{motion}{arrow}</g>'
+        f'<g class="s"><g transform="translate(0 50) scale(0.5)">{still(0)}{arrow}</g>'
+        f'<g transform="translate(200 50) scale(0.5)">{still(steps)}</g>'
+        f'<path d="M200,60 L200,190" stroke="#ccd3db" stroke-width="2"/>'
+        f'<text x="100" y="228" {label}>{escape(start_label)}</text>'
+        f'<text x="300" y="228" {label}>{escape(end_label)}</text></g>'
+        "</g></svg>"
+    )

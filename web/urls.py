@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from web import questionnaires, views
+from web import demonstrations, questionnaires, views
 
 app_name = "web"
 urlpatterns = [
@@ -35,6 +35,9 @@ urlpatterns = [
     path("today/", views.today, name="today"),
     path("today/log/", views.log_exercise, name="log"),
     path("exercises/<slug:slug>/", views.exercise, name="exercise"),
+    path(
+        "exercises/<slug:slug>/demo.svg", demonstrations.demonstration, name="demonstration"
+    ),
     path("exercises/<slug:slug>/<str:phase>.svg", views.illustration, name="illustration"),
     path("handout.pdf", views.handout, name="handout"),
     path("history/", views.history, name="history"),

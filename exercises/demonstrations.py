@@ -1,0 +1,44 @@
+"""Reads of an exercise's animated demonstration: its start and end poses set in motion."""
+
+from django.utils.translation import gettext
+
+from exercises.illustration import (
+    DEMO_SECONDS,
+    ExercisePose,
+    parse_exercise_pose,
+    pose_for_starting_position,
+    render_demo_svg,
+)
+from exercises.models import Exercise
+
+# A calm repetition: the exercise's own seconds per repetition, kept within these.
+SLOWEST_SECONDS, FASTEST_SECONDS = 8, 4
+
+
+def exercise_poses(exercise: Exercise) -> ExercisePose:
+    """The key poses of an exercise; one a clinic added without a pose keeps its position."""
+    if exercise.pose:
+        return parse_exercise_pose(exercise.pose)
+    still = pose_for_starting_position(exercise.starting_position, exercise.equipment)
+    return ExercisePose(start=still, end=still)
+
+
+def exercise_demo_svg(*, exercise: Exercise, name: str | None = None) -> str:
+    """The exercise moving from its start to its end position and back, as an animated SVG.
+
+    Drawn by the same renderer from the same pose as the start and end pictures; with
+    prefers-reduced-motion it shows the two positions side by side, labelled. ``name`` is
+    the exercise's name in the reader's language (the library's own name when left out).
+    """
+    seconds = exercise.seconds_per_rep or DEMO_SECONDS
+    return render_demo_svg(
+        exercise_poses(exercise),
+        title=gettext("%(name)s: how to move") % {"name": name or exercise.name},
+        description=gettext(
+            "The movement from the start position to the end position and back, slowly; "
+            "the arrow shows the direction."
+        ),
+        start_label=gettext("Start"),
+        end_label=gettext("End"),
+        seconds=min(max(seconds, FASTEST_SECONDS), SLOWEST_SECONDS),
+    )
