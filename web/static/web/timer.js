@@ -201,7 +201,9 @@
     const soundButton = root.querySelector(".timer-sound");
     const status = root.querySelector(".timer-status");
     let index = -1; // -1: not started
-    let left = 0;
+    let left = 0; // whole seconds of the step left, as the face shows them
+    let endsAt = 0; // when the step ends (Date.now()), while running
+    let remaining = 0; // what was left of the step when paused (ms)
     let handle = null;
 
     function say(text) {
@@ -243,24 +245,43 @@
       stopButton.hidden = !started;
       root.classList.toggle("running", !!handle);
     }
-    function enter(i) {
+    // The first step from i that takes time (no rest after a single set, no ready time).
+    function land(i) {
       index = i;
-      // Steps of no length (no rest for one set) are passed over.
       while (plan[index].seconds <= 0 && plan[index].kind !== "done") index += 1;
+    }
+    function enter(i, at) {
+      land(i);
       const step = plan[index];
-      left = step.seconds;
+      endsAt = at + step.seconds * 1000;
+      left = Math.max(0, Math.ceil((endsAt - Date.now()) / 1000));
       render();
       say(step.say);
       cue(step.kind);
       if (step.kind === "done") finish();
     }
+    // The clock decides, not the count of ticks: a phone that slowed the page's timers (the
+    // page hidden a while) finds the session where it is now, and says only that step.
     function tick() {
-      left -= 1;
-      if (left <= 0) enter(index + 1);
-      else render();
+      const now = Date.now();
+      if (now < endsAt) {
+        const shown = Math.ceil((endsAt - now) / 1000);
+        if (shown !== left) {
+          left = shown;
+          render();
+        }
+        return;
+      }
+      let at = endsAt;
+      land(index + 1);
+      while (plan[index].kind !== "done" && at + plan[index].seconds * 1000 <= now) {
+        at += plan[index].seconds * 1000;
+        land(index + 1);
+      }
+      enter(index, at);
     }
     function run() {
-      handle = setInterval(tick, 1000);
+      handle = setInterval(tick, 250);
       showButtons();
       keepAwake();
     }
@@ -274,15 +295,17 @@
       timers.forEach((other) => { if (other !== api && other.running()) other.pause(); });
       wakeAudio();
       if (index < 0 || plan[index].kind === "done") {
-        enter(0);
+        enter(0, Date.now());
         run();
       } else {
+        endsAt = Date.now() + remaining;
         run();
         say(plan[index].say || plan[index].what);
       }
     }
     function pause() {
       if (!handle) return;
+      remaining = Math.max(0, endsAt - Date.now());
       halt();
       say(words.paused);
     }
