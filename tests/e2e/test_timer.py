@@ -265,15 +265,27 @@ def test_the_timer_guides_a_session_through_the_dose(live_server, clinic, browse
     page.clock.run_for(3000)
     assert said(page, slugs["one_sided"]) == EN_ONE_SIDED
 
-    # Stopped halfway: back to the start, the screen free to sleep.
+    # One timer at a time: starting another pauses the one running. Stopped halfway: back
+    # to the start, the screen free to sleep.
     wakes = len(page.evaluate("window.__wake"))
+    hold.get_by_role("button", name="Start the timer").click()
+    page.clock.run_for(1000)
     reps.get_by_role("button", name="Start the timer").click()
+    assert said(page, slugs["hold"])[-1] == "Paused"
+    assert hold.get_by_role("button", name="Resume").is_visible()
     page.clock.run_for((ready + 1) * 1000)
     reps.get_by_role("button", name="Stop").click()
     assert said(page, slugs["reps"])[-1] == "Stopped"
-    assert page.evaluate("window.__wake")[wakes:] == ["request screen", "release"]
+    assert page.evaluate("window.__wake")[wakes:] == [
+        "request screen",
+        "release",
+        "request screen",
+        "release",
+    ]
     assert reps.get_by_role("button", name="Start the timer").is_visible()
+    assert page.evaluate("document.activeElement.className") == "timer-start primary"
     assert reps.locator(".timer-what").inner_text() == ""
+    hold.get_by_role("button", name="Stop").click()
 
     # Sound and vibration off: the next session is silent and still.
     buzzes, tones = len(page.evaluate("window.__buzz")), page.evaluate("window.__tones")

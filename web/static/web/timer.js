@@ -218,7 +218,7 @@
         face.unit.textContent = total >= 60 ? words.minutes : words.seconds;
         face.what.textContent = "";
         face.rep.textContent = "";
-        face.next.textContent = fill(words.next, { step: plan[1].kind === "switch" ? plan[1].name : plan[1].line || plan[1].name });
+        face.next.textContent = fill(words.next, { step: plan[1].line || plan[1].name });
         return;
       }
       const step = plan[index];
@@ -241,7 +241,6 @@
     function showButtons() {
       const started = index >= 0 && plan[index].kind !== "done";
       startButton.textContent = handle ? words.pause : started ? words.resume : words.start;
-      startButton.setAttribute("aria-pressed", handle ? "true" : "false");
       stopButton.hidden = !started;
       root.classList.toggle("running", !!handle);
     }
@@ -315,6 +314,7 @@
       render();
       showButtons();
       say(words.stopped);
+      startButton.focus(); // the Stop button it was on is gone
     }
     function finish() {
       halt();
