@@ -66,10 +66,12 @@ new MutationObserver((records) => {
 }).observe(document, { subtree: true, childList: true, characterData: true });
 """
 
-# The doses the test gives three of the day's exercises: (sets, reps, hold_s, per_side).
-HOLD = (2, 2, 5, False)
-REPS = (2, 3, 0, False)
-ONE_SIDED = (1, 2, 5, True)
+# The doses the test gives four of the day's exercises: (sets, reps, hold_s, duration_s,
+# per_side).
+HOLD = (2, 2, 5, 0, False)
+REPS = (2, 3, 0, 0, False)
+ONE_SIDED = (1, 2, 5, 0, True)
+TIMED = (2, 0, 0, 60, False)
 
 EN_HOLD = [
     "Get ready",
@@ -122,21 +124,22 @@ RU_ONE_SIDED = [
 
 
 def dosed(patient: Any) -> dict[str, str]:
-    """Three of the patient's exercises for today at the test's doses: their slugs by role."""
+    """Four of the patient's exercises for today at the test's doses: their slugs by role."""
     items = [entry.item for entry in selectors.patient_today(patient=patient).home]
-    assert len(items) >= 3
+    assert len(items) >= 4
     slugs = {}
-    for role, item, (sets, reps, hold_s, per_side) in zip(
-        ("hold", "reps", "one_sided"), items, (HOLD, REPS, ONE_SIDED), strict=False
+    for role, item, (sets, reps, hold_s, duration_s, per_side) in zip(
+        ("hold", "reps", "one_sided", "timed"), items, (HOLD, REPS, ONE_SIDED, TIMED), strict=False
     ):
         ProgramExercise.objects.filter(pk=item.pk).update(
-            sets=sets, reps=reps, hold_s=hold_s, duration_s=0
+            sets=sets, reps=reps, hold_s=hold_s, duration_s=duration_s
         )
         exercise = item.exercise
         exercise.per_side = per_side
         exercise.max_sets = max(exercise.max_sets, sets)
         exercise.max_reps = max(exercise.max_reps, reps)
         exercise.max_hold_s = max(exercise.max_hold_s, hold_s)
+        exercise.max_duration_s = max(exercise.max_duration_s, duration_s)
         exercise.seconds_per_rep = exercise.seconds_per_rep or 3
         exercise.save()
         slugs[role] = exercise.slug
@@ -181,10 +184,10 @@ def seconds_of(timer) -> int:
     data = timer.evaluate("el => ({...el.dataset})")
     sets, reps, hold = int(data["sets"]), int(data["reps"]), int(data["hold"])
     sides = 2 if data["perSide"] else 1
-    each_rep = hold + int(data["repSeconds"])
+    each_set = int(data["duration"]) or reps * (hold + int(data["repSeconds"]))
     return (
         int(data["ready"])
-        + sets * sides * reps * each_rep
+        + sets * sides * each_set
         + (sets - 1) * int(data["rest"])
         + sets * (sides - 1) * int(data["switch"])
     )
@@ -264,6 +267,25 @@ def test_the_timer_guides_a_session_through_the_dose(live_server, clinic, browse
     assert one_sided.locator(".timer-step").inner_text() == "Set 1 of 1 · Other side"
     page.clock.run_for(3000)
     assert said(page, slugs["one_sided"]) == EN_ONE_SIDED
+
+    # A timed exercise: each set's length counted down.
+    timed = page.locator(f"#timer-{slugs['timed']}")
+    timed.get_by_role("button", name="Start the timer").click()
+    page.clock.run_for(ready * 1000)
+    count = (timed.locator(".timer-left"), timed.locator(".timer-unit"))
+    assert [part.inner_text() for part in count] == ["1:00", "min"]
+    page.clock.run_for(1000)
+    assert [part.inner_text() for part in count] == ["59", "s"]
+    assert timed.locator(".timer-what").inner_text() == "Keep going"
+    assert timed.locator(".timer-next").inner_text() == "Next: Rest 30 s"
+    page.clock.run_for((seconds_of(timed) - ready) * 1000)
+    assert said(page, slugs["timed"]) == [
+        "Get ready",
+        "Set 1 of 2. Keep going",
+        "Rest 30 s",
+        "Set 2 of 2. Keep going",
+        "Well done: all sets done",
+    ]
 
     # One timer at a time: starting another pauses the one running. Stopped halfway: back
     # to the start, the screen free to sleep.
