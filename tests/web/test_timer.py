@@ -113,6 +113,7 @@ def test_today_and_the_exercise_page_give_the_timer_its_dose_and_words(
     card = page.split(f'id="timer-{one_sided.exercise.slug}"')[1].split(">")[0]
     for attribute in ('data-sets="2"', 'data-reps="7"', 'data-hold="20"', 'data-per-side="1"'):
         assert attribute in card
+    assert {"en": 'aria-label="Timer"', "ru": 'aria-label="Таймер"'}[language] in card
     # The words once for the page, in the patient's language, and the script beside them.
     assert page.count('id="timer-words"') == 1 and "web/timer.js" in page
     words = json.loads(page.split('id="timer-words" type="application/json">')[1].split("<")[0])
