@@ -255,3 +255,25 @@ def test_the_russian_interface(live_server, invitation, phone, artifacts):
     assert heading.startswith("Сегодня")
     assert page.get_by_role("button", name="Готово").first.is_visible()
     shot(page, artifacts, "today-ru")
+
+
+ENGLISH_WORDS = """() => [...document.querySelectorAll("li.card")].flatMap((card) => {
+  const texts = [card.innerText, card.textContent,
+    ...[...card.querySelectorAll("img")].map((img) => img.alt)];
+  return texts.flatMap((text) => text.match(/[A-Za-z]{2,}/g) || []);
+})"""
+
+
+def test_the_russian_today_finds_no_english_words_in_the_exercise_cards(
+    live_server, invitation, phone
+):
+    _patient, token = invitation
+    page = phone
+    sign_up(page, live_server, token)
+    page.get_by_role("link", name="Settings").click()
+    page.select_option("#id_language", "ru")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/app/settings/")
+    page.get_by_role("link", name="Сегодня").click()
+    assert page.locator("li.card").count() >= 3
+    assert page.evaluate(ENGLISH_WORDS) == []
