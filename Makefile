@@ -64,6 +64,7 @@ bench: setup
 	scripts/with-postgres.sh $(PY) bench/today_throughput.py
 	$(PY) bench/worklist.py
 	scripts/with-postgres.sh $(PY) bench/worklist.py
+	$(PY) bench/phone_today.py
 
 # Refresh the Russian catalogue after changing texts; translate the new entries, then
 # `make setup` compiles it. The manifest's texts are translated too.

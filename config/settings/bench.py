@@ -8,3 +8,6 @@ from config.settings.test import redis_cache
 
 # Required, no fallback: a benchmark quietly measuring a per-process cache would mislead.
 CACHES = {"default": redis_cache(env_str("CACHE_URL"))}
+
+# The phone benchmark's floor: a blank page served by the same server (bench/phone_today.py).
+STATICFILES_DIRS = [BASE_DIR / "bench" / "static"]  # noqa: F405

@@ -68,3 +68,13 @@ def test_today_benchmark_measures_the_small_and_the_grown_clinic_on_the_shared_c
     )
     assert re.search(r"^endpoint: [0-9.]+x at 3 patients, [0-9.]+x at 1 ", output, re.M)
     assert re.search(r"rounds >= 0.45x: (met|MISSED)$", output, re.M)
+
+
+@pytest.mark.e2e  # Chromium: with the browser tests, on SQLite only
+def test_phone_benchmark_measures_today_and_the_blank_page_on_a_throttled_phone():
+    output = run("phone_today.py", "--rounds", "1")
+    assert "150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up, CPU 4x slower" in output
+    visits = r"^  round 1: blank \d+ ms .*Today first visit \d+ ms, [0-9.]+ KB"
+    assert re.search(visits, output, re.M), output
+    for target in ("first visit under 150 KB", "first visit within 2x", "repeat visit within 1.5x"):
+        assert re.search(rf"^target {target}: (met|MISSED)$", output, re.M), output

@@ -1,0 +1,213 @@
+"""Today on a slow phone: Chromium with a slow mobile network and CPU opens a patient's Today.
+
+The patient is at home today with 6 exercises (the same patient as `today_throughput.py`).
+The server is gunicorn with 2 sync workers (DEBUG off, `config.settings.bench`: the test
+settings with Django's Redis cache; the benchmark starts its own `redis-server`), on a
+throwaway SQLite, or a fresh PostgreSQL database under `scripts/with-postgres.sh`.
+
+Chromium (Debian's, headless, through Playwright) is slowed through the DevTools protocol
+as a mid-range phone on a poor mobile connection: 150 ms round trip, 1.6 Mbit/s down,
+750 kbit/s up (`Network.emulateNetworkConditions`) and the CPU 4 times slower
+(`Emulation.setCPUThrottlingRate`), with a 390 px wide screen.
+
+Measured, each visit in a fresh browser context (no cache, no service worker) signed in as
+the patient:
+
+- first visit: the bytes transferred (every response's encoded length, as the network
+  saw it) and the time from the start of the navigation until the first exercise's
+  demonstration is drawn (its picture loaded and a frame painted after it);
+- repeat visit: the same page opened again in the same context once the service worker
+  controls it, from its cache and the browser's.
+
+The floor, in the same run on the same server under the same throttling: a blank page
+(`/static/bench/blank.html`, an empty HTML document) opened the same way, until it is
+drawn. Rounds interleave the floor and Today; every round is printed. Targets: the first
+visit under 150 KB and within 2x the blank page, the repeat visit within 1.5x.
+
+    .venv/bin/python bench/phone_today.py [--rounds 3]
+    scripts/with-postgres.sh .venv/bin/python bench/phone_today.py
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+from _django import bench_database  # first: it puts the project (and testsupport) on the path
+from today_throughput import HOME_EXERCISES, Target, seed, start_server, stop, wait_until_up
+
+from testsupport.processes import RedisServer, free_port
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# A mid-range phone on a poor mobile connection (the figures of the issue).
+LATENCY_MS = 150
+DOWN_BYTES_S = 1.6e6 / 8
+UP_BYTES_S = 750e3 / 8
+CPU_SLOWDOWN = 4
+PHONE = {"width": 390, "height": 844}
+FIRST_VISIT_BYTES = 150 * 1024
+FIRST_VISIT_RATIO = 2.0
+REPEAT_VISIT_RATIO = 1.5
+BLANK = "/static/bench/blank.html"
+# The first exercise's demonstration on Today (its picture in the first card).
+FIRST_DEMO = ".cards .card:first-child .pictures img"
+
+# Resolves, in the page, once `selector`'s picture has loaded and a frame has been painted
+# with it: the time since the navigation started, in ms.
+DRAWN_JS = """selector => new Promise(resolve => {
+    const painted = () => requestAnimationFrame(() => requestAnimationFrame(
+        () => resolve(performance.now())));
+    if (!selector) {
+        if (document.readyState === "complete") painted();
+        else addEventListener("load", painted, {once: true});
+        return;
+    }
+    const picture = document.querySelector(selector);
+    if (!picture) { resolve(-1); return; }
+    picture.loading = "eager";
+    if (picture.complete && picture.naturalWidth) painted();
+    else picture.addEventListener("load", painted, {once: true});
+})"""
+
+
+@dataclass(frozen=True)
+class Visit:
+    milliseconds: float
+    bytes: int
+
+
+def throttled_page(context: Any) -> tuple[Any, Any, list[int]]:
+    """A page of `context` on the slow phone, and the list its responses' sizes go to."""
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": LATENCY_MS,
+            "downloadThroughput": DOWN_BYTES_S,
+            "uploadThroughput": UP_BYTES_S,
+            "connectionType": "cellular3g",
+        },
+    )
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+    sizes: list[int] = []
+    cdp.on("Network.loadingFinished", lambda event: sizes.append(int(event["encodedDataLength"])))
+    return page, cdp, sizes
+
+
+def visit(page: Any, sizes: list[int], url: str, selector: str) -> Visit:
+    sizes.clear()
+    page.goto(url, wait_until="commit")
+    milliseconds = page.evaluate(DRAWN_JS, selector)
+    if milliseconds < 0:
+        raise SystemExit(f"no {selector!r} on {url}: has Today's page changed?")
+    page.wait_for_load_state("load")
+    return Visit(milliseconds, sum(sizes))
+
+
+def today_visits(browser: Any, base: str, session: str) -> tuple[Visit, Visit]:
+    """The first and the repeat visit of Today, in a context of their own."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    try:
+        context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
+        page, _cdp, sizes = throttled_page(context)
+        first = visit(page, sizes, f"{base}/app/today/", FIRST_DEMO)
+        # The repeat visit is the one the service worker serves: wait until it controls.
+        page.evaluate("() => navigator.serviceWorker.ready")
+        if not page.evaluate("() => !!navigator.serviceWorker.controller"):
+            page.reload(wait_until="load")
+        repeat = visit(page, sizes, f"{base}/app/today/", FIRST_DEMO)
+        return first, repeat
+    finally:
+        context.close()
+
+
+def blank_visits(browser: Any, base: str) -> tuple[Visit, Visit]:
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    try:
+        page, _cdp, sizes = throttled_page(context)
+        first = visit(page, sizes, f"{base}{BLANK}", "")
+        repeat = visit(page, sizes, f"{base}{BLANK}", "")
+        return first, repeat
+    finally:
+        context.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be positive")
+    from playwright.sync_api import sync_playwright
+
+    redis = RedisServer().start()
+    os.environ["CACHE_URL"] = os.environ["REDIS_URL"] = redis.url
+    server = None
+    try:
+        with bench_database("config.settings.bench", {"DATABASE_CONN_MAX_AGE": "60"}):
+            from django.db import connection
+
+            seeded = seed(30)
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            server = start_server(port)
+            wait_until_up(server, port, Target("floor", BLANK, "").request(port))
+            print(f"database: {connection.vendor}; gunicorn, 2 sync workers")
+            print(
+                f"phone:    {PHONE['width']} px, {LATENCY_MS} ms round trip, "
+                f"{DOWN_BYTES_S * 8 / 1e6:g} Mbit/s down, {UP_BYTES_S * 8 / 1e3:g} kbit/s up, "
+                f"CPU {CPU_SLOWDOWN}x slower"
+            )
+            print(f"patient:  {HOME_EXERCISES} home exercises today")
+            rows: list[tuple[Visit, Visit, Visit, Visit]] = []
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+                )
+                try:
+                    for number in range(1, args.rounds + 1):
+                        blank_first, blank_repeat = blank_visits(browser, base)
+                        first, repeat = today_visits(browser, base, seeded.session)
+                        rows.append((blank_first, blank_repeat, first, repeat))
+                        print(
+                            f"  round {number}: blank {blank_first.milliseconds:.0f} ms "
+                            f"(repeat {blank_repeat.milliseconds:.0f} ms); Today first visit "
+                            f"{first.milliseconds:.0f} ms, {first.bytes / 1024:.1f} KB "
+                            f"({first.milliseconds / blank_first.milliseconds:.2f}x), "
+                            f"repeat {repeat.milliseconds:.0f} ms, "
+                            f"{repeat.bytes / 1024:.1f} KB "
+                            f"({repeat.milliseconds / blank_repeat.milliseconds:.2f}x)"
+                        )
+                finally:
+                    browser.close()
+            report(rows)
+    finally:
+        if server is not None:
+            stop(server)
+        redis.stop()
+
+
+def report(rows: list[tuple[Visit, Visit, Visit, Visit]]) -> None:
+    first_ratio = statistics.median(r[2].milliseconds / r[0].milliseconds for r in rows)
+    repeat_ratio = statistics.median(r[3].milliseconds / r[1].milliseconds for r in rows)
+    first_bytes = statistics.median(r[2].bytes for r in rows)
+    print(f"first visit: {first_bytes / 1024:.1f} KB (median), {first_ratio:.2f}x the blank page")
+    print(f"repeat visit: {repeat_ratio:.2f}x the blank page")
+    checks = {
+        f"first visit under {FIRST_VISIT_BYTES // 1024} KB": first_bytes < FIRST_VISIT_BYTES,
+        f"first visit within {FIRST_VISIT_RATIO:g}x": first_ratio <= FIRST_VISIT_RATIO,
+        f"repeat visit within {REPEAT_VISIT_RATIO:g}x": repeat_ratio <= REPEAT_VISIT_RATIO,
+    }
+    for name, met in checks.items():
+        print(f"target {name}: {'met' if met else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()
