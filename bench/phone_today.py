@@ -66,7 +66,6 @@ DRAWN_JS = """selector => new Promise(resolve => {
     }
     const picture = document.querySelector(selector);
     if (!picture) { resolve(-1); return; }
-    picture.loading = "eager";
     if (picture.complete && picture.naturalWidth) painted();
     else picture.addEventListener("load", painted, {once: true});
 })"""
