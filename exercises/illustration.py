@@ -670,15 +670,19 @@ _CAMERAS: Final[dict[str, _Camera]] = {
 }
 
 
-# Lying on the side, the hips and knees bend in a plane parallel to the floor: seen level
-# with the floor from a little toward the feet, the bent legs show and the body still rests
-# on the floor line.
-_SIDE_LYING_CAMERA: Final = _Camera(35, 0)
+# Lying on the side, the hips and knees bend in a plane parallel to the floor. Seen from in
+# front, nearly level with the floor, and a little toward the feet (side) the bent hips
+# show, a little toward the head (three_quarter) a knee bent behind the body shows; the
+# body rests on the floor line either way.
+_SIDE_LYING_CAMERAS: Final[dict[str, _Camera]] = {
+    "side": _Camera(30, 12),
+    "three_quarter": _Camera(-30, 12),
+}
 
 
 def _camera(pose: Pose) -> _Camera:
-    if pose.posture == "side_lying" and pose.view == "side":
-        return _SIDE_LYING_CAMERA
+    if pose.posture == "side_lying" and pose.view in _SIDE_LYING_CAMERAS:
+        return _SIDE_LYING_CAMERAS[pose.view]
     return _CAMERAS[pose.view]
 
 
@@ -1185,6 +1189,7 @@ _TRACKED: Final = (
     "head",
     "pelvis",
     "near_elbow",
+    "mid_back",
     "chest",
 )
 # A part resting in both key poses stays where it is: the frames are slid to keep it there.
@@ -1277,7 +1282,7 @@ def _timeline(steps: int) -> tuple[list[int], str]:
     )
 
 
-def _arrow(tracks: Mapping[str, list[_P]]) -> list[str]:
+def _arrow(tracks: Mapping[str, list[_P]], floor: float) -> list[str]:
     """A curved arrow beside the joint that moves furthest, from its start toward its end."""
 
     def distance(name: str) -> float:
@@ -1295,13 +1300,19 @@ def _arrow(tracks: Mapping[str, list[_P]]) -> list[str]:
         cx, cy = (s[0] + e[0]) / 2, (s[1] + e[1]) / 2
         s, e = (cx - ux * 20, cy - uy * 20), (cx + ux * 20, cy + uy * 20)
         m = (cx, cy)
-    # Beside the path, on the side away from the body's middle.
+    # Beside the path, on the side away from the body's middle, unless that is under the floor.
     centre = tracks["chest"][len(path) // 2]
     nx, ny = -uy, ux
     if (m[0] - centre[0]) * nx + (m[1] - centre[1]) * ny < 0:
         nx, ny = -nx, -ny
-    s, m, e = ((p[0] + nx * 16, p[1] + ny * 16) for p in (s, m, e))
-    control = (2 * m[0] - (s[0] + e[0]) / 2, 2 * m[1] - (s[1] + e[1]) / 2)
+
+    def beside(sign: float) -> tuple[_P, _P, _P, _P]:
+        a, b, c = ((p[0] + sign * nx * 16, p[1] + sign * ny * 16) for p in (s, m, e))
+        return a, b, c, (2 * b[0] - (a[0] + c[0]) / 2, 2 * b[1] - (a[1] + c[1]) / 2)
+
+    s, m, e, control = beside(1)
+    if max(s[1], m[1], e[1], (m[1] + control[1]) / 2) > floor - 6:
+        s, m, e, control = beside(-1)
     tx, ty = e[0] - control[0], e[1] - control[1]
     size = math.hypot(tx, ty) or 1.0
     tx, ty = tx / size, ty / size
@@ -1405,7 +1416,7 @@ def render_demo_svg(
                     out.append(_element(tag, shown))
         return "".join(out)
 
-    arrow = "".join(_arrow(tracks))
+    arrow = "".join(_arrow(tracks, fit.pixel((0.0, 0.0))[1]))
     motion = "".join(
         f'<use href="#r{index}"/>' if kind == "run" else animated(*moving[index])
         for kind, index in layout
