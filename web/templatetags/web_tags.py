@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from exercises.selectors import ExerciseText, exercise_name_of, exercise_text
 from notifications.selectors import notifications_unread_count
-from planner.dose_words import dose_words, shown_dose_of
+from planner.dose_words import dose_words
 
 register = template.Library()
 
@@ -64,14 +64,6 @@ def dose(item: object) -> str:
     """A program exercise's dose in words: "2 sets of 10 repetitions, hold each for 5 s"
     (the wording lives in the planner, which the printed handout uses too)."""
     return dose_words(item)
-
-
-@register.filter
-def hold_seconds(item: object) -> int:
-    """Seconds the timer counts for one hold or one timed set (0: no timer), as the dose
-    shows them (a 22 s hold is shown, and timed, as 20 s)."""
-    shown = shown_dose_of(item)
-    return shown.duration_s or shown.hold_s
 
 
 @register.filter
