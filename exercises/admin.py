@@ -95,7 +95,9 @@ class ExerciseTranslationForm(forms.ModelForm):
         if current and current not in library_languages():
             # A language the site no longer has: kept visible, refused on save (clean()).
             choices.append((current, current))
-        self.fields["language"].choices = choices
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = choices
 
 
 class ExerciseTranslationInline(admin.StackedInline):

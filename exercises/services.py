@@ -88,7 +88,7 @@ def _check_translations(where: str, entry: dict[str, Any], required: Sequence[st
                 problems.append(f"{place}: {key} is required text.")
         for key in _TRANSLATED_LISTS:
             value = table.get(key)
-            if not _one_line_texts(value):
+            if not isinstance(value, list) or not _one_line_texts(value):
                 problems.append(f"{place}: {key} must be a non-empty list of one-line texts.")
             elif _one_line_texts(entry.get(key)) and len(value) != len(entry[key]):
                 problems.append(

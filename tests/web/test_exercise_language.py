@@ -1,6 +1,7 @@
 """A patient reads every exercise in their own language: Today, the exercise page, the
-pictures' names, the calendar feed and the printed handout; an exercise without a
-translation (one a clinic added) in English; an edited translation shows at once."""
+names of its pictures and its demonstration, the calendar feed and the printed handout; an
+exercise without a translation (one a clinic added) in English; an edited translation
+shows at once."""
 
 import re
 from datetime import timedelta
@@ -92,6 +93,9 @@ def test_the_exercise_page_and_its_pictures_are_in_russian(owner_client, owner):
     assert not any(english in text for english in english_words(exercise))
     picture = owner_client.get(reverse("web:illustration", args=[exercise.slug, "start"]))
     assert russian.name in picture.content.decode()
+    demonstration = owner_client.get(reverse("web:demonstration", args=[exercise.slug]))
+    assert f"<title>{russian.name}:" in demonstration.content.decode()
+    assert exercise.name not in demonstration.content.decode()
 
 
 def test_an_exercise_without_a_translation_is_shown_in_english_the_others_in_russian(
