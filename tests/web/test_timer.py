@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import translation
 
-from planner.engine.dose import REST_BETWEEN_SETS_S, exercise_seconds
+from planner.engine.dose import REST_BETWEEN_SETS_S, SETUP_PER_EXERCISE_S, exercise_seconds
 from planner.engine.types import Dose
 from tests.web.test_dose_shown import READERS, one_sided_with_a_22_second_hold, reader
 from web.assets import asset_urls
@@ -73,6 +73,10 @@ def test_a_repetitions_exercise_without_a_hold_is_paced_by_its_seconds_per_rep()
     paceless = item(1, 5, 0, 0)
     paceless.exercise.seconds_per_rep = 0
     assert timer_plan(paceless).rep_s == 3
+
+
+def test_getting_ready_and_changing_sides_fit_in_the_estimates_setting_up_time():
+    assert READY_S + SWITCH_S <= SETUP_PER_EXERCISE_S
 
 
 def test_nothing_to_time_gives_no_timer():
