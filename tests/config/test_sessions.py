@@ -1,12 +1,13 @@
-"""Sessions load with plain SQL and behave exactly like Django's database sessions."""
+"""Sessions (rehab.UserSession, with their user's id) load with plain SQL and behave exactly
+like Django's database sessions."""
 
 from datetime import timedelta
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from config.sessions import SessionStore
+from rehab.models import UserSession
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def test_an_expired_or_unknown_session_loads_empty_and_gets_a_new_key():
     store = SessionStore()
     store["answer"] = 42
     store.create()
-    Session.objects.filter(session_key=store.session_key).update(
+    UserSession.objects.filter(session_key=store.session_key).update(
         expire_date=timezone.now() - timedelta(seconds=1)
     )
     expired = SessionStore(store.session_key)
