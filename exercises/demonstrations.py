@@ -23,12 +23,13 @@ def exercise_poses(exercise: Exercise) -> ExercisePose:
     return ExercisePose(start=still, end=still)
 
 
-def exercise_demo_svg(*, exercise: Exercise, name: str | None = None) -> str:
+def exercise_demo_svg(*, exercise: Exercise, name: str | None = None, still: bool = False) -> str:
     """The exercise moving from its start to its end position and back, as an animated SVG.
 
     Drawn by the same renderer from the same pose as the start and end pictures; with
-    prefers-reduced-motion it shows the two positions side by side, labelled. ``name`` is
-    the exercise's name in the reader's language (the library's own name when left out).
+    prefers-reduced-motion it shows the two positions side by side, labelled, and with
+    ``still`` it only ever shows those. ``name`` is the exercise's name in the reader's
+    language (the library's own name when left out).
     """
     seconds = exercise.seconds_per_rep or DEMO_SECONDS
     return render_demo_svg(
@@ -41,4 +42,5 @@ def exercise_demo_svg(*, exercise: Exercise, name: str | None = None) -> str:
         start_label=gettext("Start"),
         end_label=gettext("End"),
         seconds=min(max(seconds, FASTEST_SECONDS), SLOWEST_SECONDS),
+        still=still,
     )

@@ -1338,10 +1338,13 @@ def render_demo_svg(
     start_label: str,
     end_label: str,
     seconds: int = DEMO_SECONDS,
+    still: bool = False,
 ) -> str:
     """The exercise moving from its start to its end pose and back, with an arrow.
 
-    Deterministic and self-contained: no scripts and no links outside the picture.
+    Deterministic and self-contained: no scripts and no links outside the picture. With
+    ``still``, only the labelled start and end side by side, for a page that chooses the
+    picture by its own prefers-reduced-motion (an image does not always see the reader's).
     """
     keys = poses.key_poses
     frames = _frames(keys)
@@ -1404,14 +1407,14 @@ def render_demo_svg(
             inner,
         )
 
-    def still(frame: int) -> str:
+    def frame(number: int) -> str:
         out = []
         for kind, index in layout:
             if kind == "run":
                 out.append(f'<use href="#r{index}"/>')
             else:
                 tag, attrs = moving[index]
-                shown = attrs[frame]
+                shown = attrs[number]
                 if shown is not None:
                     out.append(_element(tag, shown))
         return "".join(out)
@@ -1423,19 +1426,24 @@ def render_demo_svg(
     )
     label = 'font-family="sans-serif" font-size="20" fill="#222" text-anchor="middle" stroke="none"'
     defs = "".join(f'<g id="r{i}">{"".join(run)}</g>' for i, run in enumerate(runs))
+    box = f'viewBox="0 0 {_WIDTH} {_HEIGHT}"'
+    pair = (
+        # Each picture in a nested view box of its own, which keeps its floor line inside.
+        f'<g class="s"><svg y="50" width="200" height="150" {box}>{frame(0)}{arrow}</svg>'
+        f'<svg x="200" y="50" width="200" height="150" {box}>{frame(steps)}</svg>'
+        f'<path d="M200,60 L200,190" stroke="#ccd3db" stroke-width="2"/>'
+        f'<text x="100" y="228" {label}>{escape(start_label)}</text>'
+        f'<text x="300" y="228" {label}>{escape(end_label)}</text></g>'
+    )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {_HEIGHT}" '
         f'width="{_WIDTH}" height="{_HEIGHT}" role="img">'
         f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
-        f"<style>{DEMO_STYLE}</style>"
-        f'<rect width="{_WIDTH}" height="{_HEIGHT}" fill="#fff"/>'
+        + ("" if still else f"<style>{DEMO_STYLE}</style>")
+        + f'<rect width="{_WIDTH}" height="{_HEIGHT}" fill="#fff"/>'
         '<g fill="none" stroke-linecap="round" stroke-linejoin="round">'
         f"<defs>{defs}</defs>"
-        f'<g class="m">{motion}{arrow}</g>'
-        f'<g class="s"><g transform="translate(0 50) scale(0.5)">{still(0)}{arrow}</g>'
-        f'<g transform="translate(200 50) scale(0.5)">{still(steps)}</g>'
-        f'<path d="M200,60 L200,190" stroke="#ccd3db" stroke-width="2"/>'
-        f'<text x="100" y="228" {label}>{escape(start_label)}</text>'
-        f'<text x="300" y="228" {label}>{escape(end_label)}</text></g>'
-        "</g></svg>"
+        + ("" if still else f'<g class="m">{motion}{arrow}</g>')
+        + pair
+        + "</g></svg>"
     )

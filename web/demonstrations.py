@@ -24,13 +24,20 @@ DEMO_CSP = {"default-src": ["'none'"], "style-src": [f"'sha256-{_STYLE_HASH}'"]}
 @patient_required
 @cache_control(private=True, max_age=86400)
 @csp_replace(DEMO_CSP)  # type: ignore[arg-type]  # typed for views of the request alone
-def demonstration(request: HttpRequest, patient: Patient, slug: str) -> HttpResponse:
-    """Like the start and end pictures: any signed-in patient, the library's exercises."""
+def demonstration(
+    request: HttpRequest, patient: Patient, slug: str, still: bool = False
+) -> HttpResponse:
+    """Like the start and end pictures: any signed-in patient, the library's exercises.
+
+    ``still`` (demo-still.svg) is the start and end side by side, for pages whose reader
+    prefers reduced motion (a <picture> source chosen by the page's own media query).
+    """
     exercise = Exercise.objects.filter(slug=slug).first()
     if exercise is None:
         raise Http404
     # Its name (the picture's title, read out by a screen reader) in the patient's language.
     name = exercise_text(exercise=exercise).name
     return HttpResponse(
-        exercise_demo_svg(exercise=exercise, name=name), content_type="image/svg+xml; charset=utf-8"
+        exercise_demo_svg(exercise=exercise, name=name, still=still),
+        content_type="image/svg+xml; charset=utf-8",
     )

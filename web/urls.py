@@ -35,8 +35,12 @@ urlpatterns = [
     path("today/", views.today, name="today"),
     path("today/log/", views.log_exercise, name="log"),
     path("exercises/<slug:slug>/", views.exercise, name="exercise"),
+    path("exercises/<slug:slug>/demo.svg", demonstrations.demonstration, name="demonstration"),
     path(
-        "exercises/<slug:slug>/demo.svg", demonstrations.demonstration, name="demonstration"
+        "exercises/<slug:slug>/demo-still.svg",
+        demonstrations.demonstration,
+        {"still": True},
+        name="demonstration_still",
     ),
     path("exercises/<slug:slug>/<str:phase>.svg", views.illustration, name="illustration"),
     path("handout.pdf", views.handout, name="handout"),

@@ -34,7 +34,7 @@ def group(root: ET.Element, name: str) -> ET.Element:
 
 def stills(root: ET.Element) -> tuple[str, str]:
     """The start and end pictures shown side by side when motion is reduced."""
-    start, end = [e for e in group(root, "s") if e.get("transform")]
+    start, end = group(root, "s").findall(f"{SVG}svg")
     return ET.tostring(start, encoding="unicode"), ET.tostring(end, encoding="unicode")
 
 
@@ -128,3 +128,14 @@ def test_text_with_markup_characters_stays_well_formed():
     }
     root = ET.fromstring(render_demo_svg(parse_exercise_pose(SQUAT), **labels))
     assert root[0].text == "<Tom & Jerry>"
+
+
+def test_the_still_version_shows_only_the_labelled_start_and_end(demos):
+    for exercise in Exercise.objects.order_by("slug")[::5]:
+        svg = exercise_demo_svg(exercise=exercise, still=True)
+        root = ET.fromstring(svg)
+        assert not list(root.iter(f"{SVG}animate")) and root.find(f"{SVG}style") is None
+        assert [e.get("class") for e in root.iter(f"{SVG}g") if e.get("class")] == ["s"]
+        moving = ET.fromstring(demos[exercise.slug])
+        assert stills(root) == stills(moving), exercise.slug
+        assert len(svg) < len(demos[exercise.slug])

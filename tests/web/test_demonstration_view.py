@@ -20,7 +20,7 @@ def own_slug(patient) -> str:
     return selectors.patient_today(patient=patient).home[0].item.exercise.slug
 
 
-PICTURES = ("demo", "start", "end")
+PICTURES = ("demo", "demo-still", "start", "end")
 
 
 @pytest.mark.parametrize("picture", PICTURES)
@@ -69,8 +69,17 @@ def test_the_demonstration_moves_and_its_one_style_is_allowed_by_its_hash(owner_
     assert "default-src 'none'" in policy and "unsafe-inline" not in policy
 
 
+def test_the_still_version_is_the_start_and_end_side_by_side_without_movement(owner_client, owner):
+    response = owner_client.get(f"/app/exercises/{own_slug(owner)}/demo-still.svg")
+    svg = response.content.decode()
+    assert "<animate" not in svg and "<style>" not in svg
+    assert '<g class="s">' in svg and 'class="arrow"' in svg
+    assert ">Start</text>" in svg and ">End</text>" in svg
+
+
 def test_an_unknown_exercise_is_not_found(owner_client):
     assert owner_client.get("/app/exercises/no-such-thing/demo.svg").status_code == 404
+    assert owner_client.get("/app/exercises/no-such-thing/demo-still.svg").status_code == 404
 
 
 def test_the_demonstration_takes_three_queries_whatever_the_exercise(
@@ -97,5 +106,7 @@ def test_today_and_the_exercise_page_show_the_demonstration_and_links_to_print(o
     for page in ("/app/today/", f"/app/exercises/{slug}/"):
         html = owner_client.get(page).content.decode()
         assert f'<img src="/app/exercises/{slug}/demo.svg"' in html
+        still = f"/app/exercises/{slug}/demo-still.svg"
+        assert f'<source media="(prefers-reduced-motion: reduce)" srcset="{still}">' in html
         assert f'href="/app/exercises/{slug}/start.svg"' in html
         assert f'href="/app/exercises/{slug}/end.svg"' in html
