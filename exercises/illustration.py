@@ -23,8 +23,16 @@ joint angles, zero when standing upright with the arms by the sides:
 The near side faces the viewer; lying on the side, it is the upper side. The figure is
 built by forward kinematics from the pelvis and set down so that its lowest point rests on
 the floor (or the mat, or the pedals); hands and feet that reach the floor lie flat on it.
-Nothing here touches the database: the library loader, ``Exercise.clean()`` and the
-selector all validate through ``parse_exercise_pose``.
+Every lying exercise is seen from the side, on the floor line: lying on the side, from in
+front and nearly level with the floor, turned a little toward the feet (``side``) or toward
+the head (``three_quarter``, for a knee bent behind the body).
+
+An exercise's pose has a start and an end, and optionally a ``mid`` pose that a movement
+passes through. ``render_demo_svg`` sets them in motion: frames whose joint angles are
+blended between the key poses, drawn by the same renderer, animated with SMIL, with an
+arrow along the joint that moves furthest and, for prefers-reduced-motion, the start and
+end side by side. Nothing here touches the database: the library loader,
+``Exercise.clean()`` and the selectors all validate through ``parse_exercise_pose``.
 """
 
 from __future__ import annotations
@@ -56,7 +64,7 @@ VIEWS: Final[dict[str, str]] = {
     "front": "From the front",
     "back": "From behind",
     "three_quarter": "From the front and a little to the side",
-    "above": "From the front and above, for movements out to the side while lying",
+    "above": "From the front and above (lying exercises are now all seen from the side)",
 }
 
 PROPS: Final[dict[str, str]] = {
