@@ -1301,8 +1301,13 @@ def _arrow(tracks: Mapping[str, list[_P]], floor: float) -> list[str]:
     s, m, e = path[0], path[len(path) // 2], path[-1]
     length = math.dist(s, e)
     if length < 1:
-        s, e = (s[0], s[1] + 18), (s[0], s[1] - 18)
-        length = 36.0
+        # Held still (bracing, squeezing): an arrow onto the middle of the trunk, from above
+        # a lying trunk and from in front of an upright one.
+        (px, py), (bx, by) = tracks["pelvis"][0], tracks["mid_back"][0]
+        x, y = (px + bx) / 2, (py + by) / 2
+        nx, ny = (0.0, -1.0) if abs(bx - px) > abs(by - py) else (1.0, 0.0)
+        ends = [(x + nx * gap, y + ny * gap) for gap in (62, 43, 24)]
+        return _arrow_shapes(*ends)
     ux, uy = (e[0] - s[0]) / length, (e[1] - s[1]) / length
     if length < 40:  # a small movement still gets an arrow that can be seen
         cx, cy = (s[0] + e[0]) / 2, (s[1] + e[1]) / 2
@@ -1321,6 +1326,11 @@ def _arrow(tracks: Mapping[str, list[_P]], floor: float) -> list[str]:
     s, m, e, control = beside(1)
     if max(s[1], m[1], e[1], (m[1] + control[1]) / 2) > floor - 6:
         s, m, e, control = beside(-1)
+    return _arrow_shapes(s, control, e)
+
+
+def _arrow_shapes(s: _P, control: _P, e: _P) -> list[str]:
+    """A quadratic curve from s bending toward control, with its head at e."""
     tx, ty = e[0] - control[0], e[1] - control[1]
     size = math.hypot(tx, ty) or 1.0
     tx, ty = tx / size, ty / size
