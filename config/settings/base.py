@@ -8,6 +8,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import ImproperlyConfiguredEnv, env_bool, env_int, env_list, env_str, env_time
+from config.languages import site_languages
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -129,7 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("ru", "Русский")]
+# English and Russian, and those a clinic adds with EXTRA_LANGUAGES (config.languages).
+LANGUAGES = site_languages()
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True

@@ -36,6 +36,11 @@ class Sex(models.TextChoices):
     MALE = "male", "Male"
 
 
+def site_languages() -> list[tuple[str, str]]:
+    """The languages a patient may have: the site's (`settings.LANGUAGES`)."""
+    return list(settings.LANGUAGES)
+
+
 class Patient(models.Model):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
@@ -67,7 +72,9 @@ class Patient(models.Model):
     reminder_time = models.TimeField(default="09:00", help_text="Local time of the daily reminder.")
     language = models.CharField(
         max_length=8,
-        choices=settings.LANGUAGES,
+        # A callable: the site's languages come from the settings (EXTRA_LANGUAGES), and
+        # a clinic adding one needs no migration.
+        choices=site_languages,
         default="en",
         help_text="The language of the app, the reminders and what the clinic writes to them.",
     )
@@ -118,10 +125,9 @@ class Patient(models.Model):
                 name="patient_pregnancy_only_if_female",
             ),
             models.CheckConstraint(condition=Q(sex__in=Sex.values), name="patient_sex_valid"),
-            models.CheckConstraint(
-                condition=Q(language__in=[code for code, _ in settings.LANGUAGES]),
-                name="patient_language_valid",
-            ),
+            # Which languages: the site's, checked by the field's choices (the list is
+            # the settings', so not written into the schema).
+            models.CheckConstraint(condition=~Q(language=""), name="patient_language_given"),
             models.CheckConstraint(
                 condition=Q(fitness_level__in=FitnessLevel.values), name="patient_fitness_valid"
             ),
