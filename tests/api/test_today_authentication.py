@@ -9,6 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from planner import selectors
+from tests.api.test_query_counts import TODAY_QUERIES
 from tests.conftest import program_for
 from tests.web.conftest import sciatica_patient
 
@@ -41,7 +42,7 @@ def test_each_token_gets_its_own_patients_day_from_one_query(vera, oleg, django_
     vera_client, _ = with_token(vera.user)
     oleg_client, _ = with_token(oleg.user)
     for cached in (False, True):  # the second time round, both days come from the cache
-        with django_assert_num_queries(1 if cached else 7):
+        with django_assert_num_queries(1 if cached else TODAY_QUERIES):
             mine = vera_client.get(TODAY).json()
         theirs = oleg_client.get(TODAY).json()
         assert mine["program_id"] == selectors.patient_current_program(patient=vera).pk
