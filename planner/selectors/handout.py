@@ -71,7 +71,7 @@ def program_handout(*, program: Program, app_url: str) -> Handout:
     patient = program.patient
     today = patient_local_today(patient=patient)
     version = program_current_version(program=program)
-    items = program_exercises(version=version)
+    items = program_exercises(version=version, language=patient.language)
     clinic = clinic_settings()
     home: list[ProgramExercise] = [item for item in items if goes_home(item, today)]
     at_clinic = [

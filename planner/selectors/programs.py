@@ -7,7 +7,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Max
+from django.utils.translation import get_language
 
+from exercises.models import library_base_language
 from exercises.selectors import TRANSLATIONS_PREFETCH
 from planner.engine.dose import displayed_dose, exercise_seconds
 from planner.engine.types import (
@@ -32,14 +34,18 @@ def program_current_version(*, program: Program) -> ProgramVersion:
     return version
 
 
-def program_exercises(*, version: ProgramVersion) -> list[ProgramExercise]:
-    """The version's exercises in order, with the library's rows and their translations
-    (what the patient reads in their language: `exercises.selectors.exercise_text`)."""
-    return list(
-        version.exercises.select_related("exercise")
-        .prefetch_related(f"exercise__{TRANSLATIONS_PREFETCH}")
-        .order_by("position")
-    )
+def program_exercises(
+    *, version: ProgramVersion, language: str | None = None
+) -> list[ProgramExercise]:
+    """The version's exercises in order, with the library's rows, and their translations
+    when they are read in another language than the library's own: `language`, by default
+    the active one (the patient's; `exercises.selectors.exercise_text`). In English there
+    is nothing to read, and no query for it."""
+    items = version.exercises.select_related("exercise").order_by("position")
+    wanted = (language or get_language() or library_base_language()).split("-")[0]
+    if wanted != library_base_language():
+        items = items.prefetch_related(f"exercise__{TRANSLATIONS_PREFETCH}")
+    return list(items)
 
 
 def home_unlocked(*, program: Program, day: date) -> bool:

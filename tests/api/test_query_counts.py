@@ -15,9 +15,9 @@ from tests.api.conftest import client_for, current_items, make_clinician, with_s
 V1 = "/api/v1"
 # Each bound counts the token with its user and their patient or clinician record, then:
 # today: nothing more when the same day was rendered before (the token's query reads the
-# day's stamp, api.authentication), else program, version, exercises, their translations
-# (the patient's language), logs and the clinician's contact (2);
-# program: program, version, exercises, their translations;
+# day's stamp, the view's read_with_token), else program, version, exercises, their
+# translations (read in another language than English), logs and the clinician's contact (2);
+# program: program, version, exercises, their translations (the same);
 # patient list: count, page, then diagnoses, red flags and ODI scores for the whole page;
 # notifications: count, page; marking them read: the update, the count still unread.
 TODAY_QUERIES = 8
