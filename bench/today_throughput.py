@@ -586,6 +586,12 @@ def main() -> None:
             from django.db import connection, connections
 
             seeded = seed(args.days)
+            if postgres:
+                # What autovacuum does after a bulk load, as after the clinic grows below:
+                # without statistics the planner takes the small tables for big ones.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+                connections.close_all()
             from django.conf import settings
 
             cached = settings.CACHES["default"]
