@@ -38,6 +38,11 @@ def validate_equipment(value: object) -> None:
         )
 
 
+def text_lines(text: str) -> list[str]:
+    """Steps or safety notes kept one a line: the lines that say something, trimmed."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 class Exercise(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=80, unique=True)
@@ -157,11 +162,11 @@ class Exercise(models.Model):
 
     @property
     def steps(self) -> list[str]:
-        return [line.strip() for line in self.instructions.splitlines() if line.strip()]
+        return text_lines(self.instructions)
 
     @property
     def safety(self) -> list[str]:
-        return [line.strip() for line in self.safety_notes.splitlines() if line.strip()]
+        return text_lines(self.safety_notes)
 
     @property
     def is_timed(self) -> bool:
@@ -304,11 +309,11 @@ class ExerciseTranslation(models.Model):
 
     @property
     def steps(self) -> list[str]:
-        return [line.strip() for line in self.instructions.splitlines() if line.strip()]
+        return text_lines(self.instructions)
 
     @property
     def safety(self) -> list[str]:
-        return [line.strip() for line in self.safety_notes.splitlines() if line.strip()]
+        return text_lines(self.safety_notes)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
