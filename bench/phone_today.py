@@ -3,7 +3,9 @@
 The patient is at home today with 6 exercises (the same patient as `today_throughput.py`).
 The server is gunicorn with 2 sync workers (DEBUG off, `config.settings.bench`: the test
 settings with Django's Redis cache; the benchmark starts its own `redis-server`), on a
-throwaway SQLite, or a fresh PostgreSQL database under `scripts/with-postgres.sh`.
+throwaway SQLite, or a fresh PostgreSQL database under `scripts/with-postgres.sh`. The
+static files are served as in production: collected under hashed names and compressed
+(`collectstatic` into a temporary `BENCH_STATIC_ROOT`), by WhiteNoise.
 
 Chromium (Debian's, headless, through Playwright) is slowed through the DevTools protocol
 as a mid-range phone on a poor mobile connection: 150 ms round trip, 1.6 Mbit/s down,
@@ -32,6 +34,7 @@ import argparse
 import os
 import shutil
 import statistics
+import tempfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,11 +151,16 @@ def main() -> None:
 
     redis = RedisServer().start()
     os.environ["CACHE_URL"] = os.environ["REDIS_URL"] = redis.url
+    static = tempfile.mkdtemp(prefix="bench-static-")
     server = None
     try:
-        with bench_database("config.settings.bench", {"DATABASE_CONN_MAX_AGE": "60"}):
+        # The static files as production serves them: collected, hashed and compressed.
+        environ = {"DATABASE_CONN_MAX_AGE": "60", "BENCH_STATIC_ROOT": static}
+        with bench_database("config.settings.bench", environ):
+            from django.core.management import call_command
             from django.db import connection
 
+            call_command("collectstatic", interactive=False, verbosity=0)
             seeded = seed(30)
             port = free_port()
             base = f"http://127.0.0.1:{port}"
@@ -191,6 +199,7 @@ def main() -> None:
         if server is not None:
             stop(server)
         redis.stop()
+        shutil.rmtree(static, ignore_errors=True)
 
 
 def report(rows: list[tuple[Visit, Visit, Visit, Visit]]) -> None:

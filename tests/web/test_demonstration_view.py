@@ -110,3 +110,11 @@ def test_today_and_the_exercise_page_show_the_demonstration_and_links_to_print(o
         assert f'<source media="(prefers-reduced-motion: reduce)" srcset="{still}">' in html
         assert f'href="/app/exercises/{slug}/start.svg"' in html
         assert f'href="/app/exercises/{slug}/end.svg"' in html
+
+
+def test_only_the_first_exercises_demonstration_is_fetched_at_once(owner_client):
+    page = owner_client.get("/app/today/").content.decode()
+    pictures = re.findall(r'<img src="/app/exercises/[^"]+/demo\.svg"[^>]*>', page)
+    assert len(pictures) >= 3
+    assert 'fetchpriority="high"' in pictures[0] and 'loading="lazy"' not in pictures[0]
+    assert all('loading="lazy"' in picture for picture in pictures[1:])
