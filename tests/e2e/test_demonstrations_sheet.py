@@ -17,7 +17,8 @@ from exercises.demonstrations import exercise_demo_svg
 from exercises.models import Exercise
 from exercises.selectors import exercise_illustration_svg
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
+# The library fixture: the browser tests run last, after tests that empty the database.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db, pytest.mark.usefixtures("library")]
 
 SHEET = Path(__file__).resolve().parents[2] / "artifacts" / "demonstrations"
 STYLE = (
