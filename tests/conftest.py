@@ -10,6 +10,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.utils import translation
 
 from exercises.models import Exercise
@@ -220,3 +221,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     order within each group.
     """
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
+# For a slow test of clinical behaviour over whole courses, the same on either database: the
+# PostgreSQL run (which is there for what differs between databases) leaves it out, to keep
+# the suite within its time.
+same_on_every_database = pytest.mark.skipif(
+    connection.vendor == "postgresql",
+    reason="clinical behaviour over a whole course, checked on SQLite; the same here",
+)

@@ -17,8 +17,9 @@ from planner.engine.profile import parse_profile
 from planner.selectors import engine_catalogue, engine_rules
 from planner.simulate import DayLog, course_violations, simulate_course
 from rehab.models import Comorbidity, Diagnosis, RedFlag
+from tests.conftest import same_on_every_database
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, same_on_every_database]
 START = date(2026, 3, 2)
 DIAGNOSES = (
     "lumboischialgia",

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
+from tests.conftest import same_on_every_database
 from tests.planner.test_plan_preview import BAD_FILES, bad_file, row_counts, run_manage
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("library")]
@@ -85,6 +86,7 @@ def test_steady_six_weeks_progresses_and_leaves_nothing_behind(
             assert all(b >= a for a, b in zip(old[slug], new[slug], strict=True)), slug
 
 
+@same_on_every_database
 def test_pregnancy_weeks_advance_no_supine_or_prone_from_13_weeks(tmp_path):
     weeks = json.loads(simulate(tmp_path, PREGNANT, "--weeks", "4", "--pattern", "steady"))["weeks"]
     start = date.fromisoformat(START)
@@ -101,6 +103,7 @@ def test_pregnancy_weeks_advance_no_supine_or_prone_from_13_weeks(tmp_path):
     assert checked >= 2
 
 
+@same_on_every_database
 def test_a_flare_alerts_steps_back_and_the_clinician_resumes(
     tmp_path, django_capture_on_commit_callbacks
 ):
