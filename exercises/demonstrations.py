@@ -2,25 +2,12 @@
 
 from django.utils.translation import gettext
 
-from exercises.illustration import (
-    DEMO_SECONDS,
-    ExercisePose,
-    parse_exercise_pose,
-    pose_for_starting_position,
-    render_demo_svg,
-)
+from exercises.illustration import DEMO_SECONDS, render_demo_svg
 from exercises.models import Exercise
+from exercises.selectors import exercise_poses
 
 # A calm repetition: the exercise's own seconds per repetition, kept within these.
 SLOWEST_SECONDS, FASTEST_SECONDS = 8, 4
-
-
-def exercise_poses(exercise: Exercise) -> ExercisePose:
-    """The key poses of an exercise; one a clinic added without a pose keeps its position."""
-    if exercise.pose:
-        return parse_exercise_pose(exercise.pose)
-    still = pose_for_starting_position(exercise.starting_position, exercise.equipment)
-    return ExercisePose(start=still, end=still)
 
 
 def exercise_demo_svg(*, exercise: Exercise, name: str | None = None, still: bool = False) -> str:

@@ -8,6 +8,7 @@ from django.utils.translation import get_language, gettext
 
 from exercises.illustration import (
     PHASES,
+    ExercisePose,
     parse_exercise_pose,
     pose_for_starting_position,
     render_pose_svg,
@@ -22,6 +23,15 @@ def exercise_list() -> QuerySet[Exercise]:
     )
 
 
+def exercise_poses(exercise: Exercise) -> ExercisePose:
+    """The key poses of an exercise; one a clinic added without a pose keeps its position
+    (its starting position in every phase, so that every exercise has a picture)."""
+    if exercise.pose:
+        return parse_exercise_pose(exercise.pose)
+    still = pose_for_starting_position(exercise.starting_position, exercise.equipment)
+    return ExercisePose(start=still, end=still)
+
+
 def exercise_illustration_svg(*, exercise: Exercise, phase: str) -> str:
     """The exercise's start or end position as an SVG picture.
 
@@ -30,16 +40,13 @@ def exercise_illustration_svg(*, exercise: Exercise, phase: str) -> str:
     """
     if phase not in PHASES:
         raise ValueError(f"Unknown phase {phase!r}; use start or end.")
-    if exercise.pose:
-        pose = parse_exercise_pose(exercise.pose).phase(phase)
-    else:
-        pose = pose_for_starting_position(exercise.starting_position, exercise.equipment)
-    if phase == "start":
-        title = gettext("%(name)s: start position") % {
-            "name": exercise_text(exercise=exercise).name
-        }
-    else:
-        title = gettext("%(name)s: end position") % {"name": exercise_text(exercise=exercise).name}
+    pose = exercise_poses(exercise).phase(phase)
+    titled = (
+        gettext("%(name)s: start position")
+        if phase == "start"
+        else gettext("%(name)s: end position")
+    )
+    title = titled % {"name": exercise_text(exercise=exercise).name}
     return render_pose_svg(pose, title=title)
 
 
@@ -55,6 +62,12 @@ def exercise_search(
     if tag:
         exercises = exercises.filter(movement_tags__code=tag)
     return exercises.order_by("category", "difficulty", "name", "id")
+
+
+def reading_language(language: str | None = None) -> str:
+    """The language (its short code: "ru") exercises are read in: `language`, by default the
+    active one (the patient's, or the request's `Accept-Language`), else the library's own."""
+    return (language or get_language() or library_base_language()).lower().split("-")[0]
 
 
 @dataclass(frozen=True)
@@ -91,7 +104,7 @@ def exercise_text(*, exercise: Exercise, language: str | None = None) -> Exercis
         exercise = exercise.exercise
     base = library_base_language()
     wanted = (language or get_language() or base).lower()
-    short = wanted.split("-")[0]
+    short = reading_language(wanted)
     if short != base:
         found = {t.language: t for t in exercise.translations.all()}
         translation = found.get(wanted) or found.get(short)
@@ -131,9 +144,8 @@ def exercise_name_of(*, slug: str, default: str, language: str | None = None) ->
     """The name of the exercise `slug` in `language` (the active one by default), else
     `default` (one query outside the base language): for a name kept as text, such as the
     day's walk that a program version saved."""
-    base = library_base_language()
-    short = (language or get_language() or base).lower().split("-")[0]
-    if short == base or not slug:
+    short = reading_language(language)
+    if short == library_base_language() or not slug:
         return default
     name = (
         ExerciseTranslation.objects.filter(exercise__slug=slug, language=short)

@@ -7,10 +7,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Max
-from django.utils.translation import get_language
 
 from exercises.models import library_base_language
-from exercises.selectors import TRANSLATIONS_PREFETCH
+from exercises.selectors import TRANSLATIONS_PREFETCH, reading_language
 from planner.engine.dose import displayed_dose, exercise_seconds
 from planner.engine.types import (
     Dose,
@@ -42,8 +41,7 @@ def program_exercises(
     the active one (the patient's; `exercises.selectors.exercise_text`). In English there
     is nothing to read, and no query for it."""
     items = version.exercises.select_related("exercise").order_by("position")
-    wanted = (language or get_language() or library_base_language()).split("-")[0]
-    if wanted != library_base_language():
+    if reading_language(language) != library_base_language():
         items = items.prefetch_related(f"exercise__{TRANSLATIONS_PREFETCH}")
     return list(items)
 
