@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET
 from exercises.demonstrations import exercise_demo_svg
 from exercises.illustration import DEMO_STYLE
 from exercises.models import Exercise
-from exercises.selectors import exercise_text
 from rehab.models import Patient
 from web.views import patient_required
 
@@ -35,9 +34,7 @@ def demonstration(
     exercise = Exercise.objects.filter(slug=slug).first()
     if exercise is None:
         raise Http404
-    # Its name (the picture's title, read out by a screen reader) in the patient's language.
-    name = exercise_text(exercise=exercise).name
     return HttpResponse(
-        exercise_demo_svg(exercise=exercise, name=name, still=still),
+        exercise_demo_svg(exercise=exercise, still=still),
         content_type="image/svg+xml; charset=utf-8",
     )
