@@ -2,13 +2,33 @@
 
 from typing import Any
 
-from planner.engine.types import DailyActivity, Plan
+from planner.engine.types import DailyActivity, Name, Param, Plan, Reason
+
+
+def reason_row(reason: Reason) -> dict[str, Any]:
+    """An explanation as stored and sent: its rule, its English text, and its message with
+    its parameters, so that it can be shown in another language later
+    (`planner.explanations.reason_text`)."""
+    row: dict[str, Any] = {"rule": reason.rule, "text": reason.text, "message": reason.message}
+    if reason.params:
+        row["params"] = {key: _param_value(value) for key, value in reason.params}
+    return row
+
+
+def _param_value(value: Param) -> Any:
+    if isinstance(value, Reason):
+        return reason_row(value)
+    if isinstance(value, Name):
+        return {"name": value.kind, "key": value.key, "text": value.text}
+    if isinstance(value, tuple):
+        return [_param_value(name) for name in value]
+    return value
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     return {
         "status": plan.status,
-        "reasons": [{"rule": r.rule, "text": r.text} for r in plan.reasons],
+        "reasons": [reason_row(r) for r in plan.reasons],
         "exercises": [
             {
                 "slug": e.slug,
@@ -26,7 +46,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                 "mode": e.mode,
                 "supervised_only": e.supervised_only,
                 "seconds": e.seconds,
-                "why": [{"rule": r.rule, "text": r.text} for r in e.why],
+                "why": [reason_row(r) for r in e.why],
             }
             for e in plan.exercises
         ],
@@ -35,7 +55,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "max_rpe": plan.max_rpe,
         "notes": list(plan.notes),
         "activity": activity_to_dict(plan.activity),
-        "advice": [{"rule": r.rule, "text": r.text} for r in plan.advice],
+        "advice": [reason_row(r) for r in plan.advice],
         "supervised_course": {
             "per_week": plan.supervised_per_week,
             "sessions": plan.supervised_sessions,
@@ -53,7 +73,7 @@ def activity_to_dict(activity: DailyActivity | None) -> dict[str, Any] | None:
         "weekly_minutes": activity.weekly_minutes,
         "text": activity.text,
         "pace": activity.pace,
-        "why": [{"rule": r.rule, "text": r.text} for r in activity.why],
+        "why": [reason_row(r) for r in activity.why],
     }
 
 

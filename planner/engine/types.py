@@ -1,7 +1,7 @@
 """The engine's inputs and outputs: frozen dataclasses, no Django."""
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Union
 
 Stage = Literal["acute", "subacute", "chronic"]
 Fitness = Literal["low", "moderate", "high"]
@@ -155,10 +155,66 @@ class Rule:
         return self.min_age is not None and profile.age >= self.min_age
 
 
+NameKind = Literal["exercise", "diagnosis", "category", "red_flag", "rule"]
+
+
+@dataclass(frozen=True)
+class Name:
+    """A name inside an explanation, shown in the reader's language where it is shown: an
+    exercise by its slug, a diagnosis by its code, a category by its code, a red flag by its
+    code, a rule's own explanation by the rule's id. `text` is the English, as the engine
+    read it (a clinic may have edited it)."""
+
+    kind: NameKind
+    key: str
+    text: str
+
+
+# What a message's placeholders take: a number, a word that needs no translation, a name,
+# a list of names (joined with commas), or another explanation (a reason inside a reason).
+Param = Union[int, float, str, Name, tuple[Name, ...], "Reason"]
+
+
 @dataclass(frozen=True)
 class Reason:
+    """An explanation as data: the rule it cites, a message and its parameters.
+
+    `message` is the English template, `%(name)s` placeholders (a literal percent sign is
+    `%%`); it is also the message's id: the catalogues of other languages
+    (`planner/messages/<language>/*.toml`) translate it, and the text is rendered in the
+    reader's language where it is shown (`planner.explanations`). `text` is the English.
+    """
+
     rule: str
-    text: str
+    message: str
+    params: tuple[tuple[str, Param], ...] = ()
+
+    @classmethod
+    def of(cls, rule: str, message: str, **params: Param) -> "Reason":
+        return cls(rule, message, tuple(params.items()))
+
+    @property
+    def text(self) -> str:
+        return english_text(self)
+
+
+def english_text(reason: Reason) -> str:
+    """The English text of an explanation (its message with its parameters)."""
+    if not reason.params:
+        return reason.message.replace("%%", "%")
+    return reason.message % {key: _english_param(value) for key, value in reason.params}
+
+
+def _english_param(value: Param) -> str:
+    if isinstance(value, Reason):
+        return english_text(value)
+    if isinstance(value, Name):
+        return value.text
+    if isinstance(value, tuple):
+        return ", ".join(name.text for name in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 @dataclass(frozen=True)

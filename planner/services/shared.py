@@ -3,12 +3,13 @@
 import logging
 from collections.abc import Sequence
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from planner.engine.serialize import dose_text
+from planner.engine.serialize import dose_text, reason_row
 from planner.engine.types import Dose, Reason
 from planner.models import (
     Program,
@@ -39,8 +40,10 @@ def home_unlock_policy() -> str:
     return str(policy)
 
 
-def reason_rows(plan_reasons: Sequence[Reason]) -> list[dict[str, str]]:
-    return [{"rule": r.rule, "text": r.text} for r in plan_reasons]
+def reason_rows(plan_reasons: Sequence[Reason]) -> list[dict[str, Any]]:
+    """Explanations as stored: their English text with their message and parameters, so
+    each reader gets them in their own language (`planner.explanations`)."""
+    return [reason_row(r) for r in plan_reasons]
 
 
 def dose_of(dose: Dose) -> str:

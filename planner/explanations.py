@@ -1,0 +1,225 @@
+"""The engine's explanations in the reader's language.
+
+The engine writes each explanation as data (`planner.engine.types.Reason`): the rule it
+cites, an English message with `%(name)s` placeholders and the parameters. Programs and
+reviews keep them so (`planner.engine.serialize.reason_row`), and they are rendered here
+when shown, in the language of whoever reads them: the patient's on the app, the API
+(or `Accept-Language`), the handout, emails and pushes.
+
+The translations are data, not code: `planner/messages/<language>/*.toml`, one file per
+part of the engine, each with
+
+    [[message]]                 # one of the engine's messages
+    en = "Pain reached %(pain)s out of 10 this week ..."
+    text = "..."                # the same message in the file's language
+
+    [names.diagnosis]           # names inside messages, by kind and key
+    sciatica = "..."
+
+    [names.rule."R-PREG-2"]     # a rule's own explanation (the clinic may edit it: the
+    en = "..."                  # translation is used only while the English is the same)
+    text = "..."
+
+A patient reads some explanations in plainer words than the clinician's
+(`planner/messages/plain.toml`: by rule, an English message with no numbers a patient has
+no use for, "the usual dose x 0.8 for moderate fitness"); its translations are messages
+like any other. A language is complete when every message, plain message and name has its
+translation (tests/planner/test_explanations.py finds every message of the engine).
+"""
+
+import functools
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import get_language
+
+from exercises.models import Exercise
+from exercises.selectors import exercise_text, library_base_language, reading_language
+
+MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
+NAME_KINDS = ("exercise", "diagnosis", "category", "red_flag", "rule")
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """One language's translations of the engine's messages and names."""
+
+    language: str
+    messages: Mapping[str, str] = field(default_factory=dict)
+    names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # A rule's explanation: its English as translated, and the translation.
+    rules: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def placeholders(message: str) -> frozenset[str]:
+    return frozenset(PLACEHOLDER.findall(message))
+
+
+@functools.cache
+def plain_messages() -> Mapping[str, str]:
+    """The patient's plainer message of a rule, by rule id (English)."""
+    path = MESSAGES_DIR / "plain.toml"
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        document = tomllib.load(handle)
+    plain: dict[str, str] = {}
+    for entry in document.get("plain", []):
+        rule, message = entry.get("rule"), entry.get("en")
+        if not isinstance(rule, str) or not isinstance(message, str) or not message.strip():
+            raise ImproperlyConfigured(f"{path}: each [[plain]] needs a rule and an en text.")
+        if rule in plain:
+            raise ImproperlyConfigured(f"{path}: {rule} has two plain messages.")
+        plain[rule] = message
+    return plain
+
+
+@functools.cache
+def catalogue(language: str) -> Catalogue:
+    """The translations into `language` (a short code: "ru"); empty for English and for a
+    language nobody has translated yet (the English is shown)."""
+    folder = MESSAGES_DIR / language
+    if language == library_base_language() or not folder.is_dir():
+        return Catalogue(language)
+    messages: dict[str, str] = {}
+    names: dict[str, dict[str, str]] = {kind: {} for kind in NAME_KINDS}
+    rules: dict[str, tuple[str, str]] = {}
+    for path in sorted(folder.glob("*.toml")):
+        with path.open("rb") as handle:
+            try:
+                document = tomllib.load(handle)
+            except tomllib.TOMLDecodeError as error:
+                raise ImproperlyConfigured(f"{path}: {error}") from error
+        for entry in document.get("message", []):
+            english, text = entry.get("en"), entry.get("text")
+            if not isinstance(english, str) or not isinstance(text, str) or not text.strip():
+                raise ImproperlyConfigured(f"{path}: each [[message]] needs en and text.")
+            _check_placeholders(path, english, text)
+            if messages.get(english, text) != text:
+                raise ImproperlyConfigured(f"{path}: two translations of {english!r}.")
+            messages[english] = text
+        for kind, entries in document.get("names", {}).items():
+            if kind not in NAME_KINDS:
+                raise ImproperlyConfigured(f"{path}: unknown kind of name {kind!r}.")
+            for key, value in entries.items():
+                if kind == "rule":
+                    if not isinstance(value, dict) or not all(
+                        isinstance(value.get(part), str) and value[part].strip()
+                        for part in ("en", "text")
+                    ):
+                        raise ImproperlyConfigured(f"{path}: rule {key} needs en and text.")
+                    rules[key] = (value["en"], value["text"])
+                elif isinstance(value, str) and value.strip():
+                    names[kind][key] = value
+                else:
+                    raise ImproperlyConfigured(f"{path}: the {kind} {key} has no text.")
+    return Catalogue(language, messages, names, rules)
+
+
+def _check_placeholders(path: Path, english: str, text: str) -> None:
+    if placeholders(english) != placeholders(text):
+        raise ImproperlyConfigured(
+            f"{path}: the translation of {english!r} must have the same placeholders "
+            f"({', '.join(sorted(placeholders(english))) or 'none'})."
+        )
+
+
+class Names:
+    """The names inside explanations in one language. Exercise names are read once, on
+    first use (one query for all of them), so a page of many explanations costs one query."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.catalogue = catalogue(language)
+        self._exercises: dict[str, str] | None = None
+
+    def name(self, kind: str, key: str, english: str) -> str:
+        if kind == "exercise":
+            return self.exercise_names().get(key, english)
+        if kind == "rule":
+            translated = self.catalogue.rules.get(key)
+            # A clinic that edits a rule's English changes what it says: the old translation
+            # no longer says the same, so the clinic's English is shown.
+            if translated is not None and _same_text(translated[0], english):
+                return translated[1]
+            return english
+        return self.catalogue.names.get(kind, {}).get(key, english)
+
+    def exercise_names(self) -> dict[str, str]:
+        if self._exercises is None:
+            if self.language == library_base_language():
+                self._exercises = dict(Exercise.objects.values_list("slug", "name"))
+            else:
+                self._exercises = {
+                    exercise.slug: exercise_text(exercise=exercise, language=self.language).name
+                    for exercise in Exercise.objects.prefetch_related("translations")
+                }
+        return self._exercises
+
+
+def _same_text(a: str, b: str) -> bool:
+    return a.strip().rstrip(".") == b.strip().rstrip(".")
+
+
+def reason_text(
+    row: Mapping[str, Any],
+    *,
+    language: str | None = None,
+    names: Names | None = None,
+    patient: bool = False,
+) -> str:
+    """An explanation as stored (`reason_row`) in `language` (by default the active one).
+
+    `patient`: in the plainer words of `plain.toml` where the rule has them. A row without a
+    message (a clinician's own note, or one kept before explanations were data) is shown
+    as it was written.
+    """
+    short = reading_language(language or get_language())
+    names = names if names is not None and names.language == short else Names(short)
+    return _render(row, names, patient)
+
+
+def reasons_text(
+    rows: Iterable[Mapping[str, Any]], *, language: str | None = None, patient: bool = False
+) -> list[dict[str, str]]:
+    """`reason_text` of each row, as `{"rule", "text"}` (the names read once for all)."""
+    names = Names(reading_language(language or get_language()))
+    return [
+        {"rule": str(row.get("rule", "")), "text": _render(row, names, patient)} for row in rows
+    ]
+
+
+def _render(row: Mapping[str, Any], names: Names, patient: bool) -> str:
+    message = row.get("message")
+    if not isinstance(message, str):
+        return str(row.get("text", ""))
+    params = row.get("params") or {}
+    if patient:
+        plain = plain_messages().get(str(row.get("rule", "")))
+        if plain is not None and placeholders(plain) <= set(params):
+            message = plain
+    template = names.catalogue.messages.get(message, message)
+    values = {key: _render_param(value, names, patient) for key, value in params.items()}
+    try:
+        return template % values
+    except (KeyError, ValueError, TypeError):
+        # A message whose parameters no longer fit (an old row): its English as kept.
+        return str(row.get("text", ""))
+
+
+def _render_param(value: Any, names: Names, patient: bool) -> str:
+    if isinstance(value, dict) and "message" in value:
+        return _render(value, names, patient)
+    if isinstance(value, dict) and "name" in value:
+        return names.name(str(value["name"]), str(value["key"]), str(value.get("text", "")))
+    if isinstance(value, list):
+        return ", ".join(_render_param(item, names, patient) for item in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
