@@ -1,5 +1,5 @@
 """Response headers every environment sends: Permissions-Policy, and no-store on what
-carries patient data.
+carries patient data; and the compression of pages and API answers.
 
 The Content-Security-Policy comes from django-csp (`CONTENT_SECURITY_POLICY` in the
 settings); the rest of the security headers from Django's SecurityMiddleware.
@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 
 Handler = Callable[[HttpRequest], HttpResponseBase]
 
@@ -85,3 +86,37 @@ class NoStoreMiddleware:
             return True
         user = getattr(request, "user", None)
         return bool(user is not None and user.is_authenticated)
+
+
+# Text worth compressing: pages, API answers, the service worker, the manifest and the
+# exercise pictures drawn by views (SVG). Static files come compressed ahead of time
+# (WhiteNoise's `.gz` and `.br`, with their Content-Encoding) and are left alone, as are
+# pictures that are compressed already (PNG).
+COMPRESSIBLE_TYPES = (
+    "text/",
+    "application/json",
+    "application/problem+json",
+    "application/javascript",
+    "application/manifest+json",
+    "image/svg+xml",
+)
+
+
+class CompressedTextMiddleware(GZipMiddleware):
+    """Django's gzip, for the text the views write (COMPRESSIBLE_TYPES), when the browser
+    accepts it. On a phone's slow connection Today's page is a third of its size
+    compressed (bench/phone_today.py).
+
+    BREACH (guessing a secret from the compressed size of a page that also echoes the
+    attacker's input) is what Django's own measures answer: the CSRF token is masked anew
+    on every response and GZipMiddleware pads each response with random bytes
+    ("Heal the Breach"). Streaming answers (the calendar feed, downloads) are left as they
+    are: they go out as they are written."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        content_type = response.get("Content-Type", "")
+        if response.streaming or not content_type.startswith(COMPRESSIBLE_TYPES):
+            return response
+        return super().process_response(request, response)

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that writes the body, so what they write is compressed too.
+    "config.middleware.CompressedTextMiddleware",
     # The Content-Security-Policy (CONTENT_SECURITY_POLICY below), the Permissions-Policy and
     # no-store on what carries patient data (config/middleware.py).
     "csp.middleware.CSPMiddleware",
