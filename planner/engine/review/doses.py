@@ -9,20 +9,7 @@ from collections.abc import Sequence
 from planner.engine.dose import ExactDose, shown_dose, tenths
 from planner.engine.review.thresholds import VARIABLES
 from planner.engine.review.types import Action, ExerciseUnderReview, Proposal, Variable
-from planner.engine.types import Dose, Reason
-
-LABEL: dict[Variable, str] = {
-    "sets": "sets",
-    "reps": "repetitions",
-    "hold_s": "hold",
-    "duration_s": "duration",
-}
-_UNIT: dict[Variable, str] = {
-    "sets": "",
-    "reps": "",
-    "hold_s": " seconds",
-    "duration_s": "",  # written in minutes and seconds: `_length`
-}
+from planner.engine.types import Dose, Param, Reason
 
 
 def value_of(dose: Dose, variable: Variable) -> int:
@@ -118,48 +105,74 @@ def volume_variable(dose: Dose) -> Variable:
     return "duration_s" if dose.is_timed else "reps"
 
 
-def change_text(variable: Variable, old_tenths: int, new_tenths: int) -> str:
+def change(rule: str, variable: Variable, old_tenths: int, new_tenths: int) -> Reason:
     """'from 5.5 to 6.0', with the unit once: the exact values, one decimal; a duration in
     minutes and whole seconds ('from 15 min to 16 min'), as a clinician reads a time."""
     if variable == "duration_s":
-        return f"from {_length(old_tenths)} to {_length(new_tenths)}"
+        return Reason.of(
+            rule,
+            "from %(old)s to %(new)s",
+            old=_length(rule, old_tenths),
+            new=_length(rule, new_tenths),
+        )
+    old, new = _decimal(old_tenths), _decimal(new_tenths)
+    if variable == "hold_s":
+        return Reason.of(rule, "from %(old)s to %(new)s seconds", old=old, new=new)
+    return Reason.of(rule, "from %(old)s to %(new)s", old=old, new=new)
 
-    def decimal(value: int) -> str:
-        return f"{value // 10}.{value % 10}"
 
-    return f"from {decimal(old_tenths)} to {decimal(new_tenths)}{_UNIT[variable]}"
+def _decimal(value_tenths: int) -> str:
+    # A str, not a float: "6.0" keeps its decimal, as a clinician reads an exact dose.
+    return f"{value_tenths // 10}.{value_tenths % 10}"
 
 
-def _length(value_tenths: int) -> str:
+def _length(rule: str, value_tenths: int) -> Reason:
     """A time in tenths of a second as '16 min', '1 min 30 s' or '45 s' (whole seconds)."""
     minutes, seconds = divmod((value_tenths + 5) // 10, 60)
     if minutes and seconds:
-        return f"{minutes} min {seconds} s"
-    return f"{minutes} min" if minutes else f"{seconds} s"
+        return Reason.of(rule, "%(minutes)s min %(seconds)s s", minutes=minutes, seconds=seconds)
+    if minutes:
+        return Reason.of(rule, "%(minutes)s min", minutes=minutes)
+    return Reason.of(rule, "%(seconds)s s", seconds=seconds)
 
 
-def amount(variable: Variable, value: int) -> str:
-    """A shown value in the words the patient reads it in."""
+def amount(rule: str, variable: Variable, value: int) -> Param:
+    """A shown value in the words the patient reads it in: a number of repetitions (or sets),
+    a hold in seconds, a time in minutes or seconds."""
     if variable == "hold_s":
-        return f"{value} seconds" if value != 1 else "1 second"
+        if value == 1:
+            return Reason.of(rule, "1 second")
+        return Reason.of(rule, "%(seconds)s seconds", seconds=value)
     if variable == "duration_s":
+        minutes = value // 60
         if value >= 60 and value % 60 == 0:
-            minutes = value // 60
-            return f"{minutes} minutes" if minutes != 1 else "1 minute"
+            if minutes == 1:
+                return Reason.of(rule, "1 minute")
+            return Reason.of(rule, "%(minutes)s minutes", minutes=minutes)
         if value >= 60 and value % 30 == 0:
-            return f"{value // 60}.5 minutes"
-        return f"{value} seconds"
-    return str(value)
+            return Reason.of(rule, "%(minutes)s.5 minutes", minutes=minutes)
+        return Reason.of(rule, "%(seconds)s seconds", seconds=value)
+    return value
 
 
-def you_do_text(variable: Variable, old: int, new: int) -> str:
-    verb = "you hold" if variable == "hold_s" else "you do"
+def you_do(rule: str, variable: Variable, old: int, new: int) -> Reason:
+    """What the patient does now, against what they did: 'you do 9 instead of 12'."""
+    now, before = amount(rule, variable, new), amount(rule, variable, old)
+    if variable == "hold_s":
+        if old == new:
+            return Reason.of(
+                rule,
+                "you hold %(amount)s, as before: the exact dose is kept so that small steps add up",
+                amount=now,
+            )
+        return Reason.of(rule, "you hold %(new)s instead of %(old)s", new=now, old=before)
     if old == new:
-        return (
-            f"{verb} {amount(variable, new)}, as before: the exact dose is kept so that small "
-            "steps add up"
+        return Reason.of(
+            rule,
+            "you do %(amount)s, as before: the exact dose is kept so that small steps add up",
+            amount=now,
         )
-    return f"{verb} {amount(variable, new)} instead of {amount(variable, old)}"
+    return Reason.of(rule, "you do %(new)s instead of %(old)s", new=now, old=before)
 
 
 def proposal(

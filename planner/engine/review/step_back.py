@@ -9,9 +9,8 @@ from datetime import date
 
 from planner.engine.dose import ExactDose
 from planner.engine.review.doses import (
-    LABEL,
     amount,
-    change_text,
+    change,
     changed,
     hold,
     proposal,
@@ -19,7 +18,7 @@ from planner.engine.review.doses import (
     tenths_of,
     value_of,
     volume_variable,
-    you_do_text,
+    you_do,
 )
 from planner.engine.review.thresholds import (
     IMPORTANT_PAIN_CHANGE,
@@ -29,30 +28,93 @@ from planner.engine.review.thresholds import (
     STEP_BACK_MIN_PERCENT,
     STEP_BACK_PERCENT,
 )
-from planner.engine.review.types import ExerciseUnderReview, Proposal
+from planner.engine.review.types import ExerciseUnderReview, Measure, Proposal, Variable
 from planner.engine.review.week_log import Week, baseline_of
-from planner.engine.types import Reason
+from planner.engine.types import Name, Param, Reason
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_RULE = "V-STEP-BACK"
+# Spelled out by hand, each a message of its own: strftime names depend on the process
+# locale, and other languages write them their own way.
+_WEEKDAYS = (
+    Reason.of(_RULE, "Monday"),
+    Reason.of(_RULE, "Tuesday"),
+    Reason.of(_RULE, "Wednesday"),
+    Reason.of(_RULE, "Thursday"),
+    Reason.of(_RULE, "Friday"),
+    Reason.of(_RULE, "Saturday"),
+    Reason.of(_RULE, "Sunday"),
+)
+# A month as it follows a day's number (in Russian, "3 марта": the translation declines it).
 _MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    Reason.of(_RULE, "January"),
+    Reason.of(_RULE, "February"),
+    Reason.of(_RULE, "March"),
+    Reason.of(_RULE, "April"),
+    Reason.of(_RULE, "May"),
+    Reason.of(_RULE, "June"),
+    Reason.of(_RULE, "July"),
+    Reason.of(_RULE, "August"),
+    Reason.of(_RULE, "September"),
+    Reason.of(_RULE, "October"),
+    Reason.of(_RULE, "November"),
+    Reason.of(_RULE, "December"),
 )
 
 
-def _day_text(day: date) -> str:
-    # Spelled out by hand: strftime names depend on the process locale.
-    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+def _day(day: date) -> Reason:
+    """'Tuesday 4 March'; `date` keeps the ISO date for whoever shows dates their own way."""
+    return Reason.of(
+        _RULE,
+        "%(weekday)s %(day)s %(month)s",
+        weekday=_WEEKDAYS[day.weekday()],
+        day=day.day,
+        month=_MONTHS[day.month - 1],
+        date=day.isoformat(),
+    )
+
+
+def _over_baseline(measure: Measure, highest: int, baseline: int) -> Reason:
+    params = {
+        "pain": highest,
+        "rise": highest - baseline,
+        "baseline": baseline,
+        "change": IMPORTANT_PAIN_CHANGE,
+    }
+    if measure == "during":
+        return Reason.of(
+            _RULE,
+            "Pain during the exercise reached %(pain)s out of 10, %(rise)s points above the "
+            "baseline pain during it (%(baseline)s); a rise of %(change)s points matters.",
+            **params,
+        )
+    return Reason.of(
+        _RULE,
+        "Pain after the exercise reached %(pain)s out of 10, %(rise)s points above the "
+        "baseline pain after it (%(baseline)s); a rise of %(change)s points matters.",
+        **params,
+    )
+
+
+def _flared(measure: Measure, day: date, pain: int, pain_day_before: int) -> Reason:
+    params: dict[str, Param] = {
+        "day": _day(day),
+        "pain": pain,
+        "rise": pain - pain_day_before,
+        "before": pain_day_before,
+    }
+    if measure == "during":
+        return Reason.of(
+            _RULE,
+            "On %(day)s pain during the exercise was %(pain)s, %(rise)s points above the pain "
+            "during it the day before (%(before)s): the pain flared the next day.",
+            **params,
+        )
+    return Reason.of(
+        _RULE,
+        "On %(day)s pain after the exercise was %(pain)s, %(rise)s points above the pain after "
+        "it the day before (%(before)s): the pain flared the next day.",
+        **params,
+    )
 
 
 def step_back_reasons(exercise: ExerciseUnderReview, week: Week) -> list[Reason]:
@@ -60,10 +122,12 @@ def step_back_reasons(exercise: ExerciseUnderReview, week: Week) -> list[Reason]
     pain = week.max_pain
     if pain is not None and pain >= MIN_STEP_BACK_PAIN:
         reasons.append(
-            Reason(
-                "V-STEP-BACK",
-                f"Pain reached {pain} out of 10 this week; pain of {MIN_STEP_BACK_PAIN} or more "
-                "calls for doing less.",
+            Reason.of(
+                _RULE,
+                "Pain reached %(pain)s out of 10 this week; pain of %(step)s or more calls for "
+                "doing less.",
+                pain=pain,
+                step=MIN_STEP_BACK_PAIN,
             )
         )
     for measure in MEASURES:
@@ -73,25 +137,53 @@ def step_back_reasons(exercise: ExerciseUnderReview, week: Week) -> list[Reason]
             and baseline is not None
             and highest >= baseline + IMPORTANT_PAIN_CHANGE
         ):
-            reasons.append(
-                Reason(
-                    "V-STEP-BACK",
-                    f"Pain {measure} the exercise reached {highest} out of 10, "
-                    f"{highest - baseline} points above the baseline pain {measure} it "
-                    f"({baseline}); a rise of {IMPORTANT_PAIN_CHANGE} points matters.",
-                )
-            )
+            reasons.append(_over_baseline(measure, highest, baseline))
     if week.flare is not None:
         flare = week.flare
-        reasons.append(
-            Reason(
-                "V-STEP-BACK",
-                f"On {_day_text(flare.day)} pain {flare.measure} the exercise was {flare.pain}, "
-                f"{flare.pain - flare.pain_day_before} points above the pain {flare.measure} it "
-                f"the day before ({flare.pain_day_before}): the pain flared the next day.",
-            )
-        )
+        reasons.append(_flared(flare.measure, flare.day, flare.pain, flare.pain_day_before))
     return reasons
+
+
+def _do_less(variable: Variable, step: Reason, percent: int, did: Reason) -> Reason:
+    if variable == "duration_s":
+        return Reason.of(
+            _RULE,
+            "Do less until the pain settles: duration down %(change)s (%(percent)s %% less; "
+            "%(you_do)s).",
+            change=step,
+            percent=percent,
+            you_do=did,
+        )
+    return Reason.of(
+        _RULE,
+        "Do less until the pain settles: repetitions down %(change)s (%(percent)s %% less; "
+        "%(you_do)s).",
+        change=step,
+        percent=percent,
+        you_do=did,
+    )
+
+
+def _at_minimum(variable: Variable, prescribed: int) -> Reason:
+    """Why no 20-30 % cut is possible: it would go under the exercise's minimum."""
+    params: dict[str, Param] = {
+        "amount": amount(_RULE, variable, prescribed),
+        "least": STEP_BACK_MIN_PERCENT,
+        "most": STEP_BACK_MAX_PERCENT,
+    }
+    if variable == "duration_s":
+        return Reason.of(
+            _RULE,
+            "The duration (%(amount)s) cannot come down by %(least)s to %(most)s %% without "
+            "going under the exercise's minimum",
+            **params,
+        )
+    return Reason.of(
+        _RULE,
+        "The repetitions (%(amount)s) cannot come down by %(least)s to %(most)s %% without "
+        "going under the exercise's minimum",
+        **params,
+    )
 
 
 def step_back(
@@ -106,7 +198,6 @@ def step_back(
     cut = old - new
     after = changed(current, {variable: new})
     shown = shown_after_change(exercise, current, after)
-    label = LABEL[variable]
     if (
         cut > 0
         and 100 * cut >= STEP_BACK_MIN_PERCENT * old
@@ -116,26 +207,20 @@ def step_back(
     ):
         # Half up, like every rounding a clinician reads: 28.6 % shows as 29 %.
         percent = (200 * cut + old) // (2 * old)
-        you_do = you_do_text(variable, value_of(exercise.dose, variable), value_of(shown, variable))
-        action = Reason(
-            "V-STEP-BACK",
-            f"Do less until the pain settles: {label} down {change_text(variable, old, new)} "
-            f"({percent} % less; {you_do}).",
-        )
+        did = you_do(_RULE, variable, value_of(exercise.dose, variable), value_of(shown, variable))
+        action = _do_less(variable, change(_RULE, variable, old, new), percent, did)
         return proposal(
             exercise, "step_back", current, (*triggers, action), variable=variable, after=after
         )
     # A 20-30 % cut is impossible within the minimum (or with so few that no cut shows).
-    at_minimum = (
-        f"The {label} ({amount(variable, value_of(exercise.dose, variable))}) cannot come down "
-        f"by {STEP_BACK_MIN_PERCENT} to {STEP_BACK_MAX_PERCENT} % without going under the "
-        "exercise's minimum"
-    )
+    at_minimum = _at_minimum(variable, value_of(exercise.dose, variable))
     if exercise.easier is not None:
-        switch = Reason(
-            "V-STEP-BACK",
-            f"{at_minimum}: switch to the easier variant ({exercise.easier}), practised first "
-            "with the specialist at the clinic.",
+        switch = Reason.of(
+            _RULE,
+            "%(at_minimum)s: switch to the easier variant (%(easier)s), practised first with the "
+            "specialist at the clinic.",
+            at_minimum=at_minimum,
+            easier=Name("exercise", exercise.easier, exercise.easier),
         )
         return proposal(
             exercise, "easier_variant", current, (*triggers, switch), new_exercise=exercise.easier
@@ -144,9 +229,10 @@ def step_back(
         exercise,
         current,
         *triggers,
-        Reason(
-            "V-STEP-BACK",
-            f"{at_minimum}, and there is no easier variant: the dose is already at its minimum; "
+        Reason.of(
+            _RULE,
+            "%(at_minimum)s, and there is no easier variant: the dose is already at its minimum; "
             "keep it and have the clinician review this exercise.",
+            at_minimum=at_minimum,
         ),
     )

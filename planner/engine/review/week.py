@@ -17,9 +17,9 @@ from planner.engine.review.thresholds import (
     MIN_HOLD_PAIN,
     MIN_STEP_BACK_PAIN,
 )
-from planner.engine.review.types import ExerciseUnderReview, Proposal, WeekReview
+from planner.engine.review.types import ExerciseUnderReview, Measure, Proposal, WeekReview
 from planner.engine.review.week_log import Week, baseline_of, median, pain_of, summarise
-from planner.engine.types import Reason
+from planner.engine.types import Name, Reason
 
 # -- hold ---------------------------------------------------------------------------------------
 
@@ -28,18 +28,23 @@ def _hold_reasons(week: Week) -> list[Reason]:
     reasons: list[Reason] = []
     if week.max_pain is not None and MIN_HOLD_PAIN <= week.max_pain < MIN_STEP_BACK_PAIN:
         reasons.append(
-            Reason(
+            Reason.of(
                 "V-HOLD",
-                f"Pain reached {week.max_pain} out of 10 this week; with pain of {MIN_HOLD_PAIN} "
-                f"to {MIN_STEP_BACK_PAIN - 1} the dose stays the same.",
+                "Pain reached %(pain)s out of 10 this week; with pain of %(low)s to %(high)s the "
+                "dose stays the same.",
+                pain=week.max_pain,
+                low=MIN_HOLD_PAIN,
+                high=MIN_STEP_BACK_PAIN - 1,
             )
         )
     if not week.adherent:
         reasons.append(
-            Reason(
+            Reason.of(
                 "V-HOLD",
-                f"The exercise was {week.adherence_text}; under {MIN_ADHERENCE_PERCENT} % the "
-                "dose stays the same until it is done more regularly.",
+                "The exercise was %(adherence)s; under %(least)s %% the dose stays the same until "
+                "it is done more regularly.",
+                adherence=week.adherence("V-HOLD"),
+                least=MIN_ADHERENCE_PERCENT,
             )
         )
     return reasons
@@ -59,7 +64,7 @@ def _review(exercise: ExerciseUnderReview, week: Week) -> Proposal:
         return hold(
             exercise,
             current,
-            Reason(
+            Reason.of(
                 "V-NODATA",
                 "No home sessions of this exercise were planned this week, so there is nothing "
                 "to judge: the dose stays the same.",
@@ -72,7 +77,7 @@ def _review(exercise: ExerciseUnderReview, week: Week) -> Proposal:
         return hold(
             exercise,
             current,
-            Reason(
+            Reason.of(
                 "V-HOLD",
                 "No pain scores were logged this week: keep the current dose until pain is "
                 "recorded and it feels easy.",
@@ -82,10 +87,12 @@ def _review(exercise: ExerciseUnderReview, week: Week) -> Proposal:
         return hold(
             exercise,
             current,
-            Reason(
+            Reason.of(
                 "V-HOLD",
-                f"Pain stayed at {week.max_pain} out of 10 or less, but the last {EASY_SESSIONS} "
-                "sessions did not both feel easy: keep the current dose until it feels easy.",
+                "Pain stayed at %(pain)s out of 10 or less, but the last %(easy)s sessions did not "
+                "both feel easy: keep the current dose until it feels easy.",
+                pain=week.max_pain,
+                easy=EASY_SESSIONS,
             ),
         )
     # Here pain is at most 3 (4-5 held, 6 stepped back) and at most baseline + 1 (+2 stepped back).
@@ -99,11 +106,48 @@ def _paused(proposal: Proposal, exercise: ExerciseUnderReview) -> Proposal:
     return hold(
         exercise,
         current_dose(exercise),
-        Reason(
+        Reason.of(
             "V-PAUSE",
             "Progression is paused this week, so the dose stays the same until the clinician "
             "has reviewed.",
         ),
+    )
+
+
+def _median_over_baseline(measure: Measure, week_median: int, rise: int, baseline: int) -> Reason:
+    if measure == "during":
+        return Reason.of(
+            "V-CREEP",
+            "The median pain during exercise this week was %(median)s out of 10, %(rise)s points "
+            "above the baseline (%(baseline)s)",
+            median=week_median,
+            rise=rise,
+            baseline=baseline,
+        )
+    return Reason.of(
+        "V-CREEP",
+        "The median pain after exercise this week was %(median)s out of 10, %(rise)s points "
+        "above the baseline (%(baseline)s)",
+        median=week_median,
+        rise=rise,
+        baseline=baseline,
+    )
+
+
+def _median_over_baselines(measure: Measure, rise: int) -> Reason:
+    """Each exercise against its own baseline (they differ): the median of the rises."""
+    if measure == "during":
+        return Reason.of(
+            "V-CREEP",
+            "Pain during exercise this week was, in the median, %(rise)s points above each "
+            "exercise's baseline",
+            rise=rise,
+        )
+    return Reason.of(
+        "V-CREEP",
+        "Pain after exercise this week was, in the median, %(rise)s points above each "
+        "exercise's baseline",
+        rise=rise,
     )
 
 
@@ -129,20 +173,17 @@ def _creep(exercises: Sequence[ExerciseUnderReview]) -> list[Reason]:
         baselines = sorted({baseline for _, baseline in scored})
         if len(baselines) == 1:
             week_median = median(pain for pain, _ in scored)
-            where = (
-                f"The median pain {measure} exercise this week was {week_median} out of 10, "
-                f"{rise} points above the baseline ({baselines[0]})"
-            )
+            where = _median_over_baseline(measure, week_median or 0, rise, baselines[0])
         else:
-            where = (
-                f"Pain {measure} exercise this week was, in the median, {rise} points above "
-                "each exercise's baseline"
-            )
+            where = _median_over_baselines(measure, rise)
         reasons.append(
-            Reason(
+            Reason.of(
                 "V-CREEP",
-                f"{where}: pain is creeping up. A rise of {IMPORTANT_PAIN_CHANGE} points matters, "
-                f"even below {MIN_STEP_BACK_PAIN}; the clinician should take a look.",
+                "%(where)s: pain is creeping up. A rise of %(change)s points matters, even below "
+                "%(step)s; the clinician should take a look.",
+                where=where,
+                change=IMPORTANT_PAIN_CHANGE,
+                step=MIN_STEP_BACK_PAIN,
             )
         )
     return reasons
@@ -170,7 +211,7 @@ def review_week(
     reasons: list[Reason] = []
     if red_flag_reported:
         reasons.append(
-            Reason(
+            Reason.of(
                 "V-PAUSE",
                 "A red flag was reported: progression is paused and the clinician is alerted at "
                 "once.",
@@ -178,18 +219,22 @@ def review_week(
         )
     if progression_paused:
         reasons.append(
-            Reason(
+            Reason.of(
                 "V-PAUSE",
-                f"Progression stays paused until the clinician has looked: {progression_paused}",
+                "Progression stays paused until the clinician has looked: %(why)s",
+                # The reason as kept on the program when it was paused (English text).
+                why=progression_paused,
             )
         )
     for exercise, week in zip(ordered, weeks, strict=True):
         if week.max_pain is not None and week.max_pain >= MIN_STEP_BACK_PAIN:
             reasons.append(
-                Reason(
+                Reason.of(
                     "V-PAUSE",
-                    f"Pain reached {week.max_pain} out of 10 with {exercise.name}: progression "
-                    "is paused and the clinician is alerted.",
+                    "Pain reached %(pain)s out of 10 with %(exercise)s: progression is paused and "
+                    "the clinician is alerted.",
+                    pain=week.max_pain,
+                    exercise=Name("exercise", exercise.slug, exercise.name),
                 )
             )
     pause = bool(reasons)

@@ -16,6 +16,7 @@ from planner.engine.review.thresholds import (
     MIN_ADHERENCE_PERCENT,
 )
 from planner.engine.review.types import ExerciseLog, ExerciseUnderReview, Feeling, Measure
+from planner.engine.types import Reason
 
 # Within one day the hardest rating counts, and a session without a rating is not "easy".
 _FEELING_ORDER: dict[Feeling | None, int] = {"easy": 0, "right": 1, "hard": 2, None: 3}
@@ -86,11 +87,17 @@ class Week:
     def adherent(self) -> bool:
         return 100 * self.sessions_done >= MIN_ADHERENCE_PERCENT * self.scheduled
 
-    @property
-    def adherence_text(self) -> str:
+    def adherence(self, rule: str) -> Reason:
+        """How regularly it was done: 'done on 5 of 7 planned days (71 %)'."""
         # Floor, so a reason never shows "70 %" for 69.5 % that failed the 70 % threshold.
         percent = min(100, 100 * self.sessions_done // self.scheduled)
-        return f"done on {self.sessions_done} of {self.scheduled} planned days ({percent} %)"
+        return Reason.of(
+            rule,
+            "done on %(done)s of %(planned)s planned days (%(percent)s %%)",
+            done=self.sessions_done,
+            planned=self.scheduled,
+            percent=percent,
+        )
 
 
 def baseline_of(exercise: ExerciseUnderReview, measure: Measure) -> int | None:
