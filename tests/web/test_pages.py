@@ -1,6 +1,7 @@
 """The patient app's other pages: exercises, history, progress, symptom check, settings."""
 
 import json
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -127,6 +128,14 @@ def test_progress_charts_pain_and_adherence_and_shows_the_latest_odi(owner_clien
     assert "4/10" in page
     assert "Days exercised each week" in page
     assert "60%" in page and "severe disability" in page
+    # A screen reader names each chart by its own title: no two share an id.
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for chart in re.findall(r'<svg[^>]*aria-labelledby="([^"]+)"', page):
+        title_id = chart.split()[0]
+        assert f'<title id="{title_id}">' in page
+    assert 'aria-labelledby="pain-chart-title' in page
+    assert 'aria-labelledby="adherence-chart-title' in page
 
 
 def test_progress_without_data_explains_what_will_appear(client, clinician, library):
