@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from planner.engine.types import CatalogueExercise, Dose, PatientProfile, Reason, Rule
+from planner.engine.types import CatalogueExercise, Dose, Name, PatientProfile, Reason, Rule
 
 Outcome = Literal["allowed", "blocked", "easier_only"]
 FindingKind = Literal["red_flag", "unknown", "blocked", "easier_only", "dose", "supervised_only"]
@@ -24,8 +24,14 @@ def _label(code: str) -> str:
     return code.replace("_", " ")
 
 
-def _tags_text(tags: Iterable[str]) -> str:
-    return ", ".join(map(_label, sorted(tags)))
+def _tags(tags: Iterable[str]) -> tuple[Name, ...]:
+    """Movement tags as names in a sentence ("it involves kneeling, spinal rotation")."""
+    return tuple(Name("tag", tag, _label(tag)) for tag in sorted(tags))
+
+
+def _rule(rule: Rule) -> Name:
+    """A rule's own explanation as a name in a sentence, translated where it is shown."""
+    return Name("rule", rule.id, rule.explanation)
 
 
 def _half_up(value: float) -> int:
@@ -38,8 +44,9 @@ class Verdict:
 
     slug: str
     outcome: Outcome
-    rule: str | None  # the rule behind a block or an "easier variant only"
-    reason: str  # plain words for a block or an "easier variant only"
+    # Why an exercise is blocked or kept only in an easier variant (its rule cites the rule
+    # behind it); None when it is allowed.
+    because: Reason | None
     supervised_only: bool
     # Halving cautions scale the starting dose; max_dose is the most the rules allow at all.
     dose_factor: float
@@ -49,6 +56,16 @@ class Verdict:
     @property
     def allowed(self) -> bool:
         return self.outcome == "allowed"
+
+    @property
+    def rule(self) -> str | None:
+        """The rule behind a block or an "easier variant only"."""
+        return self.because.rule if self.because is not None else None
+
+    @property
+    def reason(self) -> str:
+        """Plain words (English) for a block or an "easier variant only"."""
+        return self.because.text if self.because is not None else ""
 
 
 class RulesInForce:
@@ -71,22 +88,30 @@ class RulesInForce:
         return verdict
 
     def _check(self, exercise: CatalogueExercise) -> Verdict:
-        def refused(outcome: Outcome, rule: str, reason: str) -> Verdict:
-            return Verdict(exercise.slug, outcome, rule, reason, False, 1.0, exercise.dose_max, ())
+        def refused(outcome: Outcome, because: Reason) -> Verdict:
+            return Verdict(exercise.slug, outcome, because, False, 1.0, exercise.dose_max, ())
 
         for rule in self.rules:
             blocked = rule.block_tags & exercise.tags
             if blocked:
                 return refused(
                     "blocked",
-                    rule.id,
-                    f"{rule.explanation} (it involves {_tags_text(blocked)}).",
+                    Reason.of(
+                        rule.id,
+                        "%(rule)s (it involves %(tags)s).",
+                        rule=_rule(rule),
+                        tags=_tags(blocked),
+                    ),
                 )
             if rule.max_difficulty is not None and exercise.difficulty > rule.max_difficulty:
                 return refused(
                     "easier_only",
-                    rule.id,
-                    f"{rule.explanation}; this one is difficulty {exercise.difficulty}.",
+                    Reason.of(
+                        rule.id,
+                        "%(rule)s; this one is difficulty %(difficulty)s.",
+                        rule=_rule(rule),
+                        difficulty=exercise.difficulty,
+                    ),
                 )
         cautions: list[Reason] = []
         factor = 1.0
@@ -101,22 +126,30 @@ class RulesInForce:
                 hit = tags & exercise.tags
                 if not hit:
                     continue
-                what = _tags_text(hit)
+                what = _tags(hit)
                 if action == "easier_variant":
                     return refused(
                         "easier_only",
-                        rule.id,
-                        f"{rule.explanation} (it involves {what}); kept only in an easier variant.",
+                        Reason.of(
+                            rule.id,
+                            "%(rule)s (it involves %(tags)s); kept only in an easier variant.",
+                            rule=_rule(rule),
+                            tags=what,
+                        ),
                     )
                 if action == "halve_dose":
                     factor *= CAUTION_DOSE_FACTOR
                     top = _halved(exercise, top)
-                    cautions.append(Reason(rule.id, f"Dose halved because it involves {what}."))
+                    cautions.append(
+                        Reason.of(rule.id, "Dose halved because it involves %(tags)s.", tags=what)
+                    )
                 else:
                     supervised_only = True
                     cautions.append(
-                        Reason(
-                            rule.id, f"Done only with the specialist because it involves {what}."
+                        Reason.of(
+                            rule.id,
+                            "Done only with the specialist because it involves %(tags)s.",
+                            tags=what,
                         )
                     )
             if rule.max_hold_s is not None:
@@ -128,12 +161,17 @@ class RulesInForce:
                     if low.duration_s > cap:
                         return refused(
                             "easier_only",
-                            rule.id,
-                            f"{rule.explanation}; this effort is held at least {low.duration_s} "
-                            "seconds.",
+                            Reason.of(
+                                rule.id,
+                                "%(rule)s; this effort is held at least %(seconds)s seconds.",
+                                rule=_rule(rule),
+                                seconds=low.duration_s,
+                            ),
                         )
                     top = Dose(top.sets, top.reps, top.hold_s, cap)
-                    cautions.append(Reason(rule.id, f"Held {cap} seconds at most."))
+                    cautions.append(
+                        Reason.of(rule.id, "Held %(seconds)s seconds at most.", seconds=cap)
+                    )
                 elif (
                     not exercise.dose.is_timed
                     and (tagged or not rule.max_hold_tags)
@@ -142,21 +180,30 @@ class RulesInForce:
                     if low.hold_s > cap:
                         return refused(
                             "easier_only",
-                            rule.id,
-                            f"{rule.explanation}; this one is held at least {low.hold_s} seconds.",
+                            Reason.of(
+                                rule.id,
+                                "%(rule)s; this one is held at least %(seconds)s seconds.",
+                                rule=_rule(rule),
+                                seconds=low.hold_s,
+                            ),
                         )
                     top = Dose(top.sets, top.reps, cap, top.duration_s)
-                    cautions.append(Reason(rule.id, f"Holds kept to {cap} seconds at most."))
+                    cautions.append(
+                        Reason.of(
+                            rule.id, "Holds kept to %(seconds)s seconds at most.", seconds=cap
+                        )
+                    )
             if rule.max_rpe is not None and "aerobic" in exercise.tags:
                 cautions.append(
-                    Reason(
+                    Reason.of(
                         rule.id,
-                        f"Keep the effort light, at most {rule.max_rpe} out of 10: a pace where "
+                        "Keep the effort light, at most %(rpe)s out of 10: a pace where "
                         "you can easily say a full sentence, never brisk.",
+                        rpe=rule.max_rpe,
                     )
                 )
         return Verdict(
-            exercise.slug, "allowed", None, "", supervised_only, factor, top, tuple(cautions)
+            exercise.slug, "allowed", None, supervised_only, factor, top, tuple(cautions)
         )
 
     def allowed_dose(self, exercise: CatalogueExercise, dose: Dose) -> Dose:
@@ -201,9 +248,17 @@ class Finding:
 
     slug: str
     kind: FindingKind
-    rule: str
-    text: str
+    because: Reason  # what is wrong, citing the rule behind it
     dose: Dose | None = None  # for kind "dose": the dose the rules allow
+
+    @property
+    def rule(self) -> str:
+        return self.because.rule
+
+    @property
+    def text(self) -> str:
+        """What is wrong, in English (`because` is the same as data, for other languages)."""
+        return self.because.text
 
 
 def check_items(
@@ -218,20 +273,28 @@ def check_items(
             Finding(
                 "",
                 "red_flag",
-                "RED-FLAG",
-                f"{_label(flag)}: a red flag needs a doctor's assessment before any home exercise.",
+                Reason.of(
+                    "RED-FLAG",
+                    "%(flag)s: a red flag needs a doctor's assessment before any home exercise.",
+                    flag=Name("red_flag", flag, _label(flag)),
+                ),
             )
         )
     for item in sorted(items, key=lambda i: i.slug):
         exercise = catalogue.get(item.slug)
         if exercise is None:
             findings.append(
-                Finding(item.slug, "unknown", "LIBRARY", "Not an active exercise of the library.")
+                Finding(
+                    item.slug,
+                    "unknown",
+                    Reason.of("LIBRARY", "Not an active exercise of the library."),
+                )
             )
             continue
         verdict = rules_in_force.check(exercise)
-        if verdict.outcome != "allowed":
-            findings.append(Finding(item.slug, verdict.outcome, verdict.rule or "", verdict.reason))
+        # A refused verdict always says why (`because`).
+        if verdict.outcome != "allowed" and verdict.because is not None:
+            findings.append(Finding(item.slug, verdict.outcome, verdict.because))
             continue
         allowed = rules_in_force.allowed_dose(exercise, item.dose)
         if allowed != item.dose:
@@ -240,9 +303,12 @@ def check_items(
                 Finding(
                     item.slug,
                     "dose",
-                    rule,
-                    f"{exercise.name}: the dose must stay within what the exercise and the "
-                    "rules allow.",
+                    Reason.of(
+                        rule,
+                        "%(exercise)s: the dose must stay within what the exercise and the "
+                        "rules allow.",
+                        exercise=Name("exercise", exercise.slug, exercise.name),
+                    ),
                     allowed,
                 )
             )
@@ -254,8 +320,11 @@ def check_items(
                 Finding(
                     item.slug,
                     "supervised_only",
-                    rule,
-                    f"{exercise.name} is done only with the specialist at the clinic.",
+                    Reason.of(
+                        rule,
+                        "%(exercise)s is done only with the specialist at the clinic.",
+                        exercise=Name("exercise", exercise.slug, exercise.name),
+                    ),
                 )
             )
     return tuple(findings)

@@ -155,15 +155,15 @@ class Rule:
         return self.min_age is not None and profile.age >= self.min_age
 
 
-NameKind = Literal["exercise", "diagnosis", "category", "red_flag", "rule"]
+NameKind = Literal["exercise", "diagnosis", "category", "red_flag", "rule", "tag"]
 
 
 @dataclass(frozen=True)
 class Name:
     """A name inside an explanation, shown in the reader's language where it is shown: an
     exercise by its slug, a diagnosis by its code, a category by its code, a red flag by its
-    code, a rule's own explanation by the rule's id. `text` is the English, as the engine
-    read it (a clinic may have edited it)."""
+    code, a rule's own explanation by the rule's id, a movement tag by its slug. `text` is
+    the English, as the engine read it (a clinic may have edited it)."""
 
     kind: NameKind
     key: str
@@ -190,7 +190,8 @@ class Reason:
     params: tuple[tuple[str, Param], ...] = ()
 
     @classmethod
-    def of(cls, rule: str, message: str, **params: Param) -> "Reason":
+    def of(cls, rule: str, message: str, /, **params: Param) -> "Reason":
+        # Positional-only: a message may have a placeholder named "rule" or "message".
         return cls(rule, message, tuple(params.items()))
 
     @property

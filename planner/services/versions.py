@@ -11,7 +11,7 @@ from django.db import transaction
 from exercises.models import Exercise
 from planner.engine.dose import ExactDose
 from planner.engine.generate.plan import StartingForm
-from planner.engine.serialize import dose_text
+from planner.engine.serialize import dose_text, reason_row
 from planner.engine.types import Dose
 from planner.models import (
     ExerciseState,
@@ -218,7 +218,7 @@ def _apply(
             row.supervised_only = form.supervised_only
             row.explanation = [
                 *row.explanation,
-                *({"rule": r.rule, "text": r.text} for r in form.why),
+                *(reason_row(r) for r in form.why),
             ]
         else:
             dose = change.replace_with.default_dose

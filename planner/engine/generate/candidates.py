@@ -22,7 +22,48 @@ from planner.engine.generate.parameters import (
     age_factor,
 )
 from planner.engine.safety import RulesInForce
-from planner.engine.types import CatalogueExercise, Dose, Exclusion, PatientProfile, Reason, Rule
+from planner.engine.types import (
+    CatalogueExercise,
+    Dose,
+    Exclusion,
+    Fitness,
+    Name,
+    PatientProfile,
+    Reason,
+    Rule,
+)
+
+
+def rule_reason(rule: Rule) -> Reason:
+    """A rule in force, cited by its own explanation (translated where it is shown)."""
+    return Reason.of(rule.id, "%(rule)s.", rule=Name("rule", rule.id, rule.explanation))
+
+
+def _fitness_cap_reason(fitness: Fitness, cap: int, difficulty: int) -> Reason:
+    # One message for each level of fitness, so that each can be translated whole.
+    if fitness == "low":
+        return Reason.of(
+            "D-FITNESS",
+            "With low fitness the starting difficulty is capped at %(cap)s; this one is "
+            "difficulty %(difficulty)s.",
+            cap=cap,
+            difficulty=difficulty,
+        )
+    if fitness == "moderate":
+        return Reason.of(
+            "D-FITNESS",
+            "With moderate fitness the starting difficulty is capped at %(cap)s; this one is "
+            "difficulty %(difficulty)s.",
+            cap=cap,
+            difficulty=difficulty,
+        )
+    return Reason.of(
+        "D-FITNESS",
+        "With high fitness the starting difficulty is capped at %(cap)s; this one is "
+        "difficulty %(difficulty)s.",
+        cap=cap,
+        difficulty=difficulty,
+    )
 
 
 @dataclass(frozen=True)
@@ -105,25 +146,22 @@ class CandidateSelection:
         only the starting-difficulty cap of the patient's fitness.
         """
         verdict = self.in_force.check(exercise)
-        if verdict.outcome == "blocked":
-            return Exclusion(exercise.slug, verdict.rule or "", verdict.reason)
-        if verdict.outcome == "easier_only":
-            exclusion = Exclusion(exercise.slug, verdict.rule or "", verdict.reason)
-            return self._easier_or(exercise, exclusion, trail, depth)
+        if verdict.because is not None:
+            if verdict.outcome == "blocked":
+                return Exclusion(exercise.slug, verdict.because.rule, verdict.because.text)
+            return self._easier_or(exercise, verdict.because, trail, depth)
         if self._muscle_capped(exercise):
-            capped = Exclusion(
-                exercise.slug,
+            capped = Reason.of(
                 "D-MUSCLE",
                 "With low muscle mass, strengthening starts one step easier (difficulty "
-                f"{self.fitness_cap - 1} at most); this one is difficulty {exercise.difficulty}.",
+                "%(cap)s at most); this one is difficulty %(difficulty)s.",
+                cap=self.fitness_cap - 1,
+                difficulty=exercise.difficulty,
             )
             return self._easier_or(exercise, capped, trail, depth)
         if exercise.difficulty > self.fitness_cap:
-            capped = Exclusion(
-                exercise.slug,
-                "D-FITNESS",
-                f"With {self.profile.fitness} fitness the starting difficulty is capped at "
-                f"{self.fitness_cap}; this one is difficulty {exercise.difficulty}.",
+            capped = _fitness_cap_reason(
+                self.profile.fitness, self.fitness_cap, exercise.difficulty
             )
             return self._easier_or(exercise, capped, trail, depth)
         matched = len(exercise.indications & self.diagnosis_codes)
@@ -139,20 +177,27 @@ class CandidateSelection:
     def _easier_or(
         self,
         exercise: CatalogueExercise,
-        exclusion: Exclusion,
+        because: Reason,
         trail: tuple[Reason, ...],
         depth: int,
     ) -> Candidate | Exclusion:
         """Try the easier variant in place of an exercise a cap or caution removes."""
+        exclusion = Exclusion(exercise.slug, because.rule, because.text)
         easier = self.catalogue.get(exercise.easier) if exercise.easier else None
         if easier is None or depth >= len(self.catalogue):
             return exclusion
-        step = Reason(exclusion.rule, f"Easier variant of {exercise.name}: {exclusion.reason}")
+        step = Reason.of(
+            because.rule,
+            "Easier variant of %(exercise)s: %(reason)s",
+            exercise=Name("exercise", exercise.slug, exercise.name),
+            reason=because,
+        )
         result = self.admit(easier, (*trail, step), depth + 1)
         if isinstance(result, Exclusion):
             return exclusion
+        # Left out of the plan: read by clinicians (in English, as `Exclusion.reason` is).
         replaced = Exclusion(
-            exercise.slug, exclusion.rule, f"Replaced by {easier.name}: {exclusion.reason}"
+            exercise.slug, because.rule, f"Replaced by {easier.name}: {because.text}"
         )
         return Candidate(
             result.exercise,
@@ -168,7 +213,7 @@ class CandidateSelection:
     def needs(self) -> list[_Need]:
         needs = [
             _Need(
-                Reason(rule.id, rule.explanation + "."),
+                rule_reason(rule),
                 rule.adds_exercise,
                 frozenset({rule.adds_category}) if rule.adds_category else frozenset(),
                 rule.adds_without_tags,
@@ -179,7 +224,7 @@ class CandidateSelection:
         ]
         needs.append(
             _Need(
-                Reason(
+                Reason.of(
                     "P-CORE", "Every program trains the deep trunk muscles that steady the spine."
                 ),
                 None,
@@ -190,7 +235,9 @@ class CandidateSelection:
         )
         needs.append(
             _Need(
-                Reason("P-MOBILITY", "Every program keeps the back and hips moving comfortably."),
+                Reason.of(
+                    "P-MOBILITY", "Every program keeps the back and hips moving comfortably."
+                ),
                 None,
                 MOBILITY_CATEGORIES,
                 frozenset(),

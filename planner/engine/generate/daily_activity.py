@@ -1,6 +1,6 @@
 """The day's separate aerobic activity (a walk, cycling or seated aerobics) and the advice."""
 
-from planner.engine.generate.candidates import Candidate, CandidateSelection
+from planner.engine.generate.candidates import Candidate, CandidateSelection, rule_reason
 from planner.engine.generate.parameters import (
     ACTIVITY_MINUTES,
     AEROBIC_CATEGORY,
@@ -52,7 +52,7 @@ class DailyActivitySelection(CandidateSelection):
         if claudication:
             minutes = CLAUDICATION_MINUTES
             rule = next(r for r in self.rules if r.adds_exercise == exercise.slug)
-            why.append(Reason(rule.id, rule.explanation + "."))
+            why.append(rule_reason(rule))
             text = (
                 f"{exercise.name}: about {minutes} minutes in all. Walk until the calf pain is "
                 "moderate, rest until it goes, then walk again."
@@ -62,7 +62,7 @@ class DailyActivitySelection(CandidateSelection):
                 minutes = ACTIVITY_MINUTES["pregnancy"]
                 preg = next((r for r in self.rules if r.adds_category == AEROBIC_CATEGORY), None)
                 why.append(
-                    Reason(
+                    Reason.of(
                         preg.id if preg else "A-PREG-AEROBIC",
                         "In pregnancy, about 150 minutes of moderate activity a week: walking "
                         "or cycling on most days.",
@@ -73,7 +73,7 @@ class DailyActivitySelection(CandidateSelection):
                 if self.frail:
                     minutes = ACTIVITY_MINUTES["low"]
                 why.append(
-                    Reason(
+                    Reason.of(
                         "P-AEROBIC",
                         "Staying active helps back pain recover: a daily walk toward the 150 "
                         "minutes a week that adults are advised.",
@@ -87,7 +87,7 @@ class DailyActivitySelection(CandidateSelection):
             text = f"{exercise.name}: {minutes} minutes a day, {how}, at any time of day."
         if self.profile.high_body_fat:
             why.append(
-                Reason(
+                Reason.of(
                     "A-FAT",
                     "With a high body fat percentage, aerobic work stays low-impact (walking, "
                     "cycling or seated) and a daily walk builds toward 150 minutes a week.",
@@ -99,21 +99,21 @@ class DailyActivitySelection(CandidateSelection):
 
     def _advice(self) -> tuple[Reason, ...]:
         advice = [
-            Reason(
+            Reason.of(
                 "P-ADVICE",
                 "Stay active and keep up your normal activities as far as you can; bed rest "
                 "slows recovery.",
             ),
-            Reason(
+            Reason.of(
                 "P-ADVICE",
                 "Pace yourself: spread activity over the day and build up little by little.",
             ),
-            Reason(
+            Reason.of(
                 "P-ADVICE",
                 "Some pain while you exercise is expected and does not mean you are harming "
                 "your back. Ease off if it stays worse the next day.",
             ),
-            Reason(
+            Reason.of(
                 "P-ADVICE",
                 "Call your clinic the same day if you notice numbness around the groin or "
                 "buttocks, trouble passing urine or controlling your bladder or bowels, or new "
@@ -123,7 +123,7 @@ class DailyActivitySelection(CandidateSelection):
         ]
         if "pregnancy" in self.profile.conditions:
             advice.append(
-                Reason(
+                Reason.of(
                     "P-PREG-SIGNS",
                     "Stop and call your doctor or midwife if you have vaginal bleeding, regular "
                     "painful contractions, fluid leaking, dizziness or feeling faint, shortness "
@@ -133,7 +133,7 @@ class DailyActivitySelection(CandidateSelection):
             )
         if self.profile.start_back == "low":
             advice.append(
-                Reason(
+                Reason.of(
                     "P-START-BACK",
                     "Your back pain is at low risk of lasting: a short course at the clinic, "
                     "and these exercises and everyday activity at home, are what helps most.",

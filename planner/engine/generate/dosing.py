@@ -8,10 +8,43 @@ from planner.engine.generate.parameters import (
     LOW_MUSCLE_FACTOR,
     MAX_SECONDS,
     STRENGTH_CATEGORY,
-    age_band,
     age_factor,
 )
-from planner.engine.types import CatalogueExercise, Dose, Reason
+from planner.engine.types import CatalogueExercise, Dose, Fitness, Reason
+
+
+def _fitness_factor(fitness: Fitness) -> Reason:
+    # Each factor is a message of its own, so that each can be translated whole.
+    value = FITNESS_FACTOR[fitness]
+    if fitness == "low":
+        return Reason.of("D-DOSE", "%(factor)s for low fitness", factor=value)
+    if fitness == "moderate":
+        return Reason.of("D-DOSE", "%(factor)s for moderate fitness", factor=value)
+    return Reason.of("D-DOSE", "%(factor)s for high fitness", factor=value)
+
+
+def _age_factor(age: int) -> Reason:
+    """The age factor with its band (the bands of `age_factor`)."""
+    value = age_factor(age)
+    if age < 40:
+        return Reason.of("D-DOSE", "%(factor)s for under %(age)s", factor=value, age=40)
+    if age < 65:
+        return Reason.of(
+            "D-DOSE", "%(factor)s for age %(low)s-%(high)s", factor=value, low=40, high=64
+        )
+    if age < 75:
+        return Reason.of(
+            "D-DOSE", "%(factor)s for age %(low)s-%(high)s", factor=value, low=65, high=74
+        )
+    return Reason.of("D-DOSE", "%(factor)s for age %(age)s and over", factor=value, age=75)
+
+
+def _product(factors: list[Reason]) -> Reason:
+    """Factors multiplied in a sentence: "0.8 for moderate fitness x 0.9 for age 40-64"."""
+    product = factors[-1]
+    for factor in reversed(factors[:-1]):
+        product = Reason.of("D-DOSE", "%(factor)s x %(more)s", factor=factor, more=product)
+    return product
 
 
 def _round(value: float) -> int:
@@ -26,19 +59,34 @@ class Dosing(CandidateSelection):
         exercise = candidate.exercise
         default, low, high = exercise.dose, exercise.dose_min, exercise.dose_max
         factor = self.volume_factor * candidate.dose_factor
-        parts = [f"{FITNESS_FACTOR[self.profile.fitness]:g} for {self.profile.fitness} fitness"]
-        parts.append(f"{age_factor(self.profile.age):g} for {age_band(self.profile.age)}")
+        parts = [_fitness_factor(self.profile.fitness), _age_factor(self.profile.age)]
         if self.is_acute:
-            parts.append(f"{ACUTE_FACTOR:g} in the acute stage")
+            parts.append(Reason.of("D-DOSE", "%(factor)s in the acute stage", factor=ACUTE_FACTOR))
         if candidate.dose_factor < 1.0:
-            parts.append(f"{candidate.dose_factor:g} for the caution above")
+            parts.append(
+                Reason.of(
+                    "D-DOSE", "%(factor)s for the caution above", factor=candidate.dose_factor
+                )
+            )
         if self.profile.low_muscle_mass and exercise.category == STRENGTH_CATEGORY:
             factor *= LOW_MUSCLE_FACTOR
-            parts.append(f"{LOW_MUSCLE_FACTOR:g} for low muscle mass (D-MUSCLE)")
-        reasons = [Reason("D-DOSE", "Starting amount: the usual dose x " + " x ".join(parts) + ".")]
+            parts.append(
+                Reason.of(
+                    "D-DOSE",
+                    "%(factor)s for low muscle mass (D-MUSCLE)",
+                    factor=LOW_MUSCLE_FACTOR,
+                )
+            )
+        reasons = [
+            Reason.of(
+                "D-DOSE",
+                "Starting amount: the usual dose x %(factors)s.",
+                factors=_product(parts),
+            )
+        ]
         if self.profile.low_muscle_mass and exercise.category == STRENGTH_CATEGORY:
             reasons.append(
-                Reason(
+                Reason.of(
                     "D-MUSCLE",
                     "Muscle mass is low: strengthening starts one step easier and at 0.8 of "
                     "the starting dose.",
@@ -94,6 +142,6 @@ class Dosing(CandidateSelection):
             if length >= dose.duration_s:
                 continue
             shorter = Dose(dose.sets, 0, 0, length)
-            note = Reason("P-TIME", "Shortened so the whole day fits into 25 minutes.")
+            note = Reason.of("P-TIME", "Shortened so the whole day fits into 25 minutes.")
             self.doses[candidate.exercise.slug] = (shorter, [*reasons, note])
             excess -= (dose.duration_s - length) * sets

@@ -41,13 +41,3 @@ def age_factor(age: int) -> float:
     if age < 75:
         return 0.8
     return 0.7
-
-
-def age_band(age: int) -> str:
-    if age < 40:
-        return "under 40"
-    if age < 65:
-        return "age 40-64"
-    if age < 75:
-        return "age 65-74"
-    return "age 75 and over"

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from planner.engine.dose import exercise_seconds
-from planner.engine.generate.candidates import Candidate
+from planner.engine.generate.candidates import Candidate, rule_reason
 from planner.engine.generate.daily_activity import DailyActivitySelection
 from planner.engine.generate.dosing import Dosing
 from planner.engine.generate.parameters import (
@@ -23,6 +23,7 @@ from planner.engine.types import (
     CatalogueExercise,
     Dose,
     Exclusion,
+    Name,
     PatientProfile,
     Plan,
     PlannedExercise,
@@ -35,19 +36,49 @@ def _label(code: str) -> str:
     return code.replace("_", " ")
 
 
+def _nothing_suitable(because: Reason, slug: str | None, categories: frozenset[str]) -> Reason:
+    """A need of every program (or of a rule) that nothing the rules allow meets. One message
+    for each shape of need, so that each can be translated whole; the need's own reason
+    follows as a sentence of its own."""
+    if slug is not None:
+        return Reason.of(
+            because.rule,
+            "No suitable %(exercise)s exercise remains after the rules. %(reason)s",
+            exercise=Name("exercise", slug, slug),
+            reason=because,
+        )
+    names = tuple(Name("category", code, _label(code)) for code in sorted(categories))
+    if len(names) == 1:
+        return Reason.of(
+            because.rule,
+            "No suitable %(category)s exercise remains after the rules. %(reason)s",
+            category=names[0],
+            reason=because,
+        )
+    return Reason.of(
+        because.rule,
+        "No suitable %(category)s or %(other)s exercise remains after the rules. %(reason)s",
+        category=names[0],
+        other=names[1:],
+        reason=because,
+    )
+
+
 class _Planner(DailyActivitySelection, Dosing):
     """The day's program: the needs first, then filled to a day of 10 to 25 minutes."""
 
     def plan(self) -> Plan:
-        applied = tuple(Reason(rule.id, rule.explanation + ".") for rule in self.rules)
+        applied = tuple(rule_reason(rule) for rule in self.rules)
         if self.profile.red_flags:
             flags = sorted(set(self.profile.red_flags))
             return Plan(
                 status="blocked",
                 reasons=tuple(
-                    Reason(
+                    Reason.of(
                         "RED-FLAG",
-                        f"{flag}: a red flag needs a doctor's assessment before any home exercise.",
+                        "%(flag)s: a red flag needs a doctor's assessment before any home "
+                        "exercise.",
+                        flag=Name("red_flag", flag, flag),
                     )
                     for flag in flags
                 ),
@@ -85,14 +116,7 @@ class _Planner(DailyActivitySelection, Dosing):
                 (c for c in pool if need.accepts(c) and all(c is not d for d, _ in chosen)), None
             )
             if pick is None:
-                what = need.slug or " or ".join(sorted(map(_label, need.categories)))
-                problems.append(
-                    Reason(
-                        need.reason.rule,
-                        f"No suitable {what} exercise remains after the rules; "
-                        f"{need.reason.text[0].lower()}{need.reason.text[1:]}",
-                    )
-                )
+                problems.append(_nothing_suitable(need.reason, need.slug, need.categories))
                 continue
             chosen.append((pick, need.reason))
 
@@ -103,27 +127,33 @@ class _Planner(DailyActivitySelection, Dosing):
         seconds = sum(e.seconds for e in exercises)
         if len(exercises) < MIN_EXERCISES:
             problems.append(
-                Reason(
+                Reason.of(
                     "P-COUNT",
-                    f"Only {len(exercises)} exercises remain after the rules; a sound program "
-                    f"needs at least {MIN_EXERCISES}.",
+                    "Only %(count)s exercises remain after the rules; a sound program "
+                    "needs at least %(least)s.",
+                    count=len(exercises),
+                    least=MIN_EXERCISES,
                 )
             )
         if len(exercises) > self.max_count:
             problems.append(
-                Reason(
+                Reason.of(
                     "P-COUNT",
-                    f"{len(exercises)} exercises are required; more than {self.max_count} a day "
-                    "hurts adherence.",
+                    "%(count)s exercises are required; more than %(most)s a day hurts adherence.",
+                    count=len(exercises),
+                    most=self.max_count,
                 )
             )
         walk = activity.minutes * 60 if activity is not None and self.frail else 0
         if (not seconds + walk >= MIN_SECONDS and seconds <= MAX_SECONDS) or seconds > MAX_SECONDS:
             problems.append(
-                Reason(
+                Reason.of(
                     "P-TIME",
-                    f"The day takes about {round(seconds / 60)} minutes; a home session should "
-                    f"take {MIN_SECONDS // 60} to {MAX_SECONDS // 60}.",
+                    "The day takes about %(minutes)s minutes; a home session should "
+                    "take %(low)s to %(high)s.",
+                    minutes=round(seconds / 60),
+                    low=MIN_SECONDS // 60,
+                    high=MAX_SECONDS // 60,
                 )
             )
         notes: tuple[str, ...] = ()
@@ -134,7 +164,7 @@ class _Planner(DailyActivitySelection, Dosing):
             )
         if activity is None:
             problems.append(
-                Reason(
+                Reason.of(
                     "P-AEROBIC",
                     "No walking, cycling or seated aerobic exercise remains after the rules; "
                     "every plan needs some aerobic work.",
@@ -169,7 +199,11 @@ class _Planner(DailyActivitySelection, Dosing):
             return not taken(candidate) and seconds() + self.seconds_of(candidate) <= MAX_SECONDS
 
         def reason(category: str) -> Reason:
-            return Reason("P-FILL", f"Adds {_label(category)} work to round off the day.")
+            return Reason.of(
+                "P-FILL",
+                "Adds %(category)s work to round off the day.",
+                category=Name("category", category, _label(category)),
+            )
 
         for category in FILL_ORDER:
             if len(chosen) >= self.target_count:
@@ -203,21 +237,28 @@ class _Planner(DailyActivitySelection, Dosing):
         why: list[Reason] = []
         matched = sorted(exercise.indications & self.diagnosis_codes)
         if matched:
-            why.append(Reason("INDICATION", f"Suits {', '.join(map(_label, matched))}."))
+            why.append(
+                Reason.of(
+                    "INDICATION",
+                    "Suits %(diagnoses)s.",
+                    diagnoses=tuple(Name("diagnosis", code, _label(code)) for code in matched),
+                )
+            )
         why.append(reason)
         why.extend(candidate.why)
         why.extend(dose_reasons)
         if self.rpe_rule is not None:
             why.append(
-                Reason(
+                Reason.of(
                     self.rpe_rule.id,
-                    f"Keep the effort light: at most {self.rpe_rule.max_rpe} out of 10.",
+                    "Keep the effort light: at most %(rpe)s out of 10.",
+                    rpe=self.rpe_rule.max_rpe or 0,
                 )
             )
         home = exercise.slug in self.profile.mastered and not candidate.supervised_only
         if not home and not candidate.supervised_only:
             why.append(
-                Reason(
+                Reason.of(
                     "P-SUPERVISED",
                     "New to you: practised first with the specialist at the clinic, then at "
                     "home once you have mastered it.",
