@@ -8,8 +8,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from exercises.models import Exercise
-from exercises.selectors import exercise_text
+from exercises.selectors import exercise_text, reading_language
 from planner.dose_words import dose_words, shown_dose_of
+from planner.explanations import Names, reason_text
 from planner.models import ExerciseState, Feeling, SupervisedStatus
 
 
@@ -77,9 +78,52 @@ class DoseSerializer(serializers.Serializer):
         }
 
 
+class ExplanationListSerializer(serializers.ListSerializer):
+    """Explanations as stored (`reason_row`) in the reader's language (Accept-Language, else
+    the site's), in the clinician's words or, for a patient, the plainer ones. The names
+    inside them are read once for the whole answer, however many lists it has."""
+
+    def to_representation(self, data: Any) -> list[dict[str, str]]:
+        child: Any = self.child
+        names = _explanation_names(self.root)
+        return [
+            {
+                "rule": str(row.get("rule", "")),
+                "text": reason_text(row, names=names, patient=child.patient_words),
+            }
+            for row in data
+        ]
+
+
+def _explanation_names(root: Any) -> Names:
+    language = reading_language()
+    names = getattr(root, "_explanation_names", None)
+    if names is None or names.language != language:
+        names = Names(language)
+        root._explanation_names = names
+    return names
+
+
 class ExplanationSerializer(serializers.Serializer):
+    """One explanation in the clinician's words, in the reader's language."""
+
+    patient_words = False
+
     rule = serializers.CharField(help_text="The rule cited, e.g. INDICATION or R-PREG-2.")
-    text = serializers.CharField()
+    text = serializers.CharField(help_text="In the reader's language.")
+
+    class Meta:
+        list_serializer_class = ExplanationListSerializer
+
+
+class PatientExplanationSerializer(ExplanationSerializer):
+    """One explanation as the patient reads it: in the reader's language and plain words,
+    with no factors or thresholds (a clinician's own note as it was written)."""
+
+    patient_words = True
+
+    class Meta:
+        list_serializer_class = ExplanationListSerializer
 
 
 class ExerciseCardSerializer(serializers.Serializer):

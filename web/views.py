@@ -48,6 +48,7 @@ from notifications.services import (
     reminder_preferences_update,
 )
 from planner import selectors, services
+from planner.explanations import reasons_text
 from planner.handout import handout_response
 from planner.selectors import DayStampRead
 from planner.selectors.handout import program_handout
@@ -395,7 +396,10 @@ def exercise(request: HttpRequest, patient: Patient, slug: str) -> HttpResponse:
         raise Http404
     # In the patient's language: the translation's texts, the exercise's own elsewhere.
     text = exercise_text(exercise=item.exercise)
-    return render(request, "web/exercise.html", {"item": item, "exercise": text})
+    # Why it is in the program, in the patient's language and plain words (no factors); a
+    # clinician's own note as it was written.
+    why = reasons_text(item.explanation, language=patient.language, patient=True)
+    return render(request, "web/exercise.html", {"item": item, "exercise": text, "why": why})
 
 
 @require_GET

@@ -30,8 +30,8 @@ from api.serializers import (
     ClinicSessionSerializer,
     DoseSerializer,
     ExerciseLogSerializer,
-    ExplanationSerializer,
     HomeItemSerializer,
+    PatientExplanationSerializer,
     PatientLocalDateTimeField,
     PractisedExerciseSerializer,
     illustrations,
@@ -190,7 +190,9 @@ class ProgramApi(PatientApi):
                 help_text="supervised: practised at the clinic; mastered: part of the home days.",
             )
             dose = DoseSerializer(source="*")
-            explanation = ExplanationSerializer(many=True, help_text="Why it is in the program.")
+            explanation = PatientExplanationSerializer(
+                many=True, help_text="Why it is in the program, in the patient's plain words."
+            )
 
         id = serializers.IntegerField(source="program.id")
         status = serializers.ChoiceField(source="program.status", choices=ProgramStatus.choices)

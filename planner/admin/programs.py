@@ -22,6 +22,7 @@ from planner.admin.shared import (
     decision_page,
     decision_post,
     errors,
+    explanation_names,
     why_html,
 )
 from planner.handout import handout_response
@@ -113,6 +114,7 @@ class ProgramAdmin(SaveWhereEditableMixin, OwnProgramsMixin, OwnHistoryAdmin):
     @admin.display(description="current version")
     def current_version(self, obj: Program) -> str:
         version = selectors.program_current_version(program=obj)
+        names = explanation_names()  # the exercise names in explanations, read once
         rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -122,13 +124,13 @@ class ProgramAdmin(SaveWhereEditableMixin, OwnProgramsMixin, OwnHistoryAdmin):
                     item.exercise.name,
                     item.dose_text,
                     item.get_state_display() + (" (clinic only)" if item.supervised_only else ""),
-                    why_html(item.explanation),
+                    why_html(item.explanation, names=names),
                 )
                 for item in selectors.program_exercises(version=version)
             ),
         )
         url = reverse("admin:planner_programversion_change", args=[version.pk])
-        reasons = why_html(version.plan_reasons)
+        reasons = why_html(version.plan_reasons, names=names)
         activity = version.activity or {}
         return format_html(
             '<p><a href="{}">Version {}</a> ({}): {}</p><table><tr><th>#</th><th>Exercise</th>'
@@ -142,7 +144,7 @@ class ProgramAdmin(SaveWhereEditableMixin, OwnProgramsMixin, OwnHistoryAdmin):
             version.note,
             rows,
             activity.get("text", "none"),
-            why_html(version.advice),
+            why_html(version.advice, names=names),
             version.plan_status,
             reasons,
         )

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from exercises.selectors import reading_language
+from planner.explanations import Names, reason_text
 from rehab.selectors import patient_visible_to
 
 
@@ -23,10 +25,21 @@ def errors(error: ValidationError) -> str:
     return " ".join(str(message) for message in error.messages)
 
 
-def why_html(explanation: Sequence[dict[str, str]]) -> str:
+def why_html(explanation: Sequence[dict[str, Any]], *, names: Names | None = None) -> str:
+    """Explanations as stored, each with its rule's code, in the clinician's words and the
+    doctor's active language (a clinician's own note as it was written). Pass one `names`
+    (`explanation_names()`) where a page shows many, so exercise names are read once."""
+    names = names if names is not None else explanation_names()
     return format_html_join(
-        "", "<div><code>{}</code> {}</div>", ((r["rule"], r["text"]) for r in explanation)
+        "",
+        "<div><code>{}</code> {}</div>",
+        ((row.get("rule", ""), reason_text(row, names=names)) for row in explanation),
     )
+
+
+def explanation_names() -> Names:
+    """The names inside explanations, in the active language, read once when first needed."""
+    return Names(reading_language())
 
 
 class OwnProgramsMixin:

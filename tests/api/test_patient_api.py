@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from exercises.models import Exercise
 from notifications.models import PushSubscription, ReminderPreferences
 from planner.dose_words import dose_words
+from planner.explanations import reasons_text
 from planner.models import ExerciseLog, Program, ProgramStatus, SessionLog, SupervisedStatus
 from rehab.models import Clinician, Patient, PatientRedFlag
 from tests.api.conftest import Clinic, client_for, current_items, login, row_counts
@@ -172,7 +173,8 @@ def test_the_program_lists_each_exercise_with_state_dose_and_plain_explanation(w
     assert [e["exercise"]["slug"] for e in program["exercises"]] == [i.exercise.slug for i in items]
     assert {e["state"] for e in program["exercises"]} == {"mastered"}
     first = program["exercises"][0]
-    assert first["explanation"] == items[0].explanation
+    # Why, in the patient's plain words (tests/api/test_explanation_language.py).
+    assert first["explanation"] == reasons_text(items[0].explanation, language="en", patient=True)
     assert first["explanation"][0].keys() == {"rule", "text"}
     assert first["dose"]["text"] == items[0].dose_text
 
