@@ -155,7 +155,12 @@ def review_propose(
         patient_event_record(
             patient=program.patient,
             kind=EventKind.PAIN_RISING,
-            context={"reason": " ".join(r.text for r in review.alert_reasons)},
+            # "reasons" as data, read in the clinician's language where shown; "reason"
+            # in English for readers of alerts raised before.
+            context={
+                "reason": " ".join(r.text for r in review.alert_reasons),
+                "reasons": reason_rows(review.alert_reasons),
+            },
             now=noon(program.patient, today),
         )
     if review.flag_patient and not program.progression_paused_reason:
