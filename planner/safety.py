@@ -16,7 +16,8 @@ from planner.engine.safety import (
     ItemToCheck,
     check_items,
 )
-from planner.engine.serialize import dose_text
+from planner.engine.serialize import dose_text, reason_row
+from planner.engine.types import Reason
 from planner.models import ExerciseState, ProgramExercise
 from planner.selectors.rules import Rules
 
@@ -166,10 +167,10 @@ def _replace(
     row.state = ExerciseState.SUPERVISED
     row.mastered_on, row.mastered_by = None, None
     row.exact_dose = {}
-    row.explanation = [
-        {
-            "rule": finding.rule,
-            "text": f"In place of an exercise the rules now rule out: {finding.text}",
-        },
-        *({"rule": r.rule, "text": r.text} for r in form.why),
-    ]
+    # As data, so each reader gets it in their own language (planner.explanations).
+    instead = Reason.of(
+        finding.rule,
+        "In place of an exercise the rules now rule out: %(reason)s",
+        reason=finding.because,
+    )
+    row.explanation = [reason_row(instead), *(reason_row(r) for r in form.why)]
