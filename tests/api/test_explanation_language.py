@@ -11,7 +11,9 @@ from planner.models import ProgramExercise
 from tests.api.conftest import current_items
 from tests.web.test_why_language import (
     CLINICIAN_WORDS,
+    CYRILLIC,
     DOSE,
+    ENGLISH_WORDS,
     NOTE,
     diagnosis_name,
     explanation,
@@ -123,3 +125,13 @@ def test_the_names_inside_explanations_are_read_once_for_the_whole_program(
     ProgramExercise.objects.filter(pk__in=[i.pk for i in items]).update(explanation=naming(slugs))
     every = program_queries(client, language)
     assert every == one <= without_names + (1 if language == "en" else 2)
+
+
+def test_a_program_from_the_engine_is_explained_in_russian(world, as_actor):
+    rows = program_rows(as_actor("owner_patient"), "ru")
+    assert rows and all(rows)
+    for shown in rows:
+        for row in shown:
+            assert CYRILLIC.search(row["text"]), row
+            assert not ENGLISH_WORDS.search(row["text"]), row
+            assert not any(words in row["text"] for words in CLINICIAN_WORDS), row

@@ -185,3 +185,21 @@ def test_the_names_in_the_why_list_are_read_once_for_the_page(owner_client, owne
         assert russian in shown[0] and named.name not in shown[0]
     else:
         assert named.name in shown[0]
+
+
+CYRILLIC = re.compile("[\u0400-\u04ff]")
+ENGLISH_WORDS = re.compile(r"\b(the|and|for|with|you|your|to|of|is|are|at|in|on)\b", re.I)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Vladivostok", "America/Los_Angeles"])
+def test_a_program_from_the_engine_explains_every_exercise_in_russian(owner_client, owner, zone):
+    speaks(owner, owner_client, "ru", zone)
+    program = selectors.patient_current_program(patient=owner)
+    items = selectors.program_current_version(program=program).exercises.select_related("exercise")
+    for item in items:
+        shown = why_list(exercise_page(owner_client, item.exercise.slug))
+        assert shown, item.exercise.slug
+        for line in shown:
+            assert CYRILLIC.search(line), line
+            assert not ENGLISH_WORDS.search(line), line
+            assert not any(words in line for words in CLINICIAN_WORDS), line
