@@ -123,7 +123,8 @@ def _cited_by(tree: ast.AST) -> Iterator[str]:
     """Strings shaped like a rule id anywhere, and labels in the place of a rule: the rule
     of a Reason, Exclusion, Finding or Verdict, the id of a Rule, a `"rule":` entry of an
     explanation, a variable named `rule`."""
-    rule_argument = {"Reason": 0, "Exclusion": 1, "Finding": 2, "Verdict": 2}
+    # `Reason.of(rule, message, ...)` as well as `Reason(rule, ...)`.
+    rule_argument = {"Reason": 0, "of": 0, "Exclusion": 1, "Finding": 2, "Verdict": 2}
     for node in ast.walk(tree):
         places: list[ast.AST] = []
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
