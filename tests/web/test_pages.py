@@ -10,6 +10,7 @@ from django.apps import apps
 from exercises.models import Exercise
 from notifications.models import ReminderPreferences
 from planner import selectors
+from planner.explanations import reasons_text
 from planner.models import PatientEvent, Program, ProgramStatus
 from rehab.models import OswestryAssessment, PatientRedFlag
 from tests.notifications.push_keys import AUTH, P256DH
@@ -60,7 +61,9 @@ def test_an_exercise_page_shows_steps_safety_dose_and_why(owner_client, owner):
     page = owner_client.get(f"/app/exercises/{item.exercise.slug}/").content.decode()
     assert item.exercise.name in page
     assert item.exercise.safety[0] in page
-    assert item.explanation[0]["text"] in page
+    # Why, in the patient's plain words (tests/web/test_why_language.py).
+    why = reasons_text(item.explanation, language=owner.language, patient=True)
+    assert why[0]["text"] in page
 
 
 def test_an_exercise_outside_the_patients_program_is_not_found(owner_client, owner):
