@@ -86,13 +86,18 @@ class ExplanationListSerializer(serializers.ListSerializer):
     def to_representation(self, data: Any) -> list[dict[str, str]]:
         child: Any = self.child
         names = _explanation_names(self.root)
-        return [
+        shown = [
             {
                 "rule": str(row.get("rule", "")),
                 "text": reason_text(row, names=names, patient=child.patient_words),
             }
             for row in data
         ]
+        # Plain words say the same for every message of a rule (two dose factors, an
+        # exercise swapped in keeping the old one's reasons): a patient reads each once.
+        if not child.patient_words:
+            return shown
+        return [row for n, row in enumerate(shown) if row not in shown[:n]]
 
 
 def _explanation_names(root: Any) -> Names:

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from planner.engine.serialize import reason_row
 from planner.models import ProgramExercise
 from tests.api.conftest import current_items
 from tests.web.test_why_language import (
@@ -15,6 +16,7 @@ from tests.web.test_why_language import (
     DOSE,
     ENGLISH_WORDS,
     NOTE,
+    OTHER_DOSE,
     diagnosis_name,
     explanation,
     naming,
@@ -104,6 +106,19 @@ def test_the_clinician_reads_the_clinicians_words_in_the_clinicians_language(
     russian = clinician_rows(client, world.home_program, "ru")[0]
     assert russian[1] == {"rule": "D-DOSE", "text": russian_dose}
     assert russian[3] == NOTE
+
+
+def test_the_patient_reads_the_same_plain_words_once_the_clinician_each_message(world, as_actor):
+    item = current_items(world.home_program)[0]
+    twice = [reason_row(DOSE), reason_row(OTHER_DOSE)]
+    ProgramExercise.objects.filter(pk=item.pk).update(explanation=twice)
+    assert program_rows(as_actor("owner_patient"), "en")[0] == [
+        {"rule": "D-DOSE", "text": plain("D-DOSE", "en")}
+    ]
+    assert clinician_rows(as_actor("clinician"), world.home_program, "en")[0] == [
+        {"rule": "D-DOSE", "text": DOSE.text},
+        {"rule": "D-DOSE", "text": OTHER_DOSE.text},
+    ]
 
 
 def program_queries(client, language: str) -> int:

@@ -139,6 +139,23 @@ def test_no_explanation_no_why_heading(owner_client, owner):
     assert 'class="why"' not in exercise_page(owner_client, item.exercise.slug)
 
 
+# The same rule twice, as when an exercise swapped in keeps the old one's reasons.
+OTHER_DOSE = Reason.of(
+    "D-DOSE", "Starting amount: the usual dose x %(fitness)s for low fitness.", fitness=0.6
+)
+
+
+def test_the_patient_reads_the_same_plain_words_once(owner_client, owner):
+    speaks(owner, owner_client, "ru", "America/Los_Angeles")
+    item = first_item(owner)
+    twice = [reason_row(DOSE), NOTE, reason_row(OTHER_DOSE)]
+    ProgramExercise.objects.filter(pk=item.pk).update(explanation=twice)
+    assert why_list(exercise_page(owner_client, item.exercise.slug)) == [
+        plain("D-DOSE", "ru"),
+        NOTE["text"],
+    ]
+
+
 def naming(slugs: list[str]) -> list[dict]:
     """Explanations that name other exercises (an easier variant's), one row each."""
     return [
