@@ -36,13 +36,14 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import formats
 from django.utils.translation import get_language
 
 from exercises.models import Exercise
 from exercises.selectors import exercise_text, library_base_language, reading_language
 
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
-NAME_KINDS = ("exercise", "diagnosis", "category", "red_flag", "rule")
+NAME_KINDS = ("exercise", "diagnosis", "category", "red_flag", "rule", "tag")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
@@ -221,5 +222,7 @@ def _render_param(value: Any, names: Names, patient: bool) -> str:
     if isinstance(value, list):
         return ", ".join(_render_param(item, names, patient) for item in value)
     if isinstance(value, float):
-        return f"{value:g}"
+        # In the reader's own way of writing it: "0,8" in Russian.
+        separator = formats.get_format("DECIMAL_SEPARATOR", names.language)
+        return f"{value:g}".replace(".", str(separator))
     return str(value)

@@ -22,10 +22,10 @@ from planner.engine.generate.plan import generate_plan
 from planner.engine.serialize import reason_row
 from planner.engine.types import CatalogueExercise, DiagnosisInput, PatientProfile, Plan
 from planner.explanations import (
-    NAME_KINDS,
     Names,
     catalogue,
     plain_messages,
+    reason_text,
     reasons_text,
 )
 from planner.selectors import engine_catalogue
@@ -139,10 +139,6 @@ def test_every_diagnosis_category_and_red_flag_has_its_name(language):
     assert not missing, f"{language} lacks names: " + ", ".join(missing)
 
 
-@pytest.mark.skipif(
-    "tag" not in NAME_KINDS,
-    reason="planner.explanations does not read names of movement tags yet (NAME_KINDS)",
-)
 @pytest.mark.parametrize("language", other_languages())
 def test_every_movement_tag_has_its_name(language):
     names = catalogue(language).names.get("tag", {})
@@ -323,3 +319,13 @@ def test_names_inside_explanations_read_in_russian(library_catalogue):
         assert Names("ru").exercise_names()[value["key"]] in texts
     # No placeholder is left in the clinician's English either.
     assert all("%(" not in row["text"] for row in rows)
+
+
+def test_a_fraction_is_written_as_the_reader_writes_it():
+    row = {
+        "rule": "D-DOSE",
+        "message": "%(factor)s for moderate fitness",
+        "params": {"factor": 0.8},
+    }
+    assert reason_text(row, language="en") == "0.8 for moderate fitness"
+    assert reason_text(row, language="ru").startswith("0,8 ")
