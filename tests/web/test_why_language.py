@@ -53,7 +53,7 @@ def translate_dose(monkeypatch) -> str:
         return Catalogue(language, messages, found.names, found.rules)
 
     monkeypatch.setattr(explanations, "catalogue", catalogue_with_dose)
-    return russian % {"fitness": "0.8", "age": "0.9"}
+    return russian % {"fitness": "0,8", "age": "0,9"}  # fractions as Russian writes them
 
 
 def explanation() -> list[dict]:
