@@ -10,7 +10,7 @@ from rest_framework import serializers
 from exercises.models import Exercise
 from exercises.selectors import exercise_text, reading_language
 from planner.dose_words import dose_words, shown_dose_of
-from planner.explanations import Names, reason_text
+from planner.explanations import Names, reasons_text
 from planner.models import ExerciseState, Feeling, SupervisedStatus
 
 
@@ -86,18 +86,7 @@ class ExplanationListSerializer(serializers.ListSerializer):
     def to_representation(self, data: Any) -> list[dict[str, str]]:
         child: Any = self.child
         names = _explanation_names(self.root)
-        shown = [
-            {
-                "rule": str(row.get("rule", "")),
-                "text": reason_text(row, names=names, patient=child.patient_words),
-            }
-            for row in data
-        ]
-        # Plain words say the same for every message of a rule (two dose factors, an
-        # exercise swapped in keeping the old one's reasons): a patient reads each once.
-        if not child.patient_words:
-            return shown
-        return [row for n, row in enumerate(shown) if row not in shown[:n]]
+        return reasons_text(data, names=names, patient=child.patient_words)
 
 
 def _explanation_names(root: Any) -> Names:

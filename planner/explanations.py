@@ -36,11 +36,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import OuterRef, Subquery
 from django.utils import formats
 from django.utils.translation import get_language
 
-from exercises.models import Exercise
-from exercises.selectors import exercise_text, library_base_language, reading_language
+from exercises.models import Exercise, ExerciseTranslation
+from exercises.selectors import library_base_language, reading_language
 
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
 NAME_KINDS = ("exercise", "diagnosis", "category", "red_flag", "rule", "tag")
@@ -153,14 +154,19 @@ class Names:
         return self.catalogue.names.get(kind, {}).get(key, english)
 
     def exercise_names(self) -> dict[str, str]:
+        """Every exercise's name in the language, by slug: one query (the translation's
+        name where there is one, else the exercise's own)."""
         if self._exercises is None:
-            if self.language == library_base_language():
-                self._exercises = dict(Exercise.objects.values_list("slug", "name"))
+            exercises = Exercise.objects.all()
+            if self.language != library_base_language():
+                translated = ExerciseTranslation.objects.filter(
+                    exercise=OuterRef("pk"), language=self.language
+                ).values("name")[:1]
+                exercises = exercises.annotate(translated=Subquery(translated))
+                rows = exercises.values_list("slug", "name", "translated")
+                self._exercises = {slug: local or own for slug, own, local in rows}
             else:
-                self._exercises = {
-                    exercise.slug: exercise_text(exercise=exercise, language=self.language).name
-                    for exercise in Exercise.objects.prefetch_related("translations")
-                }
+                self._exercises = dict(exercises.values_list("slug", "name"))
         return self._exercises
 
 
@@ -187,13 +193,24 @@ def reason_text(
 
 
 def reasons_text(
-    rows: Iterable[Mapping[str, Any]], *, language: str | None = None, patient: bool = False
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    language: str | None = None,
+    names: Names | None = None,
+    patient: bool = False,
 ) -> list[dict[str, str]]:
-    """`reason_text` of each row, as `{"rule", "text"}` (the names read once for all)."""
-    names = Names(reading_language(language or get_language()))
-    return [
+    """`reason_text` of each row, as `{"rule", "text"}` (the names read once for all).
+
+    For a patient each text is shown once: plain words say the same for every message of a
+    rule (two dose factors, an exercise swapped in that keeps the old one's reasons)."""
+    short = reading_language(language or get_language())
+    names = names if names is not None and names.language == short else Names(short)
+    shown = [
         {"rule": str(row.get("rule", "")), "text": _render(row, names, patient)} for row in rows
     ]
+    if not patient:
+        return shown
+    return [row for index, row in enumerate(shown) if row not in shown[:index]]
 
 
 def _render(row: Mapping[str, Any], names: Names, patient: bool) -> str:

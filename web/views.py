@@ -398,9 +398,7 @@ def exercise(request: HttpRequest, patient: Patient, slug: str) -> HttpResponse:
     text = exercise_text(exercise=item.exercise)
     # Why it is in the program, in the patient's language and plain words (no factors); a
     # clinician's own note as it was written.
-    # (Plain words say the same for every message of a rule: each is read once.)
     why = reasons_text(item.explanation, language=patient.language, patient=True)
-    why = [row for n, row in enumerate(why) if row not in why[:n]]
     return render(request, "web/exercise.html", {"item": item, "exercise": text, "why": why})
 
 
