@@ -32,19 +32,20 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import OuterRef, Subquery
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import get_language
 
 from exercises.models import Exercise, ExerciseTranslation
 from exercises.selectors import library_base_language, reading_language
 
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
-NAME_KINDS = ("exercise", "diagnosis", "category", "red_flag", "rule", "tag")
+NAME_KINDS = ("exercise", "diagnosis", "category", "red_flag", "rule", "tag", "day")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
@@ -142,6 +143,13 @@ class Names:
         self._exercises: dict[str, str] | None = None
 
     def name(self, kind: str, key: str, english: str) -> str:
+        if kind == "day":
+            try:
+                day = date.fromisoformat(key)
+            except ValueError:
+                return english
+            with translation.override(self.language):
+                return str(formats.date_format(day, "DATE_FORMAT"))
         if kind == "exercise":
             return self.exercise_names().get(key, english)
         if kind == "rule":

@@ -155,7 +155,7 @@ class Rule:
         return self.min_age is not None and profile.age >= self.min_age
 
 
-NameKind = Literal["exercise", "diagnosis", "category", "red_flag", "rule", "tag"]
+NameKind = Literal["exercise", "diagnosis", "category", "red_flag", "rule", "tag", "day"]
 
 
 @dataclass(frozen=True)

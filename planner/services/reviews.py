@@ -14,7 +14,7 @@ from exercises.models import Exercise
 from planner.engine.dose import ExactDose
 from planner.engine.review.types import Proposal
 from planner.engine.review.week import review_week
-from planner.engine.types import Exclusion, Reason
+from planner.engine.types import Exclusion, Name, Reason
 from planner.models import (
     EventKind,
     Program,
@@ -53,7 +53,8 @@ def _proposals_within_rules(
         if proposal.new_exercise:
             form = rules.starting_form(proposal.new_exercise)
             if isinstance(form, Exclusion):
-                kept.append(_held_back(proposal, item, f"[{form.rule}] {form.reason}"))
+                # An exclusion's reason is the clinician's English (Exclusion.reason).
+                kept.append(_held_back(proposal, item, [(form.rule, form.reason)]))
                 continue
         elif proposal.action in ("progress", "step_back"):
             row = ProgramExercise(
@@ -67,25 +68,34 @@ def _proposals_within_rules(
             )
             problems = row_findings(rules, [row])
             if problems:
-                texts = " ".join(f"[{f.rule}] {f.text}" for f in problems)
-                kept.append(_held_back(proposal, item, texts))
+                found = [(f.rule, f.because) for f in problems]
+                kept.append(_held_back(proposal, item, found))
                 continue
         kept.append(proposal)
     return kept
 
 
-def _held_back(proposal: Proposal, item: ProgramExercise, why: str) -> Proposal:
+def _held_back(
+    proposal: Proposal, item: ProgramExercise, why: Sequence[tuple[str, Reason | str]]
+) -> Proposal:
+    """The proposal turned into holding the dose, with each rule that refused it."""
     current = item.dose
+    held = tuple(
+        Reason.of(
+            "SAFETY",
+            "Held back: the rules in force do not allow it. [%(rule)s] %(why)s",
+            rule=rule,
+            why=because,
+        )
+        for rule, because in why
+    )
     return Proposal(
         proposal.slug,
         "hold",
         None,
         current,
         None,
-        (
-            *proposal.reasons,
-            Reason("SAFETY", f"Held back: the rules in force do not allow it. {why}"),
-        ),
+        (*proposal.reasons, *held),
         item.exact or ExactDose.of(current),
     )
 
@@ -221,6 +231,11 @@ def _approve(
             program=proposal.program,
             by=by,
             note=f"Weekly review of the week from {proposal.week_start}.",
+            because=Reason.of(
+                "CHANGE",
+                "Weekly review of the week from %(day)s.",
+                day=Name("day", proposal.week_start.isoformat(), str(proposal.week_start)),
+            ),
             changes=changes,
             on=on,
             auto=auto,

@@ -12,7 +12,7 @@ from exercises.models import Exercise
 from planner.engine.dose import ExactDose
 from planner.engine.generate.plan import StartingForm
 from planner.engine.serialize import dose_text, reason_row
-from planner.engine.types import Dose
+from planner.engine.types import Dose, Reason
 from planner.models import (
     ExerciseState,
     Program,
@@ -80,17 +80,22 @@ def program_revise(
     changes: Sequence[ExerciseChange],
     on: date | None = None,
     auto: bool = False,
+    because: Reason | None = None,
 ) -> ProgramVersion:
     """A new version: the current one with `changes` applied, and a readable diff.
 
     The new version is checked against the rules in force on `on` (the day it takes effect,
     by default the patient's today): a change the rules block is held back, and the diff
     says what and why. `auto`: the planner makes it on its own (a weekly review applied
-    automatically); `by` then only signs the version.
+    automatically); `by` then only signs the version. `because`: why, as an explanation
+    the patient reads in their own language on an exercise swapped in (the planner's own
+    changes); without it the `note` is shown as it was written (a clinician's words).
     """
     if not changes:
         raise ValidationError({"changes": "Nothing to change."})
-    return new_version(program=program, by=by, note=note, changes=changes, on=on, auto=auto)
+    return new_version(
+        program=program, by=by, note=note, changes=changes, on=on, auto=auto, because=because
+    )
 
 
 def new_version(
@@ -101,6 +106,7 @@ def new_version(
     changes: Sequence[ExerciseChange],
     on: date | None,
     auto: bool = False,
+    because: Reason | None = None,
 ) -> ProgramVersion:
     program = Program.objects.select_for_update().select_related("patient").get(pk=program.pk)
     if program.status == ProgramStatus.COMPLETED:
@@ -171,7 +177,8 @@ def new_version(
             mastered_by=item.mastered_by,
         )
         if wanted is not None:
-            diff.extend(_apply(row, item, wanted, note, rules))
+            change_row = reason_row(because) if because else {"rule": "CHANGE", "text": note}
+            diff.extend(_apply(row, item, wanted, change_row, rules))
         rows.append(row)
     diff.extend(enforce(rules, rows, before={item.position: item for item in items.values()}))
     ProgramExercise.objects.bulk_create(rows)
@@ -193,7 +200,11 @@ def new_version(
 
 
 def _apply(
-    row: ProgramExercise, old: ProgramExercise, change: ExerciseChange, note: str, rules: Rules
+    row: ProgramExercise,
+    old: ProgramExercise,
+    change: ExerciseChange,
+    change_row: dict[str, Any],
+    rules: Rules,
 ) -> list[str]:
     lines: list[str] = []
     if change.replace_with is not None:
@@ -201,7 +212,7 @@ def _apply(
         row.state = ExerciseState.SUPERVISED  # new to the patient: supervised first
         row.mastered_on = None
         row.mastered_by = None
-        row.explanation = [*old.explanation, {"rule": "CHANGE", "text": note}]
+        row.explanation = [*old.explanation, change_row]
         lines.append(f"~ {old.exercise.name} -> {change.replace_with.name} (starts supervised)")
     if change.dose is not None:
         row.sets, row.reps = change.dose.sets, change.dose.reps

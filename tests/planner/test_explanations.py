@@ -33,6 +33,9 @@ from rehab.clinical_catalogue import DIAGNOSES, RED_FLAGS
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "planner" / "engine"
+# Where explanations are written: the engine, and the services and the daily safety check
+# that add their own (a review's change, an exercise swapped in by the rules).
+SOURCES = (ENGINE, ROOT / "planner" / "services", ROOT / "planner" / "safety.py")
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")  # noqa: RUF001
 
 
@@ -59,7 +62,9 @@ def find_engine_messages() -> tuple[set[str], list[str]]:
     call's message is not one string literal (file:line)."""
     messages: set[str] = set()
     not_literal: list[str] = []
-    for path in sorted(ENGINE.rglob("*.py")):
+    files = [path for source in SOURCES if source.is_file() for path in [source]]
+    files += [path for source in SOURCES if source.is_dir() for path in source.rglob("*.py")]
+    for path in sorted(files):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if not (isinstance(node, ast.Call) and _is_reason_call(node)):
                 continue
@@ -99,7 +104,7 @@ def test_a_message_that_is_built_at_run_time_is_named_by_file_and_line(tmp_path,
         "def why(n):\n"
         "    return Reason('P-X', f'{n} exercises')\n"
     )
-    monkeypatch.setattr(__name__ + ".ENGINE", source.parent)
+    monkeypatch.setattr(__name__ + ".SOURCES", (source.parent,))
     monkeypatch.setattr(__name__ + ".ROOT", tmp_path)
     assert find_engine_messages() == (set(), ["planner/engine/bad.py:4"])
 
@@ -329,3 +334,20 @@ def test_a_fraction_is_written_as_the_reader_writes_it():
     }
     assert reason_text(row, language="en") == "0.8 for moderate fitness"
     assert reason_text(row, language="ru").startswith("0,8 ")
+
+
+def test_a_day_is_written_as_the_reader_writes_dates():
+    from planner.engine.serialize import reason_row
+    from planner.engine.types import Name, Reason
+
+    week = Reason.of(
+        "CHANGE",
+        "Weekly review of the week from %(day)s.",
+        day=Name("day", "2026-11-16", "2026-11-16"),
+    )
+    row = reason_row(week)
+    assert row["text"] == "Weekly review of the week from 2026-11-16."  # the record's English
+    assert reason_text(row, language="ru") == (
+        "Еженедельный пересмотр программы за неделю с 16 ноября 2026 г."
+    )
+    assert reason_text(row, language="en") == "Weekly review of the week from Nov. 16, 2026."

@@ -224,3 +224,25 @@ def test_a_stable_patient_logging_three_during_one_after_is_never_stepped_back(c
     log_home_days(program, first, 7, pain=3, pain_after=1, difficulty="easy")
     proposal = services.review_propose(program=program, week_start=first)
     assert {i.action for i in proposal.items.all()}.isdisjoint({"step_back", "easier_variant"})
+
+
+def test_a_change_the_rules_refuse_is_held_with_each_rule_in_the_readers_language(at_home):
+    from planner.engine.default_rules import DEFAULT_RULES
+    from planner.engine.review.types import Proposal
+    from planner.engine.serialize import reason_row
+    from planner.engine.types import Name, Reason
+    from planner.explanations import reason_text
+    from planner.services.reviews import _held_back
+
+    item = current_items(at_home)[0]
+    proposed = Proposal(item.exercise.slug, "progress", "reps", item.dose, None, (), None)
+    htn = next(rule for rule in DEFAULT_RULES if rule.id == "R-HTN")
+    refused = Reason.of("R-HTN", "%(rule)s.", rule=Name("rule", htn.id, htn.explanation))
+    held = _held_back(proposed, item, [("R-HTN", refused), ("R-ACUTE", "Too hard for now.")])
+    assert held.action == "hold" and held.dose == item.dose
+    first, second = (reason_row(r) for r in held.reasons)
+    assert first["text"].startswith("Held back: the rules in force do not allow it. [R-HTN]")
+    assert second["text"].endswith("[R-ACUTE] Too hard for now.")
+    russian = reason_text(first, language="ru")
+    assert russian.startswith("Изменение отложено") and "[R-HTN]" in russian
+    assert "давлен" in russian  # the rule's own explanation, in Russian too
