@@ -59,6 +59,27 @@ def test_today_lists_each_exercise_with_pictures_steps_dose_timer_and_a_log_form
     assert page.count('name="client_key"') == len(home_items(owner))
 
 
+def test_the_first_demonstration_is_asked_for_with_the_stylesheet(owner_client, owner):
+    page = owner_client.get("/app/today/").content.decode()
+    first = home_items(owner)[0].item.exercise.slug
+    head = page[: page.index("</head>")]
+    moving = f'<link rel="preload" as="image" href="/app/exercises/{first}/demo.svg"'
+    still = f'<link rel="preload" as="image" href="/app/exercises/{first}/demo-still.svg"'
+    # Before the stylesheet, each for the motion setting that shows it; only the first.
+    assert head.index(moving) < head.index('rel="stylesheet"')
+    assert 'media="(prefers-reduced-motion: no-preference)"' in head
+    assert head.index(still) < head.index('rel="stylesheet"')
+    assert 'media="(prefers-reduced-motion: reduce)"' in head
+    assert head.count('rel="preload"') == 2
+
+
+def test_a_page_without_exercises_preloads_nothing(client, clinician, library):
+    patient = sciatica_patient(clinician, "nobody_yet")
+    client.force_login(patient.user)
+    page = client.get("/app/today/").content.decode()
+    assert 'rel="preload"' not in page
+
+
 def test_logging_an_exercise_stores_it_and_today_shows_it_done(owner_client, owner):
     response = owner_client.post("/app/today/log/", log_data(owner))
     assert response.status_code == 302 and response["Location"] == "/app/today/"

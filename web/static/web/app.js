@@ -230,5 +230,8 @@
 
   if (!navigator.onLine) say(document.body.dataset.offline || "");
   flush();
-  keepTodayOffline();
+  // The copies for offline wait until the page in front of the patient has loaded (its
+  // first demonstration above all): on a slow phone they would otherwise take its turn.
+  if (document.readyState === "complete") keepTodayOffline();
+  else window.addEventListener("load", keepTodayOffline, { once: true });
 })();
