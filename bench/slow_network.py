@@ -42,6 +42,9 @@ class SlowNetwork:
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._server: asyncio.base_events.Server | None = None
+        # asyncio keeps only weak references to tasks: a connection's task must be held
+        # until it is done, or a closed transport lets it be collected half-way.
+        self._connections: set[asyncio.Task[None]] = set()
 
     def __enter__(self) -> "SlowNetwork":
         self._thread.start()
@@ -79,6 +82,10 @@ class SlowNetwork:
         # The server is reached once the request's first bytes have crossed the slow link,
         # as a buffering proxy in front of gunicorn does in production: its sync workers
         # then never wait on a slow phone.
+        task = asyncio.current_task()
+        if task is not None:
+            self._connections.add(task)
+            task.add_done_callback(self._connections.discard)
         half = self.link.round_trip_s / 2
         up = _Delayed(half, self.link.up_bytes_s)
         down = _Delayed(half, self.link.down_bytes_s)
