@@ -26,6 +26,9 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
       .then((keys) => Promise.all(keys.filter((k) => k !== PAGES && k !== ASSETS).map((k) => caches.delete(k))))
+      // A page opened while this worker is asleep is asked for at once, while the worker
+      // starts, not after (navigation preload): on a slow phone that start takes a while.
+      .then(() => self.registration.navigationPreload && self.registration.navigationPreload.enable())
       .then(() => self.clients.claim())
   );
 });
@@ -34,9 +37,9 @@ function isAsset(url) {
   return url.pathname.startsWith("{% get_static_prefix %}") || url.pathname.endsWith(".svg");
 }
 
-async function networkFirst(request) {
+async function networkFirst(request, preloaded) {
   try {
-    const response = await fetch(request);
+    const response = (await preloaded) || await fetch(request);
     if (response.ok && !response.redirected) {
       const cache = await caches.open(PAGES);
       await cache.put(request, response.clone());
@@ -81,7 +84,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (!url.pathname.startsWith("{% url 'web:home' %}") && !url.pathname.startsWith("{% get_static_prefix %}")) return;
-  event.respondWith(isAsset(url) ? cacheFirst(request) : networkFirst(request));
+  event.respondWith(isAsset(url) ? cacheFirst(request) : networkFirst(request, event.preloadResponse));
 });
 
 self.addEventListener("push", (event) => {
