@@ -348,6 +348,6 @@ def test_a_day_is_written_as_the_reader_writes_dates():
     row = reason_row(week)
     assert row["text"] == "Weekly review of the week from 2026-11-16."  # the record's English
     assert reason_text(row, language="ru") == (
-        "Еженедельный пересмотр программы за неделю с 16 ноября 2026 г."
+        "Еженедельный пересмотр программы за неделю с 16 ноября 2026 г."  # noqa: RUF001
     )
     assert reason_text(row, language="en") == "Weekly review of the week from Nov. 16, 2026."
