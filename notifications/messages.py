@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import translation
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from notifications.models import Reminder, ReminderKind
-from planner.explanations import reasons_text
+from planner.explanations import kept_reasons_text
 from rehab.selectors import clinic_settings
 
 
@@ -41,15 +40,6 @@ def clinic_signature(language: str) -> str:
 def signed(body: str, signature: str) -> str:
     """The body with the signature under the usual separator ("-- ", RFC 3676), if any."""
     return f"{body}\n\n-- \n{signature}" if signature else body
-
-
-def _engine_reasons(context: dict[str, Any]) -> str:
-    """The engine's reasons kept with an alert, in the active language (the reader's); an
-    alert raised before they were kept as data has only their English text."""
-    rows = context.get("reasons")
-    if rows:
-        return " ".join(row["text"] for row in reasons_text(rows, language=get_language()))
-    return str(context.get("reason", ""))
 
 
 def render_message(reminder: Reminder, language: str) -> Message:
@@ -136,7 +126,7 @@ def _compose(kind: str, context: dict[str, Any], reminder: Reminder) -> Message:
                 "%(patient)s's weekly pain is 2 points or more over their baseline: %(reason)s "
                 "The review stepped back; please look at the program."
             )
-            % {"patient": patient, "reason": _engine_reasons(context)},
+            % {"patient": patient, "reason": kept_reasons_text(context)},
             f"/admin/rehab/patient/{reminder.patient_id}/change/",
         )
     if kind == ReminderKind.ALERT_MISSED_THREE_DAYS:

@@ -251,3 +251,13 @@ def _render_param(value: Any, names: Names, patient: bool) -> str:
         separator = formats.get_format("DECIMAL_SEPARATOR", names.language)
         return f"{value:g}".replace(".", str(separator))
     return str(value)
+
+
+def kept_reasons_text(context: Mapping[str, Any], *, language: str | None = None) -> str:
+    """The engine's reasons an alert or event keeps in its context, in `language` (by
+    default the active one: the reader's): its "reasons" as data; an alert or event made
+    before they were kept so has only their English "reason"."""
+    rows = context.get("reasons")
+    if rows:
+        return " ".join(row["text"] for row in reasons_text(rows, language=language))
+    return str(context.get("reason", ""))

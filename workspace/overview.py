@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from planner import selectors
+from planner.explanations import kept_reasons_text
 from planner.models import EventKind, PatientEvent, Program, ProgramStatus, SupervisedStatus
 from rehab.models import Patient
 from workspace import charts
@@ -70,7 +71,7 @@ def _event_detail(event: PatientEvent) -> str:
         return _("Pain %(pain)s/10 logged.") % {"pain": context["pain"]}
     if event.kind == EventKind.DAYS_MISSED and "days" in context:
         return _("%(days)s home days missed in a row.") % {"days": context["days"]}
-    return str(context.get("reason", ""))
+    return kept_reasons_text(context)  # the engine's reasons, in the doctor's language
 
 
 def _pages(days: selectors.LogRange, today: date) -> dict[str, str]:

@@ -20,6 +20,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from planner import selectors, services
+from planner.engine.serialize import reason_row
+from planner.engine.types import Reason
 from planner.models import PatientEvent, SupervisedStatus
 from rehab import services as rehab_services
 from rehab.models import FitnessTest, OswestryAssessment, Patient, StartBackAssessment
@@ -360,3 +362,39 @@ def test_a_russian_speaking_doctor_reads_it_in_russian(client, clinician, zoe):
     assert '<title id="overview-pain-title">Боль во время и после упражнений' in html
     assert "Дневник домашних занятий с 2026-10-29 по 2026-11-25, новые сверху" in html  # noqa: RUF001
     assert "Домашние занятия с 2026-11-19." in html  # noqa: RUF001
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_an_alerts_engine_reasons_read_in_the_doctors_language(client, clinician, zoe, language):
+    creep = Reason.of(
+        "V-CREEP",
+        "The median pain after exercise this week was %(median)s out of 10, %(rise)s points "
+        "above the baseline (%(baseline)s)",
+        median=5,
+        rise=3,
+        baseline=2,
+    )
+    today = selectors.patient_local_today(patient=zoe)
+    PatientEvent.objects.create(
+        patient=zoe,
+        kind="pain_rising",
+        day=today,
+        context={"reason": creep.text, "reasons": [reason_row(creep)]},
+    )
+    # Raised before the reasons were kept as data: its English, as it was.
+    PatientEvent.objects.create(
+        patient=zoe,
+        kind="pain_rising",
+        day=today - timedelta(days=7),
+        context={"reason": "Old English reason."},
+    )
+    login(client, clinician.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get(overview_url(zoe)).content.decode()
+    alerts = html[html.index('id="overview-alerts"') : html.index('id="overview-versions"')]
+    assert "Old English reason." in alerts
+    shown = {
+        "en": creep.text,
+        "ru": "Медиана боли после упражнений на этой неделе — 5 из 10, на 3 выше исходной (2)",
+    }
+    assert shown[language] in alerts
