@@ -15,6 +15,7 @@ from notifications.models import ALERT_KINDS, Notification
 from notifications.selectors import notifications_unread_count
 from planner.models import Program, SupervisedSession, SupervisedStatus, WorklistKind
 from planner.selectors.worklist import worklist_rows
+from tests.conftest import same_on_every_database
 from tests.demo_world import DEMO_COMMANDS
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,7 @@ def test_the_demo_doctors_worklist_has_a_patient_for_every_reason():
 # Seeded on any day the clinic holds sessions (Monday to Friday; courses of 3 a week on
 # Mondays, Wednesdays and Fridays, of 2 on Tuesdays and Thursdays), in the morning in
 # Moscow where the demo's clinic and patients are, today's clinic sessions are there too.
+@same_on_every_database  # the demo's clinical days; the worklist's SQL is in test_worklist
 @pytest.mark.parametrize(
     "moment",
     [
