@@ -212,49 +212,15 @@ def patient(clinician: Clinician) -> Patient:
     return make_patient(clinician)
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Run whole-system and browser tests last; on PostgreSQL, only what uses a database.
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run whole-system and browser tests last.
 
     Playwright's sync API keeps an event loop running in the main thread for the
     session-wide browser, and Django refuses database calls from a thread with a
     running loop; the database tests must come first. A stable sort keeps the
     order within each group.
-
-    The PostgreSQL run is there for what differs between databases: a test that touches
-    none (the engine's, the parsers') gives the same answer as on SQLite and is left out,
-    to keep the suite within its time; except the modules that start processes on the
-    database the environment names (settings, production start, the shell commands).
     """
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
-    if connection.vendor != "postgresql":
-        return
-    left_out = [item for item in items if not _uses_the_database(item)]
-    if left_out:
-        config.hook.pytest_deselected(items=left_out)
-        items[:] = [item for item in items if _uses_the_database(item)]
-
-
-DATABASE_FIXTURES = frozenset(
-    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
-)
-# Modules whose tests start processes on the database DATABASE_URL names.
-ON_THE_DATABASE_IN_PROCESSES = frozenset(
-    {
-        "tests/config/test_settings.py",
-        "tests/config/test_production_start.py",
-        "tests/planner/test_plan_preview.py",
-        "tests/test_readme.py",
-        "tests/notifications/test_push_race.py",
-    }
-)
-
-
-def _uses_the_database(item: pytest.Item) -> bool:
-    if item.get_closest_marker("django_db") is not None:
-        return True
-    if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
-        return True
-    return item.nodeid.split("::")[0] in ON_THE_DATABASE_IN_PROCESSES
 
 
 # For a slow test of clinical behaviour over whole courses, the same on either database: the
