@@ -8,7 +8,7 @@ from planner.engine.generate.parameters import (
     LOW_MUSCLE_FACTOR,
     MAX_SECONDS,
     STRENGTH_CATEGORY,
-    age_factor,
+    age_band,
 )
 from planner.engine.types import CatalogueExercise, Dose, Fitness, Reason
 
@@ -24,19 +24,15 @@ def _fitness_factor(fitness: Fitness) -> Reason:
 
 
 def _age_factor(age: int) -> Reason:
-    """The age factor with its band (the bands of `age_factor`)."""
-    value = age_factor(age)
-    if age < 40:
-        return Reason.of("D-DOSE", "%(factor)s for under %(age)s", factor=value, age=40)
-    if age < 65:
-        return Reason.of(
-            "D-DOSE", "%(factor)s for age %(low)s-%(high)s", factor=value, low=40, high=64
-        )
-    if age < 75:
-        return Reason.of(
-            "D-DOSE", "%(factor)s for age %(low)s-%(high)s", factor=value, low=65, high=74
-        )
-    return Reason.of("D-DOSE", "%(factor)s for age %(age)s and over", factor=value, age=75)
+    """The age factor with its band (`age_band`)."""
+    start, last, value = age_band(age)
+    if start == 0 and last is not None:
+        return Reason.of("D-DOSE", "%(factor)s for under %(age)s", factor=value, age=last + 1)
+    if last is None:
+        return Reason.of("D-DOSE", "%(factor)s for age %(age)s and over", factor=value, age=start)
+    return Reason.of(
+        "D-DOSE", "%(factor)s for age %(low)s-%(high)s", factor=value, low=start, high=last
+    )
 
 
 def _product(factors: list[Reason]) -> Reason:

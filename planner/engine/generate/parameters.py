@@ -33,11 +33,17 @@ FILL_ORDER = (
 )
 
 
+# The starting dose by age: (the band's first age, its factor), youngest first.
+AGE_BANDS: tuple[tuple[int, float], ...] = ((0, 1.0), (40, 0.9), (65, 0.8), (75, 0.7))
+
+
+def age_band(age: int) -> tuple[int, int | None, float]:
+    """The band `age` is in: its first age, its last (None for the oldest), its factor."""
+    index = max(i for i, (start, _factor) in enumerate(AGE_BANDS) if age >= start)
+    start, factor = AGE_BANDS[index]
+    last = AGE_BANDS[index + 1][0] - 1 if index + 1 < len(AGE_BANDS) else None
+    return start, last, factor
+
+
 def age_factor(age: int) -> float:
-    if age < 40:
-        return 1.0
-    if age < 65:
-        return 0.9
-    if age < 75:
-        return 0.8
-    return 0.7
+    return age_band(age)[2]
