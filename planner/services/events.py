@@ -53,7 +53,10 @@ def patient_event_record(
 
 def _announce(event_id: int) -> None:
     try:
-        current_app.send_task(EVENT_RECORDED_TASK, (event_id,))
+        # No result is wanted: sent by name, the task's own ignore_result is unknown here,
+        # and waiting on the result store makes an unreachable Redis hold the request for
+        # its 20 reconnection attempts (`make db` before Redis starts waited 40 s).
+        current_app.send_task(EVENT_RECORDED_TASK, (event_id,), ignore_result=True)
     except Exception:  # the broker unreachable must not fail the patient's request
         logger.warning("Event %s waits for the next tick: broker unreachable.", event_id)
 

@@ -3,10 +3,13 @@
 import base64
 import json
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 
 import http_ece
 import pytest
@@ -35,6 +38,9 @@ from planner.models import PatientEvent, Program, SupervisedSession
 from rehab import services as rehab_services
 from tests.conftest import PASSWORD, make_patient, start_program
 from tests.notifications.push_keys import AUTH, OTHER_P256DH, P256DH
+from testsupport.processes import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("library")]
 ZONE = "Europe/Moscow"
@@ -543,12 +549,39 @@ def test_an_event_is_announced_by_task_name_once_its_transaction_commits(
     from celery import current_app
 
     sent: list[tuple[str, tuple[object, ...]]] = []
-    monkeypatch.setattr(current_app, "send_task", lambda name, args: sent.append((name, args)))
+
+    def send_task(name: str, args: tuple[object, ...], ignore_result: bool) -> None:
+        assert ignore_result  # no result store is asked (see the next test)
+        sent.append((name, args))
+
+    monkeypatch.setattr(current_app, "send_task", send_task)
     with django_capture_on_commit_callbacks(execute=True):
         log_day(program, TODAY - timedelta(days=1), pain=8)
     event = PatientEvent.objects.get(kind="pain_high")
     # The planner names the task; notifications registers it under that very name.
     assert sent == [(patient_event_alert_task.name, (event.pk,))]
+
+
+def test_an_unreachable_redis_gives_the_announcement_up_without_asking_the_result_store():
+    """The real Celery send, in a process of its own, with nothing at Redis's address: it
+    gives up after its short publish retries and never asks the result store, whose
+    reconnection (20 attempts a second apart) held a request, or `make db` run before Redis
+    starts, for 20 s an event."""
+    closed = f"redis://127.0.0.1:{free_port()}/0"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "REDIS_"))}
+    env |= {"DJANGO_SETTINGS_MODULE": "config.settings.test", "REDIS_URL": closed}
+    script = (
+        "import django; django.setup(); import logging; logging.basicConfig(); "
+        "from planner.services.events import _announce; _announce(1)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Event 1 waits for the next tick: broker unreachable." in done.stderr
+    assert "result store" not in done.stderr + done.stdout
+    assert "Retry (" not in done.stderr + done.stdout
 
 
 def test_an_alert_survives_an_unreachable_broker_for_the_next_tick(
