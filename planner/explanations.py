@@ -20,6 +20,9 @@ part of the engine, each with
     en = "..."                  # translation is used only while the English is the same)
     text = "..."
 
+    [formats]                   # how the language writes a day in running text
+    day = "j E"                 # (Django's date format characters: "4 марта")
+
 A patient reads some explanations in plainer words than the clinician's
 (`planner/messages/plain.toml`: by rule, an English message with no numbers a patient has
 no use for, "the usual dose x 0.8 for moderate fitness"); its translations are messages
@@ -47,6 +50,9 @@ from exercises.selectors import library_base_language, reading_language
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
 NAME_KINDS = ("exercise", "diagnosis", "category", "red_flag", "rule", "tag", "day")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+# A day in running text, in English and in a language whose catalogue gives no format of its
+# own (`[formats] day`): "Tuesday 4 March" (Django's date format characters).
+DAY_FORMAT = "l j F"
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,8 @@ class Catalogue:
     names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # A rule's explanation: its English as translated, and the translation.
     rules: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # How the language writes a day in running text (Django's date format characters).
+    day_format: str = ""
 
 
 def placeholders(message: str) -> frozenset[str]:
@@ -93,6 +101,7 @@ def catalogue(language: str) -> Catalogue:
     messages: dict[str, str] = {}
     names: dict[str, dict[str, str]] = {kind: {} for kind in NAME_KINDS}
     rules: dict[str, tuple[str, str]] = {}
+    day_format = ""
     for path in sorted(folder.glob("*.toml")):
         with path.open("rb") as handle:
             try:
@@ -107,6 +116,12 @@ def catalogue(language: str) -> Catalogue:
             if messages.get(english, text) != text:
                 raise ImproperlyConfigured(f"{path}: two translations of {english!r}.")
             messages[english] = text
+        for key, value in document.get("formats", {}).items():
+            if key != "day":
+                raise ImproperlyConfigured(f"{path}: unknown format {key!r} (day).")
+            if not isinstance(value, str) or not value.strip() or day_format:
+                raise ImproperlyConfigured(f"{path}: the day format must be given once, as text.")
+            day_format = value
         for kind, entries in document.get("names", {}).items():
             if kind not in NAME_KINDS:
                 raise ImproperlyConfigured(f"{path}: unknown kind of name {kind!r}.")
@@ -122,7 +137,7 @@ def catalogue(language: str) -> Catalogue:
                     names[kind][key] = value
                 else:
                     raise ImproperlyConfigured(f"{path}: the {kind} {key} has no text.")
-    return Catalogue(language, messages, names, rules)
+    return Catalogue(language, messages, names, rules, day_format)
 
 
 def _check_placeholders(path: Path, english: str, text: str) -> None:
@@ -149,7 +164,7 @@ class Names:
             except ValueError:
                 return english
             with translation.override(self.language):
-                return str(formats.date_format(day, "DATE_FORMAT"))
+                return str(formats.date_format(day, self.catalogue.day_format or DAY_FORMAT))
         if kind == "exercise":
             return self.exercise_names().get(key, english)
         if kind == "rule":

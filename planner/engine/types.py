@@ -1,6 +1,7 @@
 """The engine's inputs and outputs: frozen dataclasses, no Django."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal, Union
 
 Stage = Literal["acute", "subacute", "chronic"]
@@ -168,6 +169,31 @@ class Name:
     kind: NameKind
     key: str
     text: str
+
+    @classmethod
+    def of_day(cls, day: date) -> "Name":
+        """A day: its ISO date is the key, shown as the reader writes a day ("4 марта"); the
+        English is "Tuesday 4 March" (spelled out here: strftime's names follow the process
+        locale)."""
+        english = f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+        return cls("day", day.isoformat(), english)
+
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 # What a message's placeholders take: a number, a word that needs no translation, a name,

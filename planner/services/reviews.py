@@ -234,7 +234,7 @@ def _approve(
             because=Reason.of(
                 "CHANGE",
                 "Weekly review of the week from %(day)s.",
-                day=Name("day", proposal.week_start.isoformat(), str(proposal.week_start)),
+                day=Name.of_day(proposal.week_start),
             ),
             changes=changes,
             on=on,

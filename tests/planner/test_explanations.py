@@ -9,6 +9,7 @@ lacks: a message, a plain message, or a name (diagnosis, category, red flag, rul
 import ast
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -152,6 +153,11 @@ def test_every_movement_tag_has_its_name(language):
 
 
 @pytest.mark.parametrize("language", other_languages())
+def test_every_language_says_how_it_writes_a_day(language):
+    assert catalogue(language).day_format.strip(), f"{language} lacks [formats] day"
+
+
+@pytest.mark.parametrize("language", other_languages())
 def test_every_default_rule_is_translated_from_its_current_english(language):
     rules = catalogue(language).rules
     missing = [r.id for r in DEFAULT_RULES if r.id not in rules]
@@ -186,6 +192,8 @@ MESSAGE = "Pain reached %(pain)s out of 10."
         ('[names.colour]\nred = "красный"\n', "unknown kind"),
         ('[names.diagnosis]\nsciatica = ""\n', "has no text"),
         ('[names.rule."R-X"]\nen = "No impact"\n', "needs en and text"),
+        ('[formats]\nday = ""\n', "day format"),
+        ('[formats]\ntime = "H:i"\n', "unknown format"),
     ],
     ids=[
         "other placeholder",
@@ -194,6 +202,8 @@ MESSAGE = "Pain reached %(pain)s out of 10."
         "unknown kind",
         "no name",
         "rule",
+        "blank day format",
+        "unknown format",
     ],
 )
 def test_the_catalogue_refuses_a_translation_it_cannot_render(messages_dir, document, complaint):
@@ -341,13 +351,21 @@ def test_a_day_is_written_as_the_reader_writes_dates():
     from planner.engine.types import Name, Reason
 
     week = Reason.of(
-        "CHANGE",
-        "Weekly review of the week from %(day)s.",
-        day=Name("day", "2026-11-16", "2026-11-16"),
+        "CHANGE", "Weekly review of the week from %(day)s.", day=Name.of_day(date(2026, 11, 16))
     )
     row = reason_row(week)
-    assert row["text"] == "Weekly review of the week from 2026-11-16."  # the record's English
+    # The record's English, and the same in the English reader's way.
+    assert row["text"] == "Weekly review of the week from Monday 16 November."
+    assert reason_text(row, language="en") == "Weekly review of the week from Monday 16 November."
     assert reason_text(row, language="ru") == (
-        "Еженедельный пересмотр программы за неделю с 16 ноября 2026 г."  # noqa: RUF001
+        "Еженедельный пересмотр программы за неделю с 16 ноября."  # noqa: RUF001
     )
-    assert reason_text(row, language="en") == "Weekly review of the week from Nov. 16, 2026."
+    # A day kept before days were names of their own keys by its ISO date all the same.
+    old = reason_row(
+        Reason.of(
+            "CHANGE",
+            "Weekly review of the week from %(day)s.",
+            day=Name("day", "2026-03-04", "2026-03-04"),
+        )
+    )
+    assert reason_text(old, language="ru").endswith("с 4 марта.")  # noqa: RUF001

@@ -231,7 +231,7 @@ def test_a_flare_reads_with_its_day_and_month_in_russian():
     reason = by_rule(WEEKS["step back, flare during"][1](), "V-STEP-BACK")[0]
     assert reason.text.startswith("On Tuesday 4 March pain during the exercise was 3")
     assert russian(reason) == (
-        "4 марта (вторник) боль во время упражнения была 3 из 10 — на 2 выше, чем накануне (1): "
+        "4 марта боль во время упражнения была 3 из 10 — на 2 выше, чем накануне (1): "
         "на следующий день боль усилилась."
     )
 

@@ -33,44 +33,6 @@ from planner.engine.review.week_log import Week, baseline_of
 from planner.engine.types import Name, Param, Reason
 
 _RULE = "V-STEP-BACK"
-# Spelled out by hand, each a message of its own: strftime names depend on the process
-# locale, and other languages write them their own way.
-_WEEKDAYS = (
-    Reason.of(_RULE, "Monday"),
-    Reason.of(_RULE, "Tuesday"),
-    Reason.of(_RULE, "Wednesday"),
-    Reason.of(_RULE, "Thursday"),
-    Reason.of(_RULE, "Friday"),
-    Reason.of(_RULE, "Saturday"),
-    Reason.of(_RULE, "Sunday"),
-)
-# A month as it follows a day's number (in Russian, "3 марта": the translation declines it).
-_MONTHS = (
-    Reason.of(_RULE, "January"),
-    Reason.of(_RULE, "February"),
-    Reason.of(_RULE, "March"),
-    Reason.of(_RULE, "April"),
-    Reason.of(_RULE, "May"),
-    Reason.of(_RULE, "June"),
-    Reason.of(_RULE, "July"),
-    Reason.of(_RULE, "August"),
-    Reason.of(_RULE, "September"),
-    Reason.of(_RULE, "October"),
-    Reason.of(_RULE, "November"),
-    Reason.of(_RULE, "December"),
-)
-
-
-def _day(day: date) -> Reason:
-    """'Tuesday 4 March'; `date` keeps the ISO date for whoever shows dates their own way."""
-    return Reason.of(
-        _RULE,
-        "%(weekday)s %(day)s %(month)s",
-        weekday=_WEEKDAYS[day.weekday()],
-        day=day.day,
-        month=_MONTHS[day.month - 1],
-        date=day.isoformat(),
-    )
 
 
 def _over_baseline(measure: Measure, highest: int, baseline: int) -> Reason:
@@ -97,7 +59,7 @@ def _over_baseline(measure: Measure, highest: int, baseline: int) -> Reason:
 
 def _flared(measure: Measure, day: date, pain: int, pain_day_before: int) -> Reason:
     params: dict[str, Param] = {
-        "day": _day(day),
+        "day": Name.of_day(day),
         "pain": pain,
         "rise": pain - pain_day_before,
         "before": pain_day_before,
