@@ -144,7 +144,7 @@ PARTS: tuple[Part, ...] = (
         Program,
         "patient",
         "blank",
-        {"paused_reason": "", "progression_paused_reason": ""},
+        {"paused_reason": "", "progression_paused_reason": "", "progression_paused_because": []},
     ),
     Part("program_versions", ProgramVersion, PROGRAM, "keep"),
     Part(

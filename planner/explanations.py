@@ -260,7 +260,10 @@ def _render_param(value: Any, names: Names, patient: bool) -> str:
     if isinstance(value, dict) and "name" in value:
         return names.name(str(value["name"]), str(value["key"]), str(value.get("text", "")))
     if isinstance(value, list):
-        return ", ".join(_render_param(item, names, patient) for item in value)
+        # Names are listed with commas; explanations are sentences, one after the other.
+        reasons = all(isinstance(item, dict) and "message" in item for item in value)
+        separator = " " if reasons else ", "
+        return separator.join(_render_param(item, names, patient) for item in value)
     if isinstance(value, float):
         # In the reader's own way of writing it: "0,8" in Russian.
         separator = formats.get_format("DECIMAL_SEPARATOR", names.language)

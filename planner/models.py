@@ -189,6 +189,9 @@ class Program(models.Model):
         help_text="Set when a red flag or a pain of 6 or more was reported: the clinician "
         "must look before the program progresses again.",
     )
+    # Why, as data (planner.engine.serialize.reason_row): shown in each reader's language
+    # and handed to the next weekly review. The text above is the record's English.
+    progression_paused_because = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,5 +1,6 @@
 """Plans as plain data (for JSON) and as text (for people)."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from planner.engine.types import DailyActivity, Name, Param, Plan, Reason
@@ -13,6 +14,33 @@ def reason_row(reason: Reason) -> dict[str, Any]:
     if reason.params:
         row["params"] = {key: _param_value(value) for key, value in reason.params}
     return row
+
+
+def reason_of_row(row: Mapping[str, Any]) -> Reason:
+    """The explanation a stored row (`reason_row`) was made from. A row without a message (a
+    clinician's note, or one kept before explanations were data) becomes a message of its
+    own text, which no catalogue translates: it is shown as it was written."""
+    message = row.get("message")
+    rule = str(row.get("rule", ""))
+    if not isinstance(message, str):
+        return Reason(rule, str(row.get("text", "")).replace("%", "%%"))
+    params = row.get("params") or {}
+    return Reason(rule, message, tuple((key, _param_of(value)) for key, value in params.items()))
+
+
+def _param_of(value: Any) -> Param:
+    if isinstance(value, dict) and "message" in value:
+        return reason_of_row(value)
+    if isinstance(value, dict) and "name" in value:
+        return Name(value["name"], str(value["key"]), str(value.get("text", "")))
+    if isinstance(value, list):
+        items = [_param_of(item) for item in value]
+        if all(isinstance(item, Reason) for item in items):
+            return tuple(item for item in items if isinstance(item, Reason))
+        return tuple(item for item in items if isinstance(item, Name))
+    if isinstance(value, int | float | str):
+        return value
+    return str(value)
 
 
 def _param_value(value: Param) -> Any:

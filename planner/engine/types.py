@@ -197,8 +197,9 @@ _MONTHS = (
 
 
 # What a message's placeholders take: a number, a word that needs no translation, a name,
-# a list of names (joined with commas), or another explanation (a reason inside a reason).
-Param = Union[int, float, str, Name, tuple[Name, ...], "Reason"]
+# a list of names (joined with commas), another explanation (a reason inside a reason), or
+# several (sentences one after the other).
+Param = Union[int, float, str, Name, tuple[Name, ...], "Reason", tuple["Reason", ...]]
 
 
 @dataclass(frozen=True)
@@ -238,7 +239,9 @@ def _english_param(value: Param) -> str:
     if isinstance(value, Name):
         return value.text
     if isinstance(value, tuple):
-        return ", ".join(name.text for name in value)
+        return " ".join(_english_param(item) for item in value if isinstance(item, Reason)) or (
+            ", ".join(item.text for item in value if isinstance(item, Name))
+        )
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)

@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from planner.engine.serialize import reason_row
+from planner.engine.types import Name, Reason
 from planner.models import (
     EventKind,
     ExerciseLog,
@@ -169,9 +171,16 @@ def session_log_record(
         # CLINICAL.md: pain of 6 or more pauses progression until the clinician has looked.
         locked = Program.objects.select_for_update().get(pk=program.pk)
         if not locked.progression_paused_reason:
-            locked.progression_paused_reason = f"Pain of {max(pains)} out of 10 logged on {day}."
+            because = Reason.of(
+                "V-PAUSE",
+                "Pain of %(pain)s out of 10 logged on %(day)s.",
+                pain=max(pains),
+                day=Name.of_day(day),
+            )
+            locked.progression_paused_reason = because.text
+            locked.progression_paused_because = [reason_row(because)]
             history_stamp(locked, by=None, reason="progression paused: pain of 6 or more")
-            locked.save(update_fields=["progression_paused_reason"])
+            locked.save(update_fields=["progression_paused_reason", "progression_paused_because"])
             care_record_add(
                 patient=patient,
                 action=CareAction.PROGRESSION_PAUSED,

@@ -14,6 +14,7 @@ from exercises.models import Exercise
 from planner.engine.dose import ExactDose
 from planner.engine.review.types import Proposal
 from planner.engine.review.week import review_week
+from planner.engine.serialize import reason_of_row
 from planner.engine.types import Exclusion, Name, Reason
 from planner.models import (
     EventKind,
@@ -129,7 +130,7 @@ def review_propose(
     review = review_week(
         exercises,
         red_flag_reported=red_flag,
-        progression_paused=program.progression_paused_reason,
+        progression_paused=[reason_of_row(row) for row in program.progression_paused_because],
     )
     proposals = _proposals_within_rules(review.proposals, by_slug, rules)
     proposal = ReviewProposal.objects.create(
@@ -175,8 +176,11 @@ def review_propose(
         )
     if review.flag_patient and not program.progression_paused_reason:
         program.progression_paused_reason = " ".join(r.text for r in review.reasons)
+        program.progression_paused_because = reason_rows(review.reasons)
         history_stamp(program, by=None, reason="progression paused by the weekly review")
-        program.save(update_fields=["progression_paused_reason", "updated_at"])
+        program.save(
+            update_fields=["progression_paused_reason", "progression_paused_because", "updated_at"]
+        )
         care_record_add(
             patient=program.patient,
             action=CareAction.PROGRESSION_PAUSED,
@@ -298,8 +302,11 @@ def progression_resume(*, program: Program, by: Any) -> Program:
         raise ValidationError({"program": "Progression is not paused."})
     reason = program.progression_paused_reason
     program.progression_paused_reason = ""
+    program.progression_paused_because = []
     history_stamp(program, by=by, reason="progression resumed")
-    program.save(update_fields=["progression_paused_reason", "updated_at"])
+    program.save(
+        update_fields=["progression_paused_reason", "progression_paused_because", "updated_at"]
+    )
     care_record_add(
         patient=program.patient,
         action=CareAction.PROGRESSION_RESUMED,

@@ -34,6 +34,7 @@ from notifications.models import Notification, PushSubscription, Reminder, Remin
 from notifications.tasks import patient_event_alert_task
 from notifications.timing import due_at, local_date
 from planner import selectors, services
+from planner.explanations import reason_text
 from planner.models import PatientEvent, Program, SupervisedSession
 from rehab import services as rehab_services
 from tests.conftest import PASSWORD, make_patient, start_program
@@ -257,6 +258,8 @@ def test_pain_of_six_alerts_the_clinician_and_pauses_progression(program, clinic
     event = PatientEvent.objects.get(kind="pain_high")  # the planner's record
     program.refresh_from_db()
     assert "Pain of 7" in program.progression_paused_reason
+    (because,) = program.progression_paused_because  # the same, as data, for any reader
+    assert reason_text(because, language="ru") == "24 ноября отмечена боль 7 из 10."
     assert patient_event_alert_task(event.pk) == "sent"  # what the worker does on commit
     alert = Reminder.objects.get(kind="alert_pain")
     assert alert.patient == program.patient and alert.context["pain"] == 7

@@ -11,6 +11,7 @@ import ast
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ import pytest
 from planner.engine.review.types import Proposal, WeekReview
 from planner.engine.review.week import review_week
 from planner.engine.serialize import reason_row
-from planner.engine.types import Dose, Reason
+from planner.engine.types import Dose, Name, Reason
 from planner.explanations import catalogue, reason_text
 from tests.planner.engine.weeks import (
     easy_week,
@@ -185,6 +186,15 @@ def test_every_reason_of_the_review_reads_in_russian(week):
         assert_reads_in_russian(reason)
 
 
+# Why progression was paused, as the program keeps it (planner.services.logs).
+PAIN_OF_7 = Reason.of(
+    "V-PAUSE",
+    "Pain of %(pain)s out of 10 logged on %(day)s.",
+    pain=7,
+    day=Name.of_day(date(2026, 3, 4)),
+)
+
+
 def paused_and_creeping() -> WeekReview:
     """Pain of 6 with a real exercise, a red flag, an earlier pause, and pain creeping up
     against one baseline (during) and against several (after)."""
@@ -195,8 +205,18 @@ def paused_and_creeping() -> WeekReview:
     return review_week(
         [painful, other],
         red_flag_reported=True,
-        progression_paused="Pain reached 7 out of 10 with Bridge.",
+        progression_paused=(PAIN_OF_7, PAIN_OF_7),
     )
+
+
+@pytest.mark.django_db
+def test_an_earlier_pause_is_quoted_in_the_readers_language_sentence_by_sentence():
+    kept = paused_and_creeping().reasons[1]
+    assert kept.text == (
+        "Progression stays paused until the clinician has looked: Pain of 7 out of 10 logged on "
+        "Wednesday 4 March. Pain of 7 out of 10 logged on Wednesday 4 March."
+    )
+    assert russian(kept).endswith(": 4 марта отмечена боль 7 из 10. 4 марта отмечена боль 7 из 10.")
 
 
 @pytest.mark.django_db

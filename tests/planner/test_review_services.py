@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from planner import selectors, services
+from planner.explanations import reason_text
 from planner.models import EventKind, PatientEvent, Program, ReviewProposal
 from rehab import services as rehab_services
 from tests.conftest import log_home_days, make_patient
@@ -182,6 +183,62 @@ def test_progression_stays_paused_until_the_clinician_resumes_it(clinician):
     assert "progress" in {i.action for i in resumed.items.all()}
     with pytest.raises(ValidationError, match="not paused"):
         services.progression_resume(program=program, by=clinician.user)
+
+
+def test_the_pause_keeps_its_reasons_as_data_and_the_next_review_quotes_them_in_russian(
+    clinician,
+):
+    first = TODAY - timedelta(days=17)
+    second = first + timedelta(days=7)
+    program = home_program(clinician, first)
+    log_week(program, pain=7, difficulty="hard", week=first)  # the first log of 7 pauses
+    program.refresh_from_db()
+    (because,) = program.progression_paused_because
+    assert because["message"] == "Pain of %(pain)s out of 10 logged on %(day)s."
+    assert (
+        program.progression_paused_reason
+        == because["text"]
+        == (f"Pain of 7 out of 10 logged on {first:%A} {first.day} {first:%B}.")
+    )
+    services.review_propose(program=program, week_start=first)
+    log_week(program, week=second)
+    paused = services.review_propose(program=program, week_start=second)
+    (kept,) = [r for r in paused.reasons if r["text"].startswith("Progression stays paused")]
+    assert kept["text"].endswith(program.progression_paused_reason)
+    assert reason_text(kept, language="ru") == (
+        f"Нагрузку не наращиваем, пока врач не посмотрит: {first.day} ноября отмечена боль 7 из 10."
+    )
+    services.progression_resume(program=program, by=clinician.user)
+    program.refresh_from_db()
+    assert (program.progression_paused_reason, program.progression_paused_because) == ("", [])
+
+
+def test_a_program_paused_before_reasons_were_data_hands_its_english_to_the_next_review(
+    clinician,
+):
+    from importlib import import_module
+
+    migration = import_module("planner.migrations.0019_progression_paused_because")
+    first = TODAY - timedelta(days=17)
+    program = home_program(clinician, first)
+    calm = home_program(clinician, first)
+    Program.objects.filter(pk=program.pk).update(
+        progression_paused_reason="Pain of 7 out of 10 logged on 2026-11-08."
+    )
+    migration.keep_the_english_as_a_row(apps, None)
+    program.refresh_from_db()
+    calm.refresh_from_db()
+    assert program.progression_paused_because == [
+        {"rule": "V-PAUSE", "text": "Pain of 7 out of 10 logged on 2026-11-08."}
+    ]
+    assert calm.progression_paused_because == []
+    log_week(program, week=first)
+    review = services.review_propose(program=program, week_start=first)
+    (kept,) = [r for r in review.reasons if r["text"].startswith("Progression stays paused")]
+    # Shown as it was written, in English, inside the reader's sentence.
+    assert reason_text(kept, language="ru") == (
+        "Нагрузку не наращиваем, пока врач не посмотрит: Pain of 7 out of 10 logged on 2026-11-08."
+    )
 
 
 def test_due_reviews_are_proposed_the_day_after_each_home_week(at_home):

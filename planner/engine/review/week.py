@@ -193,12 +193,12 @@ def review_week(
     exercises: Iterable[ExerciseUnderReview],
     *,
     red_flag_reported: bool = False,
-    progression_paused: str = "",
+    progression_paused: Sequence[Reason] = (),
 ) -> WeekReview:
     """One proposal per exercise for the week under review, and whether to pause and alert.
 
     `progression_paused` is why progression was paused before this week (pain of 6 or more
-    logged): it stays paused until the clinician has looked.
+    logged, an earlier review): it stays paused until the clinician has looked.
     """
     ordered = sorted(exercises, key=lambda ex: ex.slug)
     slugs = [ex.slug for ex in ordered]
@@ -222,8 +222,8 @@ def review_week(
             Reason.of(
                 "V-PAUSE",
                 "Progression stays paused until the clinician has looked: %(why)s",
-                # The reason as kept on the program when it was paused (English text).
-                why=progression_paused,
+                # The reasons kept on the program when it was paused.
+                why=tuple(progression_paused),
             )
         )
     for exercise, week in zip(ordered, weeks, strict=True):
