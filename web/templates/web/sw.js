@@ -37,12 +37,15 @@ function isAsset(url) {
   return url.pathname.startsWith("{% get_static_prefix %}") || url.pathname.endsWith(".svg");
 }
 
-async function networkFirst(request, preloaded) {
+async function networkFirst(event) {
+  const request = event.request;
   try {
-    const response = (await preloaded) || await fetch(request);
+    const response = (await event.preloadResponse) || await fetch(request);
     if (response.ok && !response.redirected) {
-      const cache = await caches.open(PAGES);
-      await cache.put(request, response.clone());
+      // The page goes to the browser as it arrives; its offline copy is stored alongside
+      // (waiting for the copy first would hold the page back until its last byte).
+      const copy = response.clone();
+      event.waitUntil(caches.open(PAGES).then((cache) => cache.put(request, copy)));
     }
     return response;
   } catch (error) {
@@ -84,7 +87,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (!url.pathname.startsWith("{% url 'web:home' %}") && !url.pathname.startsWith("{% get_static_prefix %}")) return;
-  event.respondWith(isAsset(url) ? cacheFirst(request) : networkFirst(request, event.preloadResponse));
+  event.respondWith(isAsset(url) ? cacheFirst(request) : networkFirst(event));
 });
 
 self.addEventListener("push", (event) => {
