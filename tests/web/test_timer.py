@@ -122,6 +122,10 @@ def test_today_and_the_exercise_page_give_the_timer_its_dose_and_words(
     assert page.count('id="timer-words"') == 1 and "web/timer.js" in page
     words = json.loads(page.split('id="timer-words" type="application/json">')[1].split("<")[0])
     assert words["start"] == {"en": "Start the timer", "ru": "Запустить таймер"}[language]
+    # The face and buttons once for the page too, in a template the script copies into each.
+    assert page.count('<template id="timer-face">') == 1 and page.count("timer-start") == 1
+    face = page.split('<template id="timer-face">')[1].split("</template>")[0]
+    assert {"en": ">Start the timer<", "ru": ">Запустить таймер<"}[language] in face
 
     # Offline too: the service worker keeps the script the page names.
     script = asset_urls()["web/timer.js"]
@@ -131,3 +135,4 @@ def test_today_and_the_exercise_page_give_the_timer_its_dose_and_words(
     exercise_page = owner_client.get(f"/app/exercises/{one_sided.exercise.slug}/").content.decode()
     assert f'id="timer-{one_sided.exercise.slug}"' in exercise_page
     assert exercise_page.count('id="timer-words"') == 1
+    assert exercise_page.count('<template id="timer-face">') == 1

@@ -10,7 +10,9 @@
 (function () {
   "use strict";
   const wordsTag = document.getElementById("timer-words");
-  if (!wordsTag) return;
+  // The face and buttons every timer shows, once in the page (web/_timer_script.html).
+  const faceTemplate = document.getElementById("timer-face");
+  if (!wordsTag || !faceTemplate) return;
   const words = JSON.parse(wordsTag.textContent);
   const SOUND_KEY = "rehab-timer-sound";
   const timers = [];
@@ -173,6 +175,7 @@
 
   // -- one timer ----------------------------------------------------------------------------------
   function Timer(root) {
+    root.append(faceTemplate.content.cloneNode(true));
     const data = root.dataset;
     const plan = steps({
       sets: parseInt(data.sets, 10) || 1,
