@@ -118,3 +118,6 @@ def test_only_the_first_exercises_demonstration_is_fetched_at_once(owner_client)
     assert len(pictures) >= 3
     assert 'fetchpriority="high"' in pictures[0] and 'loading="lazy"' not in pictures[0]
     assert all('loading="lazy"' in picture for picture in pictures[1:])
+    # The browser times when the first one is drawn (Element Timing, bench/phone_today.py).
+    assert 'elementtiming="first-demonstration"' in pictures[0]
+    assert not any("elementtiming" in picture for picture in pictures[1:])
