@@ -73,6 +73,22 @@ def test_the_first_demonstration_is_asked_for_with_the_stylesheet(owner_client, 
     assert head.count('rel="preload"') == 2
 
 
+def test_the_pain_selects_mark_no_choice_until_one_is_made(owner_client, owner):
+    """Unmarked, a select shows its first choice ("-") all the same; a marked one is a
+    selection made while the page loads, which Chrome's autofill answers with a layout of
+    the whole page (web.forms.UnmarkedEmptySelect)."""
+    from web.forms import ExerciseLogForm
+
+    page = owner_client.get("/app/today/").content.decode()
+    selects = re.findall(r'<select name="pain_(?:during|after)".*?</select>', page, re.S)
+    assert len(selects) == 2 * len(home_items(owner))
+    assert all('<option value="">-</option>' in s and "selected" not in s for s in selects)
+    # A form shown again with what the patient chose keeps the choice.
+    again = ExerciseLogForm(data={"pain_during": "3", "pain_after": ""})
+    assert '<option value="3" selected>3</option>' in str(again["pain_during"])
+    assert "selected" not in str(again["pain_after"])
+
+
 def test_a_page_without_exercises_preloads_nothing(client, clinician, library):
     patient = sciatica_patient(clinician, "nobody_yet")
     client.force_login(patient.user)
