@@ -38,17 +38,22 @@ lint: setup
 typecheck: setup
 	.venv/bin/mypy
 
+# The tests that need no browser, no whole running system and no benchmark run two at a time
+# (pytest-xdist: a process a CPU of these 2-CPU machines, each with its own test database);
+# then those one at a time, whose waits assume a machine to themselves.
 pytest: setup
 	scripts/ensure-package.sh chromium chromium
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 -m "not e2e" --ignore=tests/bench
+	$(PY) -m pytest -m e2e
+	$(PY) -m pytest -m "not e2e" tests/bench
 
 test: lint typecheck pytest pytest-postgres
 
 # The database tests once more on PostgreSQL, the production database. The browser
 # tests and benchmark smoke runs need not repeat: they start their own databases.
 pytest-postgres: setup
-	scripts/with-postgres.sh $(PY) -m pytest -q -m "not e2e" --ignore=tests/bench
+	scripts/with-postgres.sh $(PY) -m pytest -q -n 2 -m "not e2e" --ignore=tests/bench
 
 # The suite against a throwaway PostgreSQL cluster (Debian's postgresql package).
 test-postgres: setup
