@@ -7,10 +7,14 @@ def keep_the_english_as_a_row(apps, schema_editor):
     """A program paused before the reasons were kept as data keeps its English reason as a row
     without a message: shown as it was written, and handed to the next review as such."""
     Program = apps.get_model("planner", "Program")
-    paused = Program.objects.exclude(progression_paused_reason="")
-    for program in paused.only("pk", "progression_paused_reason").iterator():
-        row = {"rule": "V-PAUSE", "text": program.progression_paused_reason}
-        Program.objects.filter(pk=program.pk).update(progression_paused_because=[row])
+    paused = list(
+        Program.objects.exclude(progression_paused_reason="").only("pk", "progression_paused_reason")
+    )
+    for program in paused:
+        program.progression_paused_because = [
+            {"rule": "V-PAUSE", "text": program.progression_paused_reason}
+        ]
+    Program.objects.bulk_update(paused, ["progression_paused_because"], batch_size=500)
 
 
 class Migration(migrations.Migration):

@@ -10,7 +10,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from planner.engine.serialize import reason_row
 from planner.engine.types import Name, Reason
 from planner.models import (
     EventKind,
@@ -26,7 +25,12 @@ from planner.selectors import (
 )
 from planner.services.events import patient_event_record
 from planner.services.lifecycle import program_pause
-from planner.services.shared import ALERT_PAIN_FROM, noon
+from planner.services.shared import (
+    ALERT_PAIN_FROM,
+    PROGRESSION_PAUSE_FIELDS,
+    noon,
+    progression_pause_keep,
+)
 from rehab.models import CareAction, Patient, PatientRedFlag, RedFlag
 from rehab.services import care_record_add, history_stamp, red_flag_raise
 
@@ -177,10 +181,9 @@ def session_log_record(
                 pain=max(pains),
                 day=Name.of_day(day),
             )
-            locked.progression_paused_reason = because.text
-            locked.progression_paused_because = [reason_row(because)]
+            progression_pause_keep(locked, [because])
             history_stamp(locked, by=None, reason="progression paused: pain of 6 or more")
-            locked.save(update_fields=["progression_paused_reason", "progression_paused_because"])
+            locked.save(update_fields=PROGRESSION_PAUSE_FIELDS)
             care_record_add(
                 patient=patient,
                 action=CareAction.PROGRESSION_PAUSED,

@@ -34,7 +34,13 @@ from planner.selectors import (
 from planner.selectors.reviews import review_inputs
 from planner.selectors.rules import Rules, rules_on
 from planner.services.events import patient_event_record
-from planner.services.shared import logger, noon, reason_rows
+from planner.services.shared import (
+    PROGRESSION_PAUSE_FIELDS,
+    logger,
+    noon,
+    progression_pause_keep,
+    reason_rows,
+)
 from planner.services.versions import ExerciseChange, program_revise
 from rehab.models import CareAction, PatientRedFlag
 from rehab.services import care_record_add, history_stamp
@@ -175,12 +181,9 @@ def review_propose(
             now=noon(program.patient, today),
         )
     if review.flag_patient and not program.progression_paused_reason:
-        program.progression_paused_reason = " ".join(r.text for r in review.reasons)
-        program.progression_paused_because = reason_rows(review.reasons)
+        progression_pause_keep(program, review.reasons)
         history_stamp(program, by=None, reason="progression paused by the weekly review")
-        program.save(
-            update_fields=["progression_paused_reason", "progression_paused_because", "updated_at"]
-        )
+        program.save(update_fields=[*PROGRESSION_PAUSE_FIELDS, "updated_at"])
         care_record_add(
             patient=program.patient,
             action=CareAction.PROGRESSION_PAUSED,
@@ -301,12 +304,9 @@ def progression_resume(*, program: Program, by: Any) -> Program:
     if not program.progression_paused_reason:
         raise ValidationError({"program": "Progression is not paused."})
     reason = program.progression_paused_reason
-    program.progression_paused_reason = ""
-    program.progression_paused_because = []
+    progression_pause_keep(program, ())
     history_stamp(program, by=by, reason="progression resumed")
-    program.save(
-        update_fields=["progression_paused_reason", "progression_paused_because", "updated_at"]
-    )
+    program.save(update_fields=[*PROGRESSION_PAUSE_FIELDS, "updated_at"])
     care_record_add(
         patient=program.patient,
         action=CareAction.PROGRESSION_RESUMED,

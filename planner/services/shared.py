@@ -46,6 +46,18 @@ def reason_rows(plan_reasons: Sequence[Reason]) -> list[dict[str, Any]]:
     return [reason_row(r) for r in plan_reasons]
 
 
+# What a pause (or a resume) of progression writes on the program.
+PROGRESSION_PAUSE_FIELDS = ["progression_paused_reason", "progression_paused_because"]
+
+
+def progression_pause_keep(program: Program, reasons: Sequence[Reason]) -> None:
+    """Keeps why `program`'s progression is paused: the reasons as data (each reader's
+    language, the next weekly review) and their English for the record; none resumes it.
+    The caller saves PROGRESSION_PAUSE_FIELDS."""
+    program.progression_paused_because = reason_rows(reasons)
+    program.progression_paused_reason = " ".join(r.text for r in reasons)
+
+
 def dose_of(dose: Dose) -> str:
     return dose_text(dose.sets, dose.reps, dose.hold_s, dose.duration_s)
 
