@@ -239,9 +239,11 @@ def _english_param(value: Param) -> str:
     if isinstance(value, Name):
         return value.text
     if isinstance(value, tuple):
-        return " ".join(_english_param(item) for item in value if isinstance(item, Reason)) or (
-            ", ".join(item.text for item in value if isinstance(item, Name))
-        )
+        # Explanations are sentences, one after the other; names are listed with commas.
+        sentences = [english_text(item) for item in value if isinstance(item, Reason)]
+        if sentences:
+            return " ".join(sentences)
+        return ", ".join(item.text for item in value if isinstance(item, Name))
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
