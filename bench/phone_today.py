@@ -93,16 +93,25 @@ DRAWN_JS = """selector => new Promise(resolve => {
             {drawn, settled}))));
         return;
     }
-    const picture = document.querySelector(selector);
-    if (!picture) { resolve({drawn: -1, settled: -1}); return; }
-    const identifier = picture.getAttribute("elementtiming");
-    if (!identifier) { resolve({drawn: -2, settled: -2}); return; }
-    const drawn = new Promise(done => new PerformanceObserver((list, observer) => {
-        const entry = list.getEntries().find(e => e.identifier === identifier && e.renderTime);
-        if (entry) { observer.disconnect(); done(entry.renderTime); }
-    }).observe({type: "element", buffered: true}));
-    const settled = new Promise(done => afterLoad(picture, () => frames(2, done)));
-    Promise.all([drawn, settled]).then(([drawn, settled]) => resolve({drawn, settled}));
+    const timePicture = () => {
+        const picture = document.querySelector(selector);
+        if (!picture) { resolve({drawn: -1, settled: -1}); return; }
+        const identifier = picture.getAttribute("elementtiming");
+        if (!identifier) { resolve({drawn: -2, settled: -2}); return; }
+        const drawn = new Promise(done => new PerformanceObserver((list, observer) => {
+            const entry = list.getEntries().find(e => e.identifier === identifier && e.renderTime);
+            if (entry) { observer.disconnect(); done(entry.renderTime); }
+        }).observe({type: "element", buffered: true}));
+        const settled = new Promise(done => afterLoad(picture, () => frames(2, done)));
+        Promise.all([drawn, settled]).then(([drawn, settled]) => resolve({drawn, settled}));
+    };
+    // The page may still be parsing when this runs (a page carrying its stylesheet in its
+    // head reaches the picture later): its entry is kept for the observer (buffered).
+    if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", timePicture, {once: true});
+    } else {
+        timePicture();
+    }
 })"""
 
 
@@ -148,6 +157,9 @@ def today_visits(browser: Any, base: str, session: str) -> tuple[Visit, Visit]:
         page.evaluate("() => navigator.serviceWorker.ready")
         if not page.evaluate("() => !!navigator.serviceWorker.controller"):
             page.reload(wait_until="load")
+        # A patient comes back later, not while the first visit still fetches the day's
+        # pages and pictures for offline (app.js): on the slow link those would share it.
+        page.wait_for_load_state("networkidle")
         repeat = visit(page, sizes, f"{base}/app/today/", FIRST_DEMO)
         return first, repeat
     finally:
