@@ -78,7 +78,10 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             }
             for e in plan.exercises
         ],
-        "excluded": [{"slug": x.slug, "rule": x.rule, "reason": x.reason} for x in plan.excluded],
+        "excluded": [
+            {"slug": x.slug, "rule": x.rule, "reason": x.reason, "because": reason_row(x.because)}
+            for x in plan.excluded
+        ],
         "daily_minutes": plan.daily_minutes,
         "max_rpe": plan.max_rpe,
         "notes": list(plan.notes),

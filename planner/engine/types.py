@@ -266,9 +266,17 @@ class PlannedExercise:
 
 @dataclass(frozen=True)
 class Exclusion:
+    """An exercise the rules in force leave out, and why (an explanation, rendered in the
+    reader's language where it is shown)."""
+
     slug: str
     rule: str
-    reason: str
+    because: Reason
+
+    @property
+    def reason(self) -> str:
+        """Why, in English (the plan preview's text)."""
+        return self.because.text
 
 
 @dataclass(frozen=True)

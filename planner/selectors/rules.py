@@ -6,7 +6,7 @@ from datetime import date
 
 from planner.engine.generate.plan import StartingForm, generate_plan, starting_form
 from planner.engine.safety import RulesInForce, safe_replacement
-from planner.engine.types import CatalogueExercise, Exclusion, Plan, Rule
+from planner.engine.types import CatalogueExercise, Exclusion, Plan, Reason, Rule
 from planner.selectors.engine_inputs import engine_catalogue, engine_rules, patient_profile
 from rehab.models import Patient
 
@@ -45,7 +45,9 @@ class Rules:
     def starting_form(self, slug: str) -> StartingForm | Exclusion:
         exercise = self.catalogue.get(slug)
         if exercise is None:
-            return Exclusion(slug, "LIBRARY", "Not an active exercise of the library.")
+            return Exclusion(
+                slug, "LIBRARY", Reason.of("LIBRARY", "Not an active exercise of the library.")
+            )
         return starting_form(self.in_force.profile, exercise, self.in_force.rules)
 
 

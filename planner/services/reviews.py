@@ -60,8 +60,7 @@ def _proposals_within_rules(
         if proposal.new_exercise:
             form = rules.starting_form(proposal.new_exercise)
             if isinstance(form, Exclusion):
-                # An exclusion's reason is the clinician's English (Exclusion.reason).
-                kept.append(_held_back(proposal, item, [(form.rule, form.reason)]))
+                kept.append(_held_back(proposal, item, [(form.rule, form.because)]))
                 continue
         elif proposal.action in ("progress", "step_back"):
             row = ProgramExercise(
@@ -83,7 +82,7 @@ def _proposals_within_rules(
 
 
 def _held_back(
-    proposal: Proposal, item: ProgramExercise, why: Sequence[tuple[str, Reason | str]]
+    proposal: Proposal, item: ProgramExercise, why: Sequence[tuple[str, Reason]]
 ) -> Proposal:
     """The proposal turned into holding the dose, with each rule that refused it."""
     current = item.dose

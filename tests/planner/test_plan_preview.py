@@ -75,7 +75,9 @@ def test_prints_the_plan_as_json_with_the_documented_keys(tmp_path):
     assert "core_stabilisation" in categories
     excluded_rules = {x["rule"] for x in plan["excluded"]}
     assert {"R-PREG-1", "R-PREG-2"} <= excluded_rules
-    assert all(set(x) == {"slug", "rule", "reason"} for x in plan["excluded"])
+    assert all(set(x) == {"slug", "rule", "reason", "because"} for x in plan["excluded"])
+    # Why, as the explanation rows the app renders in the reader's language.
+    assert all(x["because"]["text"] == x["reason"] for x in plan["excluded"])
 
 
 def test_same_profile_same_output_byte_for_byte(tmp_path):

@@ -295,7 +295,8 @@ def test_a_change_the_rules_refuse_is_held_with_each_rule_in_the_readers_languag
     proposed = Proposal(item.exercise.slug, "progress", "reps", item.dose, None, (), None)
     htn = next(rule for rule in DEFAULT_RULES if rule.id == "R-HTN")
     refused = Reason.of("R-HTN", "%(rule)s.", rule=Name("rule", htn.id, htn.explanation))
-    held = _held_back(proposed, item, [("R-HTN", refused), ("R-ACUTE", "Too hard for now.")])
+    acute = Reason.of("R-ACUTE", "Too hard for now.")
+    held = _held_back(proposed, item, [("R-HTN", refused), ("R-ACUTE", acute)])
     assert held.action == "hold" and held.dose == item.dose
     first, second = (reason_row(r) for r in held.reasons)
     assert first["text"].startswith("Held back: the rules in force do not allow it. [R-HTN]")
@@ -303,3 +304,28 @@ def test_a_change_the_rules_refuse_is_held_with_each_rule_in_the_readers_languag
     russian = reason_text(first, language="ru")
     assert russian.startswith("Изменение отложено") and "[R-HTN]" in russian
     assert "давлен" in russian  # the rule's own explanation, in Russian too
+
+
+def test_a_variant_the_rules_leave_out_is_held_with_why_in_the_readers_language(at_home):
+    """The exclusion's own explanation goes into the held change, not its English."""
+    from planner.engine.review.types import Proposal
+    from planner.engine.serialize import reason_row
+    from planner.explanations import reason_text
+    from planner.selectors.rules import rules_on
+    from planner.services.reviews import _proposals_within_rules
+
+    item = current_items(at_home)[0]
+    proposed = Proposal(
+        item.exercise.slug, "easier_variant", None, item.dose, "retired-exercise", (), None
+    )
+    rules = rules_on(patient=at_home.patient, day=TODAY)
+    (held,) = _proposals_within_rules([proposed], {item.exercise.slug: item}, rules)
+    assert held.action == "hold" and held.new_exercise is None
+    row = reason_row(held.reasons[-1])
+    assert row["text"] == (
+        "Held back: the rules in force do not allow it. [LIBRARY] "
+        "Not an active exercise of the library."
+    )
+    russian = reason_text(row, language="ru")
+    assert russian.startswith("Изменение отложено") and "[LIBRARY]" in russian
+    assert "library" not in russian and "упражнени" in russian

@@ -148,7 +148,7 @@ class CandidateSelection:
         verdict = self.in_force.check(exercise)
         if verdict.because is not None:
             if verdict.outcome == "blocked":
-                return Exclusion(exercise.slug, verdict.because.rule, verdict.because.text)
+                return Exclusion(exercise.slug, verdict.because.rule, verdict.because)
             return self._easier_or(exercise, verdict.because, trail, depth)
         if self._muscle_capped(exercise):
             capped = Reason.of(
@@ -182,7 +182,7 @@ class CandidateSelection:
         depth: int,
     ) -> Candidate | Exclusion:
         """Try the easier variant in place of an exercise a cap or caution removes."""
-        exclusion = Exclusion(exercise.slug, because.rule, because.text)
+        exclusion = Exclusion(exercise.slug, because.rule, because)
         easier = self.catalogue.get(exercise.easier) if exercise.easier else None
         if easier is None or depth >= len(self.catalogue):
             return exclusion
@@ -195,9 +195,15 @@ class CandidateSelection:
         result = self.admit(easier, (*trail, step), depth + 1)
         if isinstance(result, Exclusion):
             return exclusion
-        # Left out of the plan: read by clinicians (in English, as `Exclusion.reason` is).
         replaced = Exclusion(
-            exercise.slug, because.rule, f"Replaced by {easier.name}: {because.text}"
+            exercise.slug,
+            because.rule,
+            Reason.of(
+                because.rule,
+                "Replaced by %(exercise)s: %(reason)s",
+                exercise=Name("exercise", easier.slug, easier.name),
+                reason=because,
+            ),
         )
         return Candidate(
             result.exercise,

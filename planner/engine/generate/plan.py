@@ -303,8 +303,8 @@ def starting_form(
     starting-difficulty cap of fitness does not apply: a harder variant is earned."""
     planner = _Planner(profile, [exercise], rules)
     verdict = planner.in_force.check(exercise)
-    if not verdict.allowed:
-        return Exclusion(exercise.slug, verdict.rule or "", verdict.reason)
+    if verdict.because is not None:  # blocked, or allowed only in an easier variant
+        return Exclusion(exercise.slug, verdict.because.rule, verdict.because)
     candidate = Candidate(
         exercise, verdict.cautions, verdict.dose_factor, verdict.supervised_only, 0, ()
     )

@@ -4,7 +4,7 @@ import pytest
 
 from planner.engine.default_rules import DEFAULT_RULES
 from planner.engine.generate.plan import generate_plan
-from planner.engine.types import Dose, Plan
+from planner.engine.types import Dose, Plan, Reason
 from tests.planner.engine.catalogue import catalogue, exercise, profile
 
 
@@ -107,6 +107,10 @@ def test_easier_variant_cautions_swap_in_the_easier_variant(rule, trigger, tag):
     assert exclusion(plan, "hard-one") == rule
     replaced = next(x for x in plan.excluded if x.slug == "hard-one")
     assert replaced.reason.startswith("Replaced by Easy one")
+    # As data, for the reader's language: the swap, with the caution inside it.
+    assert replaced.because.message == "Replaced by %(exercise)s: %(reason)s"
+    inner = dict(replaced.because.params)["reason"]
+    assert isinstance(inner, Reason) and inner.rule == rule
     # Without an easier variant the exercise cannot stay at all.
     assert exclusion(plan, "lonely-one") == rule
     assert planned(plan, "hard-one") is None and planned(plan, "lonely-one") is None
