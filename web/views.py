@@ -56,7 +56,7 @@ from planner.selectors.history import calendar_month
 from rehab.models import Patient
 from rehab.selectors import clinic_settings, patient_invite_get, red_flags_need_care_today
 from web import charts
-from web.assets import asset_urls, assets_version
+from web.assets import asset_urls, assets_version, page_inlines_assets
 from web.clinic_contact import CLINIC_CONTACT_PLACE, clinic_contact_html
 from web.forms import (
     ExerciseLogForm,
@@ -309,8 +309,12 @@ def _today(request: HttpRequest, patient: Patient, *, read: DayStampRead | None)
     parts, also = selectors.patient_day_cached_and(
         patient=patient,
         # The page names the assets by their hashed URLs: a deploy that changes them
-        # renders it again.
-        variant=f"web-parts:{translation.get_language()}:{'|'.join(asset_urls().values())}",
+        # renders it again. A phone without the service worker's copies gets the page that
+        # carries them inside (web.assets).
+        variant=(
+            f"web-parts:{translation.get_language()}:{'|'.join(asset_urls().values())}"
+            f":{'inline' if page_inlines_assets(request) else 'linked'}"
+        ),
         render=lambda day: today_page_parts(_today_page(request, day)),
         also=_today_also(),
         read=read,

@@ -42,7 +42,7 @@ MIDDLEWARE = [
     "config.middleware.CompressedTextMiddleware",
     # The Content-Security-Policy (CONTENT_SECURITY_POLICY below), the Permissions-Policy and
     # no-store on what carries patient data (config/middleware.py).
-    "csp.middleware.CSPMiddleware",
+    "web.middleware.ContentSecurityPolicyMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "config.middleware.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

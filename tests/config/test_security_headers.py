@@ -1,7 +1,10 @@
 """Headers every response carries (Content-Security-Policy, Permissions-Policy), no-store on
 whatever may carry a patient's data, and the mail server from the environment."""
 
+import base64
+import hashlib
 import json
+import re
 
 import pytest
 from rest_framework.authtoken.models import Token
@@ -12,6 +15,7 @@ from planner import selectors
 from tests.config.test_settings import PRODUCTION_ENV, manage
 from tests.conftest import program_for
 from tests.web.conftest import sciatica_patient
+from web.assets import inline_stylesheet
 
 CSP = {
     "default-src": ["'self'"],
@@ -27,6 +31,12 @@ CSP = {
     "form-action": ["'self'"],
     "object-src": ["'none'"],
 }
+
+
+def page_csp() -> dict[str, list[str]]:
+    """An HTML page's policy: also the app's stylesheet inside the page, by its hash (a
+    phone's first visit carries it; web.middleware)."""
+    return {**CSP, "style-src": ["'self'", inline_stylesheet().csp_source]}
 
 
 def directives(header: str) -> dict[str, list[str]]:
@@ -84,7 +94,7 @@ def test_the_patients_pages_are_not_stored_and_carry_the_policies(client, vera):
         response = client.get(path)
         assert response.status_code == 200, path
         assert response["Cache-Control"] == "no-store", path
-        assert directives(response["Content-Security-Policy"]) == CSP, path
+        assert directives(response["Content-Security-Policy"]) == page_csp(), path
         assert "camera=()" in response["Permissions-Policy"], path
         assert "geolocation=()" in response["Permissions-Policy"], path
 
@@ -109,7 +119,7 @@ def test_the_admin_is_not_stored(client, clinician):
     client.force_login(clinician.user)
     response = client.get("/admin/")
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
-    assert directives(response["Content-Security-Policy"]) == CSP
+    assert directives(response["Content-Security-Policy"]) == page_csp()
 
 
 def test_the_service_worker_manifest_and_pictures_keep_their_caching(client, vera):
@@ -131,7 +141,22 @@ def test_the_permissions_policy_is_written_as_browsers_read_it():
 def test_the_public_front_door_may_be_cached(client):
     response = client.get("/")
     assert "no-store" not in response.get("Cache-Control", "")
-    assert directives(response["Content-Security-Policy"]) == CSP
+    assert directives(response["Content-Security-Policy"]) == page_csp()
+
+
+def test_the_one_inline_style_a_page_may_carry_is_the_stylesheet_it_carries(client, vera):
+    """The hash in the policy is that of the <style> in the page, worked out here again; the
+    rest of the policy's answers (JSON, pictures) allow no inline style at all."""
+    client.force_login(vera.user)
+    for path in ("/app/today/", "/app/settings/", "/app/progress/"):
+        response = client.get(path)
+        (style,) = re.findall(r"<style>(.*?)</style>", response.content.decode(), re.S)
+        digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+        styles = directives(response["Content-Security-Policy"])["style-src"]
+        assert styles == ["'self'", f"'sha256-{digest}'"], path
+    answer = client.get("/api/v1/me/")
+    assert answer.status_code == 200
+    assert directives(answer["Content-Security-Policy"])["style-src"] == ["'self'"]
 
 
 # -- the mail server from the environment (production) ------------------------------------------

@@ -209,6 +209,8 @@ def test_offline_log_is_kept_and_sent_once_when_back_online(
     page.context.set_offline(True)
     page.reload()  # from the phone's copy
     assert page.locator("li.card").count() >= 3
+    first_picture = page.locator(".cards .card:first-child .pictures img")
+    assert first_picture.evaluate("img => img.complete && img.naturalWidth > 0")
     page.goto(live_server.url + "/app/notifications/")
     assert "Clinic session at 10:00" in page.locator("li.notice").inner_text()
     page.goto(live_server.url + first_exercise)

@@ -26,6 +26,15 @@ def clinic(live_server, library) -> tuple[Any, Any, Program]:
     return doctor, vera, program_for(vera, doctor)
 
 
+# How the page has its stylesheet, and whether it is applied (the header's brand colour).
+STYLESHEET = """() => ({
+    inside: document.querySelectorAll("head style").length === 1,
+    linked: !!document.querySelector("link[rel=stylesheet]"),
+    styled: getComputedStyle(document.querySelector("header.top")).backgroundColor
+        === "rgb(15, 95, 115)",
+})"""
+
+
 def visit(page: Any, url: str) -> dict[str, str]:
     response = page.goto(url)
     assert response is not None and response.ok, url
@@ -66,6 +75,9 @@ def test_the_admin_and_the_app_run_under_the_policy_with_nothing_blocked(
     app = phone.new_page()
     app.set_default_timeout(15_000)
     app.goto(f"{live_server.url}/app/login/")
+    # Opened before the app's service worker holds its files: the stylesheet is inside the
+    # page, allowed by its hash (a blocked one would be a violation), and applied.
+    assert app.evaluate(STYLESHEET) == {"inside": True, "linked": False, "styled": True}
     app.fill("input[name=username]", "vera")
     app.fill("input[name=password]", PASSWORD)
     app.locator("form button[type=submit], form input[type=submit]").first.click()
@@ -79,6 +91,10 @@ def test_the_admin_and_the_app_run_under_the_policy_with_nothing_blocked(
         "/app/settings/",
     ):
         visit(app, live_server.url + path)
+    # The worker controls the pages by now: they name the stylesheet, which it serves.
+    app.wait_for_function("navigator.serviceWorker.controller !== null")
+    visit(app, live_server.url + "/app/today/")
+    assert app.evaluate(STYLESHEET) == {"inside": False, "linked": True, "styled": True}
     app.wait_for_load_state("networkidle")
     app.goto("about:blank")
     phone.close()

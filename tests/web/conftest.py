@@ -8,6 +8,13 @@ from django.contrib.auth import get_user_model
 from rehab import services as rehab_services
 from rehab.models import Patient
 from tests.conftest import PASSWORD, make_patient, program_for
+from web.assets import WORKER_VERSION_HEADER, assets_version
+
+
+def from_the_service_worker() -> dict[str, str]:
+    """Headers of a page the app's service worker asks for, holding this version's files
+    (its navigation preload, sw.js): the page names them instead of carrying them inside."""
+    return {WORKER_VERSION_HEADER: assets_version()}
 
 
 def with_login(patient: Patient, username: str) -> Any:

@@ -8,12 +8,13 @@ pointed to the admin, the same for all three pictures.
 import base64
 import hashlib
 import re
+from urllib.parse import unquote
 
 import pytest
 from django.conf import settings
 
 from planner import selectors
-from tests.web.conftest import sciatica_patient
+from tests.web.conftest import from_the_service_worker, sciatica_patient
 
 
 def own_slug(patient) -> str:
@@ -104,7 +105,7 @@ def test_a_russian_patient_gets_russian_labels(client, clinician, library):
 def test_today_and_the_exercise_page_show_the_demonstration_and_links_to_print(owner_client, owner):
     slug = own_slug(owner)
     for page in ("/app/today/", f"/app/exercises/{slug}/"):
-        html = owner_client.get(page).content.decode()
+        html = owner_client.get(page, headers=from_the_service_worker()).content.decode()
         assert f'<img src="/app/exercises/{slug}/demo.svg"' in html
         still = f"/app/exercises/{slug}/demo-still.svg"
         assert f'<source media="(prefers-reduced-motion: reduce)" srcset="{still}">' in html
@@ -113,7 +114,7 @@ def test_today_and_the_exercise_page_show_the_demonstration_and_links_to_print(o
 
 
 def test_only_the_first_exercises_demonstration_is_fetched_at_once(owner_client):
-    page = owner_client.get("/app/today/").content.decode()
+    page = owner_client.get("/app/today/", headers=from_the_service_worker()).content.decode()
     pictures = re.findall(r'<img src="/app/exercises/[^"]+/demo\.svg"[^>]*>', page)
     assert len(pictures) >= 3
     assert 'fetchpriority="high"' in pictures[0] and 'loading="lazy"' not in pictures[0]
@@ -121,3 +122,24 @@ def test_only_the_first_exercises_demonstration_is_fetched_at_once(owner_client)
     # The browser times when the first one is drawn (Element Timing, bench/phone_today.py).
     assert 'elementtiming="first-demonstration"' in pictures[0]
     assert not any("elementtiming" in picture for picture in pictures[1:])
+
+
+def test_a_first_visit_carries_the_first_demonstration_inside_the_page(owner_client, owner):
+    """Without the service worker's copies, no round trip before the first picture: it is a
+    data: URL of the same picture, and keeps its own URL for the phone's offline copy."""
+    slug = own_slug(owner)
+    for page in ("/app/today/", f"/app/exercises/{slug}/"):
+        html = owner_client.get(page).content.decode()
+        first = re.search(r'<img src="data:image/svg\+xml;charset=utf-8,([^"]+)"([^>]*)>', html)
+        assert first is not None, page
+        svg = owner_client.get(f"/app/exercises/{slug}/demo.svg").content.decode()
+        assert unquote(first.group(1)) == svg
+        assert f'data-picture-url="/app/exercises/{slug}/demo.svg"' in first.group(2)
+        assert 'elementtiming="first-demonstration"' in first.group(2)
+        # The reduced-motion still is asked for only by a reader who prefers it.
+        still = f"/app/exercises/{slug}/demo-still.svg"
+        assert f'<source media="(prefers-reduced-motion: reduce)" srcset="{still}">' in html
+    today = owner_client.get("/app/today/").content.decode()
+    assert today.count("data:image/svg+xml") == 1
+    others = re.findall(r'<img src="/app/exercises/[^"]+/demo\.svg" alt=[^>]*>', today)
+    assert len(others) >= 2 and all('loading="lazy"' in picture for picture in others)

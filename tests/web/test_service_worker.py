@@ -10,6 +10,7 @@ import shutil
 import pytest
 from django.test import Client
 
+from tests.web.conftest import from_the_service_worker
 from tests.web.static_deploy import WEB_STATIC, StaticDeploys
 from web.assets import APP_ASSETS, asset_urls, assets_version
 
@@ -36,6 +37,8 @@ def test_sw_js_is_checked_on_every_visit_and_names_this_version(client):
     body = response.content.decode()
     assert f'const VERSION = "{assets_version()}";' in body
     assert 'const ASSETS = "rehab-assets-" + VERSION;' in body
+    # The pages it asks for say which version it holds (web.assets.page_inlines_assets).
+    assert "navigationPreload.setHeaderValue(VERSION)" in body
     for url in asset_urls().values():
         assert f'"{url}"' in body
 
@@ -96,7 +99,7 @@ def test_hashed_files_are_cached_for_ever_and_sw_js_never(deploys):
 def test_pages_and_the_web_manifest_name_the_hashed_files(owner_client, deploys):
     deploys.deploy()
     urls = asset_urls()
-    today = owner_client.get("/app/today/").content.decode()
+    today = owner_client.get("/app/today/", headers=from_the_service_worker()).content.decode()
     assert f'href="{urls["web/app.css"]}"' in today
     assert f'src="{urls["web/app.js"]}"' in today
     manifest = owner_client.get("/app/manifest.webmanifest").json()
@@ -108,10 +111,16 @@ def test_pages_and_the_web_manifest_name_the_hashed_files(owner_client, deploys)
 def test_todays_kept_page_is_rendered_again_after_a_deploy(owner_client, deploys):
     deploys.deploy()
     old_css = asset_urls()["web/app.css"]
-    assert old_css in owner_client.get("/app/today/").content.decode()
+    held = from_the_service_worker()
+    assert old_css in owner_client.get("/app/today/", headers=held).content.decode()
+    assert "--release" not in owner_client.get("/app/today/").content.decode()
     deploys.append("web/app.css", "\n:root { --release: 2; }\n")
     deploys.deploy()
     new_css = asset_urls()["web/app.css"]
     assert new_css != old_css
-    today = owner_client.get("/app/today/").content.decode()
+    # The worker that held the old files gets the page with the new stylesheet inside,
+    # until it has installed the new version.
+    today = owner_client.get("/app/today/", headers=held).content.decode()
+    assert "--release: 2" in today and old_css not in today
+    today = owner_client.get("/app/today/", headers=from_the_service_worker()).content.decode()
     assert new_css in today and old_css not in today

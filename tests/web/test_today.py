@@ -9,7 +9,8 @@ from django.apps import apps
 
 from planner import selectors, services
 from planner.models import ExerciseLog, PatientEvent, Program, SessionLog
-from tests.web.conftest import program_for, sciatica_patient
+from tests.web.conftest import from_the_service_worker, program_for, sciatica_patient
+from web.assets import inline_stylesheet
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def test_today_lists_each_exercise_with_pictures_steps_dose_timer_and_a_log_form
 
 
 def test_the_first_demonstration_is_asked_for_with_the_stylesheet(owner_client, owner):
-    page = owner_client.get("/app/today/").content.decode()
+    page = owner_client.get("/app/today/", headers=from_the_service_worker()).content.decode()
     first = home_items(owner)[0].item.exercise.slug
     head = page[: page.index("</head>")]
     moving = f'<link rel="preload" as="image" href="/app/exercises/{first}/demo.svg"'
@@ -71,6 +72,45 @@ def test_the_first_demonstration_is_asked_for_with_the_stylesheet(owner_client, 
     assert head.index(still) < head.index('rel="stylesheet"')
     assert 'media="(prefers-reduced-motion: reduce)"' in head
     assert head.count('rel="preload"') == 2
+
+
+def test_a_first_visit_carries_the_stylesheet_inside_and_asks_only_for_the_still(
+    owner_client, owner
+):
+    """A phone without the service worker's copies draws the page from its first answer:
+    the stylesheet inside it, the first demonstration too (test_demonstration_view)."""
+    page = owner_client.get("/app/today/").content.decode()
+    head = page[: page.index("</head>")]
+    assert 'rel="stylesheet"' not in page
+    styles = re.findall(r"<style>(.*?)</style>", page, re.S)
+    assert styles == [inline_stylesheet().text]
+    assert "--brand" in styles[0]  # app.css as it is served
+    first = home_items(owner)[0].item.exercise.slug
+    assert head.count('rel="preload"') == 1
+    still = f'href="/app/exercises/{first}/demo-still.svg"'
+    assert f'{still} media="(prefers-reduced-motion: reduce)"' in head
+
+
+def test_only_a_service_worker_holding_this_version_gets_the_page_that_names_the_files(
+    owner_client,
+):
+    def stylesheet(headers: dict[str, str]) -> str:
+        page = owner_client.get("/app/today/", headers=headers).content.decode()
+        return "linked" if 'rel="stylesheet"' in page else "inside" if "<style>" in page else "?"
+
+    held = from_the_service_worker()
+    # Navigation preload with no version set (an older sw.js) and an older version's worker,
+    # whose cache holds other files: the page carries its own.
+    older = [{key: "true"} for key in held] + [{key: "0123456789abcdef"} for key in held]
+    # Each asked for twice: the two pages are kept apart in Today's cache.
+    assert [stylesheet(h) for h in (held, {}, *older, held, {})] == [
+        "linked",
+        "inside",
+        "inside",
+        "inside",
+        "linked",
+        "inside",
+    ]
 
 
 def test_the_pain_selects_mark_no_choice_until_one_is_made(owner_client, owner):

@@ -3,17 +3,21 @@ notifications link with its unread count."""
 
 import functools
 from typing import Any
+from urllib.parse import quote
 
 from django import template
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from exercises.demonstrations import exercise_demo_svg
 from exercises.selectors import ExerciseText, exercise_name_of, exercise_text
 from notifications.selectors import notifications_unread_count
 from planner.dose_words import dose_words
+from web.assets import asset_urls, inline_stylesheet, page_inlines_assets
 
 register = template.Library()
 
@@ -57,6 +61,35 @@ def notifications_link(context: Any) -> SafeString:
     if context.get("notifications_deferred"):
         return mark_safe(NOTIFICATIONS_PLACE)
     return mark_safe(notifications_link_html(request=context["request"]))
+
+
+@register.simple_tag(takes_context=True)
+def inlines_assets(context: Any) -> bool:
+    """Whether this page carries its stylesheet and first picture inside it (web.assets)."""
+    request = context.get("request")
+    return request is not None and page_inlines_assets(request)
+
+
+@register.simple_tag(takes_context=True)
+def app_stylesheet(context: Any) -> SafeString:
+    """The app's stylesheet: inside the page for a phone that does not hold it yet, else a
+    link to it (which the service worker serves from its cache)."""
+    if inlines_assets(context):
+        return mark_safe(f"<style>{inline_stylesheet().text}</style>")
+    return format_html('<link rel="stylesheet" href="{}">', asset_urls()["web/app.css"])
+
+
+# What a data: URL may carry as it is; the rest of the picture is percent-encoded ("#" would
+# end the URL, quotes the attribute).
+_DATA_URL_SAFE = " /:=;,.-_()"
+
+
+@register.simple_tag
+def demonstration_data_url(exercise: Any) -> str:
+    """The exercise's animated demonstration as a data: URL, for the first picture of a page
+    that carries it inside (no round trip before it can be drawn)."""
+    svg = exercise_demo_svg(exercise=exercise, still=False)
+    return "data:image/svg+xml;charset=utf-8," + quote(svg, safe=_DATA_URL_SAFE)
 
 
 @register.filter

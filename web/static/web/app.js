@@ -122,7 +122,9 @@
     const kept = Array.from(document.querySelectorAll("a[data-keep-offline]"), (a) => a.getAttribute("href"));
     if ((!summary && !kept.length) || !("caches" in window) || !navigator.onLine) return;
     const urls = (summary ? summary.dataset.todayExercises.split(" ").filter(Boolean) : []).concat(kept);
-    document.querySelectorAll(".pictures img").forEach((img) => urls.push(img.getAttribute("src")));
+    // A picture inside the page (its first, on a first visit) is kept by its own URL, which
+    // the next visit's page names.
+    document.querySelectorAll(".pictures img").forEach((img) => urls.push(img.dataset.pictureUrl || img.getAttribute("src")));
     caches.open(PAGES).then((cache) => Promise.all(urls.map((url) =>
       fetch(url, { credentials: "same-origin" }).then((r) => (r.ok && !r.redirected ? cache.put(url, r) : null)).catch(() => null)
     )));

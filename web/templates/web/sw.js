@@ -28,7 +28,10 @@ self.addEventListener("activate", (event) => {
       .then((keys) => Promise.all(keys.filter((k) => k !== PAGES && k !== ASSETS).map((k) => caches.delete(k))))
       // A page opened while this worker is asleep is asked for at once, while the worker
       // starts, not after (navigation preload): on a slow phone that start takes a while.
-      .then(() => self.registration.navigationPreload && self.registration.navigationPreload.enable())
+      // Its header names the version held here, so the server names the files this cache
+      // serves instead of putting them inside the page (web/assets.py).
+      .then(() => self.registration.navigationPreload && self.registration.navigationPreload.enable()
+        .then(() => self.registration.navigationPreload.setHeaderValue(VERSION)))
       .then(() => self.clients.claim())
   );
 });
