@@ -24,7 +24,11 @@ the patient:
   beside it, not a target: "settled", two frames after the picture loaded, which also
   counts what the page does after it is drawn (its scripts, the next pictures);
 - repeat visit: the same page opened again in the same context once the service worker
-  controls it, from its cache and the browser's.
+  controls it and the first visit's copies for offline use are fetched (a patient's next
+  visit comes later), from its cache and the browser's.
+
+A first visit's page carries its stylesheet and first demonstration inside it; a page the
+service worker asks for names them, and the worker serves them from its cache (web/assets.py).
 
 The floor, in the same run on the same server under the same throttling: a blank page
 (`/static/bench/blank.html`, an empty HTML document) opened the same way, until it is
