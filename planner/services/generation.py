@@ -10,12 +10,15 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from exercises.models import Exercise
 from planner.engine.generate.plan import generate_plan
-from planner.engine.serialize import activity_to_dict
+from planner.engine.serialize import activity_to_dict, reason_row
 from planner.engine.types import Plan
+from planner.explanations import reason_text
 from planner.models import (
     OPEN_STATUSES,
     HomeSession,
@@ -96,14 +99,19 @@ class ProgramSettings:
 
 
 def _plan_problems(plan: Plan) -> list[str]:
+    """Why no program can be made, in the active language (the clinician's)."""
     if plan.status == "blocked":
-        return ["No program while a red flag is active.", *(r.text for r in plan.reasons)]
-    if not plan.exercises:
-        return ["The rules leave no exercise for this patient.", *(r.text for r in plan.reasons)]
-    return []
+        problem = _("No program while a red flag is active.")
+    elif not plan.exercises:
+        problem = _("The rules leave no exercise for this patient.")
+    else:
+        return []
+    return [problem, *(reason_text(reason_row(r)) for r in plan.reasons)]
 
 
-OPEN_PROGRAM_MESSAGE = "The patient already has an open program; pause or complete it first."
+OPEN_PROGRAM_MESSAGE = gettext_lazy(
+    "The patient already has an open program; pause or complete it first."
+)
 
 
 @transaction.atomic
@@ -173,7 +181,7 @@ def programs_generate_bulk(
     skipped: dict[int, str] = {}
     for patient in patients:
         if patient.pk in busy:
-            skipped[patient.pk] = OPEN_PROGRAM_MESSAGE
+            skipped[patient.pk] = str(OPEN_PROGRAM_MESSAGE)
             continue
         plan = generate_plan(profiles[patient.pk], catalogue, rules)
         problems = _plan_problems(plan)

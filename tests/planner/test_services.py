@@ -1,5 +1,6 @@
 """Programs from generation to home training: versions, schedule, mastery, unlock and logs."""
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,7 +11,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from exercises.models import Exercise
 from planner import selectors, services
@@ -485,6 +486,24 @@ def test_bulk_generation_skips_whom_it_must_and_says_why(clinician, sciatica_pat
     assert [p.patient_id for p in report.created] == [fine.pk]
     assert "red flag" in report.skipped[flagged.pk]
     assert "already has an open program" in report.skipped[busy.pk]
+
+
+def test_why_no_program_is_made_is_in_the_clinicians_language(clinician, sciatica_patient):
+    """The refusal and the engine's explanations under it, for a clinician reading Russian."""
+    flagged, busy = make_patients(clinician, 2, "r")
+    rehab_services.red_flag_raise(patient=flagged, code="fever")
+    services.program_generate(patient=busy, by=clinician.user)
+    with translation.override("ru"):
+        with pytest.raises(ValidationError) as error:
+            services.program_generate(patient=flagged, by=clinician.user)
+        report = services.programs_generate_bulk(
+            patients=[flagged, busy], by=clinician.user, options=services.ProgramSettings(START)
+        )
+    (first, *why) = error.value.message_dict["patient"]
+    assert first == "Пока есть активный «красный флаг», программа не составляется."
+    assert why and not any(re.search("[A-Za-z]{4,}", line) for line in why), why
+    assert report.skipped[flagged.pk].startswith(first)
+    assert report.skipped[busy.pk].startswith("У пациента уже есть открытая программа")  # noqa: RUF001
 
 
 @pytest.mark.parametrize(
