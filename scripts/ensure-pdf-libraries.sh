@@ -14,9 +14,14 @@ declare -A libraries=(
     [libharfbuzz-subset.so.0]=libharfbuzz-subset0
 )
 
+# The linker's cache, read whole before it is searched: `ldconfig -p | grep -q` fails under
+# pipefail whenever grep stops reading at its match before ldconfig has written everything
+# (ldconfig dies of SIGPIPE), so a library that is there was sometimes reported missing.
+known() { grep -qF "$1 " <<<"$("$ldconfig" -p)"; }
+
 missing=()
 for soname in "${!libraries[@]}"; do
-    if ! "$ldconfig" -p | grep -qF "$soname "; then
+    if ! known "$soname"; then
         missing+=("${libraries[$soname]}")
     fi
 done
@@ -37,7 +42,7 @@ if ! apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1;
     apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 for soname in "${!libraries[@]}"; do
-    "$ldconfig" -p | grep -qF "$soname " || {
+    known "$soname" || {
         echo "error: installed ${missing[*]} but $soname is still not found." >&2
         exit 1
     }
