@@ -3,9 +3,11 @@
 import json
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.contrib.staticfiles import finders
 
 from planner import selectors, services
 from planner.models import ExerciseLog, PatientEvent, Program, SessionLog
@@ -84,7 +86,7 @@ def test_a_first_visit_carries_the_stylesheet_inside_and_asks_only_for_the_still
     assert 'rel="stylesheet"' not in page
     styles = re.findall(r"<style>(.*?)</style>", page, re.S)
     assert styles == [inline_stylesheet().text]
-    assert "--brand" in styles[0]  # app.css as it is served
+    assert styles[0] == Path(finders.find("web/app.css")).read_text()  # app.css as served
     first = home_items(owner)[0].item.exercise.slug
     assert head.count('rel="preload"') == 1
     still = f'href="/app/exercises/{first}/demo-still.svg"'
