@@ -66,10 +66,15 @@ def _content_key(name: str) -> str:
         # Collected: the name carries the content's hash (even where DEBUG shows plain URLs).
         return str(staticfiles_storage.stored_name(name))
     # Served from the apps' folders (development, tests): hash what would be served.
+    return hashlib.sha256(_found(name).read_bytes()).hexdigest()
+
+
+def _found(name: str) -> Path:
+    """Where an asset is served from when nothing is collected (the apps' folders)."""
     path = finders.find(name)
     if not isinstance(path, str):
         raise ImproperlyConfigured(f"The app's static file {name} was not found.")
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return Path(path)
 
 
 def assets_version() -> str:
@@ -124,10 +129,7 @@ def inline_stylesheet() -> InlineStylesheet:
         with staticfiles_storage.open(str(staticfiles_storage.stored_name(name))) as file:
             text = file.read().decode()
     else:
-        path = finders.find(name)
-        if not isinstance(path, str):
-            raise ImproperlyConfigured(f"The app's static file {name} was not found.")
-        text = Path(path).read_text(encoding="utf-8")
+        text = _found(name).read_text(encoding="utf-8")
     if "</" in text or "url(" in text:
         # Inside a page, "</style" would end it and a relative url() would mean the page's.
         raise ImproperlyConfigured(f"{name} cannot be put inside a page as it stands.")

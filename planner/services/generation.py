@@ -9,16 +9,17 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from exercises.models import Exercise
+from exercises.selectors import reading_language
 from planner.engine.generate.plan import generate_plan
-from planner.engine.serialize import activity_to_dict, reason_row
+from planner.engine.serialize import activity_to_dict
 from planner.engine.types import Plan
-from planner.explanations import reason_text
+from planner.explanations import Names, reasons_text
 from planner.models import (
     OPEN_STATUSES,
     HomeSession,
@@ -98,15 +99,16 @@ class ProgramSettings:
         template.full_clean(exclude=["patient", "created_by"], validate_constraints=False)
 
 
-def _plan_problems(plan: Plan) -> list[str]:
-    """Why no program can be made, in the active language (the clinician's)."""
+def _plan_problems(plan: Plan, names: Names | None = None) -> list[str]:
+    """Why no program can be made, in the active language (the clinician's). `names`: the
+    names inside explanations, read once for many plans."""
     if plan.status == "blocked":
         problem = _("No program while a red flag is active.")
     elif not plan.exercises:
         problem = _("The rules leave no exercise for this patient.")
     else:
         return []
-    return [problem, *(reason_text(reason_row(r)) for r in plan.reasons)]
+    return [problem, *(row["text"] for row in reasons_text(reason_rows(plan.reasons), names=names))]
 
 
 OPEN_PROGRAM_MESSAGE = gettext_lazy(
@@ -179,12 +181,14 @@ def programs_generate_bulk(
     )
     pairs: list[tuple[Patient, Plan]] = []
     skipped: dict[int, str] = {}
+    # The names inside every skipped patient's explanations, read once for all of them.
+    names = Names(reading_language(translation.get_language()))
     for patient in patients:
         if patient.pk in busy:
             skipped[patient.pk] = str(OPEN_PROGRAM_MESSAGE)
             continue
         plan = generate_plan(profiles[patient.pk], catalogue, rules)
-        problems = _plan_problems(plan)
+        problems = _plan_problems(plan, names)
         if problems:
             skipped[patient.pk] = " ".join(problems)
         else:
